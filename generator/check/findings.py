@@ -1,0 +1,57 @@
+"""Immutable records the check produces: one Finding per problem, one Report per run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in a module. `rule` is a stable id (F1..F9, TF-VALIDATE, NAME-LIMIT, ...)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    file: str | None = None  # relative to the module directory
+    line: int | None = None
+
+    def location(self) -> str:
+        if self.file is None:
+            return "-"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of checking one module directory."""
+
+    module: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    stages: tuple[str, ...] = field(default_factory=tuple)  # stages that ran, in order
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
