@@ -1,0 +1,259 @@
+"""Load a Terraform module's HCL into a small typed model that rules query.
+
+python-hcl2 (8.x) parses each file; its block bodies are serialized to plain Python values
+(expressions stay strings such as "${var.x}"), and every block keeps the file and line where
+it starts, so a finding can point at it. The loader also picks up what rules look at besides
+`*.tf`: `terraform.tfvars`, the tests' `*.tftest.hcl`, and canary scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.check.findings import Finding, Severity
+from generator.errors import EnvironmentProblem
+
+INSTALL_HINT = "pip install 'cw-scaffold[check]'"
+SCRIPT_SUFFIXES = {".py": "python", ".js": "node", ".mjs": "node", ".cjs": "node"}
+_MODULE_PATH = re.compile(r"\$\{path\.(?:module|root)\}/([^\"\\$}]+)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One HCL block: `resource "aws_s3_bucket" "this" {...}` is kind "resource",
+    labels ("aws_s3_bucket", "this"). `blocks` are the nested blocks with their own lines."""
+
+    kind: str
+    labels: tuple[str, ...]
+    body: Mapping[str, Any]
+    file: str
+    line: int
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def address(self) -> str:
+        """The address other HCL uses to refer to this block (`data.aws_vpc.this`, ...)."""
+        prefix = {"data": "data.", "module": "module.", "variable": "var."}.get(self.kind, "")
+        if self.kind in ("resource", "data", "module", "variable"):
+            return prefix + ".".join(self.labels)
+        return ".".join((self.kind, *self.labels))
+
+    @property
+    def type(self) -> str:
+        return self.labels[0] if self.labels else ""
+
+    def nested(self, kind: str) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind == kind)
+
+    def text(self) -> str:
+        """The body as one string, to search for references."""
+        return json.dumps(self.body)
+
+    def refers_to(self, address: str) -> bool:
+        return refers_to(self.body, address)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A top-level `name = value` (terraform.tfvars)."""
+
+    name: str
+    value: Any
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Script:
+    """A canary script shipped with the module."""
+
+    file: str  # relative to the module directory
+    language: str  # "python" | "node"
+    text: str
+
+
+@dataclass(frozen=True)
+class HclModule:
+    root: Path
+    blocks: tuple[Block, ...]  # from *.tf
+    tests: tuple[Block, ...]  # from tests/*.tftest.hcl and *.tftest.hcl
+    tfvars: tuple[Attribute, ...]  # from terraform.tfvars and *.auto.tfvars
+    scripts: tuple[Script, ...]
+    problems: tuple[Finding, ...]  # files python-hcl2 could not parse
+
+    def of_kind(self, kind: str, type_: str | None = None) -> tuple[Block, ...]:
+        return tuple(
+            b for b in self.blocks if b.kind == kind and (type_ is None or b.type == type_)
+        )
+
+    def resources(self, type_: str) -> tuple[Block, ...]:
+        return self.of_kind("resource", type_)
+
+    def data(self, type_: str) -> tuple[Block, ...]:
+        return self.of_kind("data", type_)
+
+    def find(self, address: str) -> Block | None:
+        return next((b for b in self.blocks if b.address == address), None)
+
+    def variable_value(self, name: str) -> Any:
+        """The value a plain `terraform plan` would use: tfvars first, then the default."""
+        for attr in self.tfvars:
+            if attr.name == name:
+                return attr.value
+        var = self.find(f"var.{name}")
+        return None if var is None else var.body.get("default")
+
+    def local_values(self) -> dict[str, Any]:
+        return {k: v for b in self.of_kind("locals") for k, v in b.body.items()}
+
+
+def refers_to(value: Any, address: str) -> bool:
+    """Whether an expression (or any value holding expressions) mentions `address`."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return re.search(rf"(?<![\w.-]){re.escape(address)}(?![\w-])", text) is not None
+
+
+def is_literal(value: Any) -> bool:
+    """A value with no interpolation in it: known without evaluating anything."""
+    return "${" not in (value if isinstance(value, str) else json.dumps(value))
+
+
+def load_module(root: Path) -> HclModule:
+    """Parse every file of the module in `root` that rules look at."""
+    try:
+        import hcl2  # noqa: F401  (only to fail early with a clear message)
+    except ModuleNotFoundError as exc:
+        raise EnvironmentProblem(f"python-hcl2 is not installed: {INSTALL_HINT}") from exc
+    blocks: list[Block] = []
+    tests: list[Block] = []
+    tfvars: list[Attribute] = []
+    problems: list[Finding] = []
+    test_files = sorted({*root.glob("*.tftest.hcl"), *root.glob("tests/*.tftest.hcl")})
+    var_files = sorted({*root.glob("terraform.tfvars"), *root.glob("*.auto.tfvars")})
+    for path, into in (
+        *((p, blocks) for p in sorted(root.glob("*.tf"))),
+        *((p, tests) for p in test_files),
+    ):
+        parsed = _parse(root, path, problems)
+        if parsed is not None:
+            into.extend(_blocks(parsed.body, _rel(root, path)))
+    for path in var_files:
+        parsed = _parse(root, path, problems)
+        if parsed is not None:
+            tfvars.extend(_attributes(parsed.body, _rel(root, path)))
+    return HclModule(
+        root=root,
+        blocks=tuple(blocks),
+        tests=tuple(tests),
+        tfvars=tuple(tfvars),
+        scripts=tuple(_scripts(root, blocks)),
+        problems=tuple(problems),
+    )
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _options() -> Any:
+    from hcl2.utils import SerializationOptions
+
+    # v8 defaults keep quotes, heredoc markers and __is_block__ markers: rules want plain values.
+    return SerializationOptions(
+        explicit_blocks=False,
+        preserve_heredocs=False,
+        strip_string_quotes=True,
+        with_comments=False,
+    )
+
+
+def _parse(root: Path, path: Path, problems: list[Finding]) -> Any:
+    import hcl2
+    from lark.exceptions import LarkError
+
+    try:
+        return hcl2.parses(path.read_text(encoding="utf-8"))
+    except (LarkError, UnicodeDecodeError) as exc:
+        # Terraform's own validate reports real syntax errors; here the file is only skipped.
+        problems.append(
+            Finding(
+                rule="HCL-PARSE",
+                severity=Severity.WARNING,
+                message=f"could not parse: {str(exc).splitlines()[0]}; rules skipped this file",
+                file=_rel(root, path),
+                line=getattr(exc, "line", None),
+            )
+        )
+        return None
+
+
+def _line(rule: Any) -> int:
+    # python-hcl2 keeps Lark's position metadata on each rule, but exposes it only as _meta.
+    meta = getattr(rule, "_meta", None)
+    return int(getattr(meta, "line", 0) or 0)
+
+
+def _blocks(body: Any, file: str) -> Iterator[Block]:
+    from hcl2.rules.base import BlockRule
+
+    options = _options()
+    for child in body.children:
+        if isinstance(child, BlockRule):
+            kind, *labels = (str(label.serialize(options)) for label in child.labels)
+            yield Block(
+                kind=kind,
+                labels=tuple(labels),
+                body=child.body.serialize(options),
+                file=file,
+                line=_line(child),
+                blocks=tuple(_blocks(child.body, file)),
+            )
+
+
+def _attributes(body: Any, file: str) -> Iterator[Attribute]:
+    from hcl2.rules.base import AttributeRule
+
+    options = _options()
+    for child in body.children:
+        if isinstance(child, AttributeRule):
+            ((name, value),) = child.serialize(options).items()
+            yield Attribute(name=name, value=value, file=file, line=_line(child))
+
+
+def _scripts(root: Path, blocks: list[Block]) -> Iterator[Script]:
+    """Scripts under canaries/, and files that an archive_file data source zips."""
+    paths: set[Path] = set()
+    canaries = root / "canaries"
+    if canaries.is_dir():
+        paths.update(p for p in canaries.rglob("*") if _is_own_script(p, canaries))
+    for archive in (b for b in blocks if b.kind == "data" and b.type == "archive_file"):
+        for rel in _MODULE_PATH.findall(archive.text()):
+            target = root / rel
+            if target.is_dir():
+                paths.update(p for p in target.rglob("*") if _is_own_script(p, target))
+            elif target.suffix in SCRIPT_SUFFIXES and target.is_file():
+                paths.add(target)
+    for path in sorted(paths):
+        yield Script(
+            file=_rel(root, path),
+            language=SCRIPT_SUFFIXES[path.suffix],
+            text=path.read_text(encoding="utf-8", errors="replace"),
+        )
+
+
+def _is_own_script(path: Path, base: Path) -> bool:
+    # Synthetics' old Node layout puts the handler in nodejs/node_modules/: keep files directly
+    # there, skip installed packages (node_modules/<package>/...) and caches.
+    parts = path.relative_to(base).parts
+    in_package = any(p == "node_modules" and i < len(parts) - 2 for i, p in enumerate(parts))
+    return (
+        path.suffix in SCRIPT_SUFFIXES
+        and path.is_file()
+        and not in_package
+        and "__pycache__" not in parts
+    )

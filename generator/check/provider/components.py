@@ -1,0 +1,197 @@
+"""pyvider classes for the stand-in provider, its resources and its data sources.
+
+pyvider normally wants one hand-written class per resource; here classes are made from the
+extracted schema. Configuration and state are handled as plain Python values converted from
+cty (`to_python`) rather than as attrs classes, because attribute names such as `lambda`
+cannot be attrs fields and nothing here needs typed access.
+
+Behaviour, kept to what a plan needs:
+- validation rejects computed-only attributes set in configuration, as the real provider
+  does (Terraform core leaves that check to providers);
+- a resource plans the configuration as proposed by Terraform, with every computed
+  attribute that is still null planned as unknown ("known after apply"); nothing is ever
+  applied (`terraform test` runs use `mock_provider` or `command = plan`);
+- a data source answers with realistic values (values.py) and placeholders elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyvider.common.utils.attrs_factory import create_attrs_class_from_schema
+from pyvider.cty import CtyValue
+from pyvider.data_sources.base import BaseDataSource
+from pyvider.hub import hub
+from pyvider.providers import BaseProvider, ProviderMetadata, register_provider
+from pyvider.resources.base import BaseResource
+from pyvider.resources.context import ResourceContext
+from pyvider.schema import PvsSchema, s_data_source, s_provider, s_resource
+
+from generator.check.provider import values
+from generator.check.provider.schema import (
+    Block,
+    ProviderSchema,
+    cty_type,
+    object_block,
+    read_only_attributes_set,
+)
+
+
+def to_python(value: Any) -> Any:
+    """A cty value as plain Python; unknown values stay CtyValues (opaque, never None)."""
+    if not isinstance(value, CtyValue):
+        return value
+    if value.is_unknown:
+        return value
+    if value.is_null:
+        return None
+    inner = value.value
+    if isinstance(inner, CtyValue):  # a dynamic value wraps the real one
+        return to_python(inner)
+    if isinstance(inner, dict):
+        return {key: to_python(item) for key, item in inner.items()}
+    if isinstance(inner, list | tuple | set | frozenset):
+        return [to_python(item) for item in inner]
+    if isinstance(inner, Decimal):
+        return int(inner) if inner == inner.to_integral_value() else float(inner)
+    return inner
+
+
+def _read_only_errors(block: Block, config: Any) -> list[str]:
+    return [
+        f'Value for unconfigurable attribute: can\'t configure a value for "{path}": its value '
+        "will be decided automatically based on the result of applying this configuration."
+        for path in read_only_attributes_set(block, to_python(config))
+    ]
+
+
+def _with_computed(block: Block, value: Any, fill: Any) -> Any:
+    """`value` with each null computed attribute replaced by `fill(name, type)`, recursively.
+
+    A resource plan fills in unknowns; a data source, placeholder values.
+    """
+    if not isinstance(value, dict):
+        return value
+    result = dict(value)
+    for name, spec in block["attributes"].items():
+        current = result.get(name)
+        if spec.get("computed") and current is None:
+            result[name] = fill(name, spec["type"])
+    for name, nested in block["blocks"].items():
+        items = result.get(name)
+        if isinstance(items, list):
+            result[name] = [_with_computed(nested["block"], item, fill) for item in items]
+        elif isinstance(items, dict):
+            result[name] = _with_computed(nested["block"], items, fill)
+    return result
+
+
+def _unknown(name: str, schema_type: Any) -> CtyValue:
+    return CtyValue.unknown(cty_type(schema_type))
+
+
+def _environment() -> values.Environment:
+    provider = hub.get_component("singleton", "provider")
+    region = getattr(provider, "region", None) or values.DEFAULT_REGION
+    return values.Environment(region=region, working_dir=Path(os.getcwd()))
+
+
+def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
+    """The provider, configured from the extracted provider block; it remembers the region."""
+    built = object_block(schema.provider)
+    provider_schema = s_provider(built.attributes, list(built.block_types))
+
+    class StandInProvider(BaseProvider):  # type: ignore[misc]
+        region: str | None = None
+
+        def __init__(self) -> None:
+            super().__init__(metadata=ProviderMetadata(name=schema.name, version=schema.version))
+
+        async def setup(self) -> None:
+            await super().setup()
+            self._final_schema = provider_schema
+            self.config_class = create_attrs_class_from_schema(
+                "ProviderConfig", provider_schema.block.attributes
+            )
+
+        async def configure(self, config: Any) -> None:
+            await super().configure(config)
+            self.region = getattr(config, "region", None)
+
+    return register_provider(schema.name)(StandInProvider)
+
+
+def make_resource_class(type_name: str, block: Block) -> type[BaseResource]:
+    schema_cache: list[PvsSchema] = []
+
+    class StandInResource(BaseResource):  # type: ignore[misc]
+        @classmethod
+        def get_schema(cls) -> PvsSchema:
+            if not schema_cache:
+                built = object_block(block)
+                schema_cache.append(s_resource(built.attributes, list(built.block_types)))
+            return schema_cache[0]
+
+        async def _validate_config(self, config: Any) -> list[str]:
+            return _read_only_errors(block, config)
+
+        async def plan(self, ctx: ResourceContext) -> tuple[dict[str, Any] | None, None]:
+            proposed = ctx.planned_state_cty
+            if proposed is None or proposed.is_null:
+                return None, None  # destroy
+            errors = _read_only_errors(block, ctx.config_cty)
+            for error in errors:
+                ctx.add_error(error)
+            if errors:
+                return None, None
+            return _with_computed(block, to_python(proposed), _unknown), None
+
+        async def read(self, ctx: ResourceContext) -> Any:
+            return ctx.state
+
+        async def _delete_apply(self, ctx: ResourceContext) -> None:
+            return None
+
+    StandInResource.__name__ = StandInResource.__qualname__ = type_name
+    hub.register("resource", type_name, StandInResource)
+    return StandInResource
+
+
+def make_data_source_class(type_name: str, block: Block) -> type[BaseDataSource]:
+    schema_cache: list[PvsSchema] = []
+    reader = values.DATA_SOURCES.get(type_name)
+
+    class StandInDataSource(BaseDataSource):  # type: ignore[misc]
+        @classmethod
+        def get_schema(cls) -> PvsSchema:
+            if not schema_cache:
+                built = object_block(block)
+                schema_cache.append(s_data_source(built.attributes, list(built.block_types)))
+            return schema_cache[0]
+
+        async def _validate_config(self, config: Any) -> list[str]:
+            return _read_only_errors(block, config)
+
+        async def read(self, ctx: ResourceContext) -> dict[str, Any]:
+            config = to_python(ctx.config) or {}
+            env = _environment()
+            state = dict(config)
+            if reader is not None:
+                state.update(reader(config, env))
+            return _with_computed(block, state, lambda n, t: values.placeholder(n, t, env))
+
+    StandInDataSource.__name__ = StandInDataSource.__qualname__ = type_name
+    hub.register("data_source", type_name, StandInDataSource)
+    return StandInDataSource
+
+
+def register(schema: ProviderSchema) -> None:
+    """Register the provider and each of its types with pyvider's component hub."""
+    make_provider_class(schema)
+    for type_name, block in schema.resources.items():
+        make_resource_class(type_name, block)
+    for type_name, block in schema.data_sources.items():
+        make_data_source_class(type_name, block)

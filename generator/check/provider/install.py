@@ -1,0 +1,68 @@
+"""Point Terraform at the stand-in providers through a CLI configuration file.
+
+Terraform's `dev_overrides` make it start a local executable instead of installing a
+provider from the registry. `install` writes, into a directory of the caller's:
+- `bin/terraform-provider-<name>`: a shell script that execs this Python on
+  `generator.check.provider` (the name must contain `terraform-provider`, which Terraform
+  looks for and pyvider insists on);
+- `terraformrc`: the CLI configuration to pass as TF_CLI_CONFIG_FILE. Any other provider
+  is looked up only in an empty filesystem mirror, so `init` fails at once naming it
+  instead of reaching for the network.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import generator
+
+PROVIDERS = {"aws": "hashicorp/aws", "archive": "hashicorp/archive"}
+_PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
+
+
+def _launcher(name: str, module_dir: Path) -> str:
+    command = [sys.executable, "-m", "generator.check.provider", name, str(module_dir)]
+    return (
+        "#!/bin/sh\n"
+        f"PYTHONPATH={shlex.quote(str(_PACKAGE_ROOT))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+        "export PYTHONPATH\n"
+        f"exec {shlex.join(command)}\n"
+    )
+
+
+def _hcl_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def install(directory: Path, module_dir: Path) -> Path:
+    """Write launchers and a CLI configuration into `directory`; return the configuration.
+
+    The launched providers serve the types that the .tf files under `module_dir` mention.
+    """
+    bin_dir = directory / "bin"
+    mirror = directory / "mirror"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    mirror.mkdir(exist_ok=True)
+    for name in PROVIDERS:
+        launcher = bin_dir / f"terraform-provider-{name}"
+        launcher.write_text(_launcher(name, module_dir.resolve()))
+        launcher.chmod(0o755)
+    overrides = "\n".join(
+        f"    {_hcl_string(address)} = {_hcl_string(str(bin_dir))}"
+        for address in PROVIDERS.values()
+    )
+    config = directory / "terraformrc"
+    config.write_text(
+        "provider_installation {\n"
+        "  dev_overrides {\n"
+        f"{overrides}\n"
+        "  }\n"
+        "  filesystem_mirror {\n"
+        f"    path = {_hcl_string(str(mirror))}\n"
+        "  }\n"
+        "}\n"
+        "disable_checkpoint = true\n"
+    )
+    return config

@@ -1,0 +1,166 @@
+"""The stand-in provider's schema: loading the extracted JSON and turning it into pyvider's.
+
+generator/check/schemas/<provider>.json.gz holds the real provider's schema in the compact
+format written by scripts/extract_provider_schema.py (see its docstring). Building pyvider
+schema objects for all 2,400 aws types takes seconds and Terraform starts a provider several
+times per command, so only the types a module mentions are served (`types_in_module`). A
+type the module mentions that the real provider lacks stays absent, and Terraform reports
+it as unsupported, as it would against the real provider.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyvider.cty import (
+    CtyBool,
+    CtyDynamic,
+    CtyList,
+    CtyMap,
+    CtyNumber,
+    CtyObject,
+    CtySet,
+    CtyString,
+    CtyType,
+)
+from pyvider.schema import NestingMode, PvsAttribute, PvsNestedBlock, b_main
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+Block = dict[str, Any]  # {"attributes": {...}, "blocks": {...}} as extracted
+SchemaType = str | list[Any]
+
+_SCALARS: dict[str, CtyType[Any]] = {
+    "string": CtyString(),
+    "number": CtyNumber(),
+    "bool": CtyBool(),
+    "dynamic": CtyDynamic(),
+}
+_NESTING = {"list": NestingMode.LIST, "set": NestingMode.SET, "single": NestingMode.SINGLE}
+_FLAGS = ("required", "optional", "computed")
+_DECLARATION_RE = re.compile(r'^\s*(resource|data)\s+"([A-Za-z0-9_]+)"', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ProviderSchema:
+    """What one stand-in provider serves: its configuration block and its types."""
+
+    name: str
+    version: str
+    provider: Block
+    resources: dict[str, Block]
+    data_sources: dict[str, Block]
+
+
+def provider_version(name: str) -> str:
+    """The version of the real provider the schema was extracted from."""
+    versions = json.loads((SCHEMA_DIR / "VERSIONS.json").read_text())
+    return str(versions[name]["version"])
+
+
+@cache
+def _full_schema(name: str) -> dict[str, Any]:
+    with gzip.open(SCHEMA_DIR / f"{name}.json.gz", "rt", encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
+    """The schema of provider `name`, restricted to the type names in `only` if given."""
+    full = _full_schema(name)
+
+    def kept(types: dict[str, Block]) -> dict[str, Block]:
+        return {t: b for t, b in types.items() if only is None or t in only}
+
+    return ProviderSchema(
+        name=name,
+        version=provider_version(name),
+        provider=full.get("provider") or {"attributes": {}, "blocks": {}},
+        resources=kept(full["resources"]),
+        data_sources=kept(full["data_sources"]),
+    )
+
+
+def types_in_module(module_dir: Path) -> set[str]:
+    """Resource and data source type names declared in any .tf file under module_dir.
+
+    Child modules in subdirectories count; Terraform's own .terraform directory does not.
+    """
+    found: set[str] = set()
+    for path in module_dir.rglob("*.tf"):
+        if ".terraform" in path.relative_to(module_dir).parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found.update(match[2] for match in _DECLARATION_RE.finditer(text))
+    return found
+
+
+def cty_type(schema_type: SchemaType) -> CtyType[Any]:
+    """The cty type of an extracted TYPE (see the module docstring)."""
+    if isinstance(schema_type, str):
+        return _SCALARS[schema_type]
+    kind, inner = schema_type
+    if kind == "object":
+        return CtyObject(attribute_types={k: cty_type(v) for k, v in inner.items()})
+    element = cty_type(inner)
+    if kind == "list":
+        return CtyList(element_type=element)
+    if kind == "set":
+        return CtySet(element_type=element)
+    if kind == "map":
+        return CtyMap(element_type=element)
+    raise ValueError(f"unknown schema type {schema_type!r}")
+
+
+def attribute(name: str, spec: dict[str, Any]) -> PvsAttribute:
+    flags = {flag: True for flag in _FLAGS if spec.get(flag)}
+    return PvsAttribute(name=name, type=cty_type(spec["type"]), **flags)
+
+
+def nested_blocks(block: Block) -> list[PvsNestedBlock]:
+    return [
+        PvsNestedBlock(
+            type_name=name,
+            nesting=_NESTING[nested["nesting"]],
+            block=object_block(nested["block"]),
+            min_items=nested.get("min_items"),
+            max_items=nested.get("max_items"),
+        )
+        for name, nested in block["blocks"].items()
+    ]
+
+
+def object_block(block: Block) -> Any:
+    """pyvider's block object (PvsObjectType) for an extracted BLOCK."""
+    attributes = {name: attribute(name, spec) for name, spec in block["attributes"].items()}
+    return b_main(attributes=attributes, block_types=nested_blocks(block))
+
+
+def read_only_attributes_set(block: Block, value: Any, path: str = "") -> list[str]:
+    """Paths of computed-only attributes that the configuration `value` sets.
+
+    Terraform core leaves this check to the provider; the real provider rejects such a
+    configuration, so the stand-in must too. `value` is the configuration as plain Python
+    (dicts for objects, lists for list/set blocks, None for null).
+    """
+    if not isinstance(value, dict):
+        return []
+    found = [
+        f"{path}{name}"
+        for name, spec in block["attributes"].items()
+        if spec.get("computed") and not spec.get("optional") and value.get(name) is not None
+    ]
+    for name, nested in block["blocks"].items():
+        items = value.get(name)
+        if isinstance(items, dict):  # a single block
+            found += read_only_attributes_set(nested["block"], items, f"{path}{name}.")
+        elif isinstance(items, list):
+            for index, item in enumerate(items):
+                found += read_only_attributes_set(nested["block"], item, f"{path}{name}[{index}].")
+    return found

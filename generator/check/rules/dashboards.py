@@ -1,0 +1,66 @@
+"""F3: dashboard bodies that CloudWatch rejects at apply time.
+
+With a plan, every planned `aws_cloudwatch_dashboard` body is parsed and validated
+(dashboard_body.py). Without one, only bodies written as literal JSON in the HCL can be read.
+A body only known after apply cannot be checked: that is a warning, because it also means the
+plan shows nothing of the dashboard for review.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from generator.check.findings import Finding, Severity
+from generator.check.hcl import Block, is_literal
+from generator.check.rules.base import (
+    RuleContext,
+    block_of,
+    finding,
+    plan_resources,
+    unknown_after_apply,
+)
+from generator.check.rules.dashboard_body import problems
+
+MAX_PER_DASHBOARD = 20  # beyond this, one summary line: the first ones show the pattern
+
+
+class DashboardBody:
+    id = "F3"
+    description = "dashboard bodies follow the CloudWatch Dashboard Body Structure"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        if ctx.plan is None:
+            for block in ctx.hcl.resources("aws_cloudwatch_dashboard"):
+                body = block.body.get("dashboard_body")
+                if isinstance(body, str) and is_literal(body):
+                    yield from self._check(block.address, body, block)
+            return
+        for resource in plan_resources(ctx.plan, "aws_cloudwatch_dashboard"):
+            address = resource.get("address", "")
+            source = block_of(ctx, address)
+            body = resource.get("values", {}).get("dashboard_body")
+            if body is None and unknown_after_apply(ctx.plan, address).get("dashboard_body"):
+                yield finding(
+                    self,
+                    f"{address}: the body is only known after apply, so it was not checked; "
+                    "build it from values known at plan time (names, not ARNs of new resources)",
+                    source,
+                    Severity.WARNING,
+                )
+            elif isinstance(body, str):
+                yield from self._check(address, body, source)
+
+    def _check(self, address: str, text: str, block: Block | None) -> Iterator[Finding]:
+        try:
+            body: Any = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield finding(self, f"{address}: the body is not valid JSON ({exc.msg})", block)
+            return
+        found = list(problems(body))
+        for message in found[:MAX_PER_DASHBOARD]:
+            yield finding(self, f"{address}: {message}", block)
+        if len(found) > MAX_PER_DASHBOARD:
+            more = len(found) - MAX_PER_DASHBOARD
+            yield finding(self, f"{address}: {more} more problems like these", block)

@@ -1,0 +1,79 @@
+"""F8: optional code behind a variable toggle that no test ever switches.
+
+A toggle is a `count` or `for_each` whose expression is a conditional (`?:`) on variables,
+directly or through one local. Each toggled variable must take at least two values across
+what `terraform test` plans: the value it has without tests (terraform.tfvars, else its
+default) and every value that a tests/*.tftest.hcl `variables` block (file-level or in a
+`run`) gives it. One value means one path is never planned: a warning, because the other
+path may be unreachable by design.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from generator.check.findings import Finding, Severity
+from generator.check.hcl import Block
+from generator.check.rules.base import RuleContext, finding
+
+_VAR = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+_LOCAL = re.compile(r"\blocal\.([A-Za-z_][\w-]*)")
+
+
+def toggle_variables(ctx: RuleContext, block: Block) -> set[str]:
+    """Variables a block's `count`/`for_each` conditional depends on."""
+    names: set[str] = set()
+    locals_ = ctx.hcl.local_values()
+    for key in ("count", "for_each"):
+        expression = block.body.get(key)
+        if not (isinstance(expression, str) and "?" in expression):
+            continue
+        names.update(_VAR.findall(expression))
+        for local in _LOCAL.findall(expression):
+            names.update(_VAR.findall(json.dumps(locals_.get(local))))
+    return names
+
+
+def _tested_values(ctx: RuleContext) -> dict[str, set[str]]:
+    """variable → the values (as JSON) tests set it to."""
+    values: dict[str, set[str]] = {}
+    blocks = [*ctx.hcl.tests]
+    blocks += [n for run in ctx.hcl.tests if run.kind == "run" for n in run.blocks]
+    for block in blocks:
+        if block.kind == "variables":
+            for name, value in block.body.items():
+                values.setdefault(name, set()).add(json.dumps(value, sort_keys=True))
+    return values
+
+
+def _baseline(ctx: RuleContext, name: str) -> set[str]:
+    """The value a plan without test variables uses; none for a required variable."""
+    variable = ctx.hcl.find(f"var.{name}")
+    if any(a.name == name for a in ctx.hcl.tfvars) or (
+        variable is not None and "default" in variable.body
+    ):
+        return {json.dumps(ctx.hcl.variable_value(name), sort_keys=True)}
+    return set()
+
+
+class UntestedToggle:
+    id = "F8"
+    description = "every path behind a count/for_each toggle is planned by some test"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        tested = _tested_values(ctx)
+        for block in (*ctx.hcl.of_kind("resource"), *ctx.hcl.of_kind("module")):
+            for name in sorted(toggle_variables(ctx, block)):
+                values = tested.get(name, set()) | _baseline(ctx, name)
+                if len(values) < 2:
+                    shown = f"var.{name} = {next(iter(values))}" if values else "no value"
+                    yield finding(
+                        self,
+                        f"{block.address} is toggled by var.{name}, but tests only plan it "
+                        f"with {shown}: its other path is never planned; add a test run "
+                        "whose variables { } switch it",
+                        block,
+                        Severity.WARNING,
+                    )

@@ -1,0 +1,118 @@
+"""The `cw-scaffold` command: a thin layer that parses arguments and calls the API.
+
+Exit status: 0 success; 1 a user error or check findings; 2 a usage or environment error;
+130 interrupted (Ctrl-C); 3 an unexpected error (a bug: the message says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.errors import CwScaffoldError
+
+__all__ = ["main"]
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        "-d",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an answer, as for `copier --data` (lists and maps as YAML); repeatable",
+    )
+    parser.add_argument(
+        "--data-file", type=Path, metavar="FILE", help="answers from a YAML file; --data wins"
+    )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cw-scaffold",
+        description="Scaffold CloudWatch observability for ECS services as a Terraform module.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser("new", help="render a new Terraform module")
+    new.add_argument("dest", type=Path, help="directory to render into")
+    _data_arguments(new)
+    new.add_argument(
+        "--defaults", action="store_true", help="take the default of every answer not given"
+    )
+    new.add_argument("--force", action="store_true", help="render into a non-empty directory")
+    new.add_argument("--template", help="template path or git URL (default: the installed one)")
+    new.add_argument("--vcs-ref", help="template git tag or commit (default: the latest tag)")
+
+    check = commands.add_parser("check", help="check a Terraform module offline")
+    check.add_argument("dir", type=Path, nargs="?", default=Path("."), help="module directory")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--no-terraform", action="store_true", help="skip Terraform (fmt, validate, plan, test)"
+    )
+    check.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
+    return parser
+
+
+def _answers(args: argparse.Namespace) -> dict[str, Any]:
+    from generator.questions import load_data_file, parse_data_items
+
+    answers: dict[str, Any] = load_data_file(args.data_file) if args.data_file else {}
+    answers.update(parse_data_items(args.data))
+    return answers
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from generator.render import render
+
+    dest = render(
+        _answers(args), args.dest, template=args.template, vcs_ref=args.vcs_ref, force=args.force
+    )
+    print(f"Rendered {dest}")
+    print(f"Next: cd {dest} && terraform init && terraform plan")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from generator.check import check
+    from generator.check.report import exit_status, render_json, render_text
+
+    if not args.dir.is_dir():
+        print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
+        return 2
+
+    def progress(stage: str) -> None:
+        print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
+
+    report = check(
+        args.dir, terraform=not args.no_terraform, checkov=not args.no_checkov, progress=progress
+    )
+    print(render_json(report) if args.format == "json" else render_text(report))
+    return exit_status(report)
+
+
+_COMMANDS = {"new": _cmd_new, "check": _cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except CwScaffoldError as error:
+        print(f"cw-scaffold {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"cw-scaffold {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last resort: say it is a bug
+        print(
+            f"cw-scaffold {args.command}: unexpected error (a bug in cw-scaffold, please report it):"
+            f" {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return 3

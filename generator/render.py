@@ -1,0 +1,103 @@
+"""Render an answer set into a directory through copier's API, atomically.
+
+copier renders into a staging directory beside the destination; only a complete render is
+moved into place, so an error (an invalid answer, a template failure) leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import copier
+
+from generator.errors import DestinationExists, InvalidAnswer, UserError
+from generator.questions import check_known_answers, load_questions, template_root
+
+__all__ = ["render"]
+
+# copier's message for an answer its validator rejects.
+_VALIDATION_ERROR = re.compile(r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.S)
+
+
+def render(
+    answers: Mapping[str, Any],
+    dest: Path,
+    *,
+    template: str | Path | None = None,
+    vcs_ref: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Render the template with `answers` (defaults for the rest) into `dest`.
+
+    `template` is a local path or git URL (default: this installation's template);
+    `vcs_ref` a git tag or commit of it (default: copier's choice, the latest release tag).
+    `dest` must not exist or be empty unless `force` is set. Returns the resolved `dest`.
+    """
+    source = Path(template) if template is not None else template_root()
+    if isinstance(source, Path) and source.is_dir():
+        check_known_answers(answers, load_questions(source))
+    dest = Path(dest).resolve()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
+        raise DestinationExists(str(dest))
+
+    anchor = _nearest_existing_dir(dest.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.render-", dir=anchor))
+    # mkdtemp makes the directory private (0700); the project gets the usual mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
+    try:
+        _copy(str(template or source), staging, dict(answers), vcs_ref)
+        _move_into_place(staging, dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return dest
+
+
+def _copy(source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | None) -> None:
+    try:
+        copier.run_copy(
+            source,
+            staging,
+            data=answers,
+            vcs_ref=vcs_ref,
+            defaults=True,  # every answer not given takes its default: copier never asks
+            overwrite=True,  # the staging directory is ours
+            quiet=True,
+            cleanup_on_error=False,  # we remove the staging directory ourselves
+        )
+    except ValueError as error:
+        match = _VALIDATION_ERROR.match(str(error))
+        if match:
+            raise InvalidAnswer(match["name"], match["message"].strip()) from error
+        raise UserError(str(error)) from error
+
+
+def _nearest_existing_dir(path: Path) -> Path:
+    while not path.is_dir():
+        path = path.parent
+    return path
+
+
+def _move_into_place(staging: Path, dest: Path) -> None:
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, dest)
+        return
+    if not any(dest.iterdir()):
+        dest.rmdir()
+        os.replace(staging, dest)
+        return
+    # --force into a non-empty directory: replace the rendered files, keep the others.
+    for source in sorted(staging.rglob("*")):
+        target = dest / source.relative_to(staging)
+        if source.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            os.replace(source, target)

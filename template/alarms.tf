@@ -1,0 +1,50 @@
+# Alarms come from the monitoring plan in locals.tf; nothing here decides which exist.
+resource "aws_cloudwatch_metric_alarm" "service" {
+  for_each = local.alarms
+
+  alarm_name          = each.value.name
+  alarm_description   = each.value.description
+  comparison_operator = each.value.comparison_operator
+  threshold           = each.value.threshold
+  evaluation_periods  = each.value.evaluation_periods
+  treat_missing_data  = each.value.treat_missing_data
+
+  dynamic "metric_query" {
+    for_each = each.value.metrics
+
+    content {
+      id          = metric_query.value.id
+      return_data = each.value.expression == null
+
+      metric {
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.metric_name
+        stat        = metric_query.value.stat
+        period      = each.value.period
+        dimensions  = each.value.dimensions
+      }
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = each.value.expression == null ? [] : [each.value.expression]
+
+    content {
+      id          = "result"
+      expression  = metric_query.value
+      label       = each.value.name
+      return_data = true
+    }
+  }
+}
+
+# The alarm that notifies: one per service, in ALARM when any of the service's alarms is.
+resource "aws_cloudwatch_composite_alarm" "service" {
+  for_each = local.composite_alarms
+
+  alarm_name        = each.value.name
+  alarm_description = "Any alarm of service ${each.key} is in ALARM."
+  alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
+  alarm_actions     = [aws_sns_topic.alarms.arn]
+  ok_actions        = [aws_sns_topic.alarms.arn]
+}

@@ -1,0 +1,8 @@
+# One log group per service, for the services' task definitions to log to (awslogs driver).
+resource "aws_cloudwatch_log_group" "service" {
+  for_each = local.services
+
+  name              = "/ecs/${local.name_prefix}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+}

@@ -1,0 +1,16 @@
+terraform {
+  # 1.11: S3 native state locking (use_lockfile); 1.9: validations that refer to other variables.
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+      # 6.x: data.aws_region exposes `region`; canary names may be up to 255 characters.
+      version = "~> 6.0"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = "~> 2.4"
+    }
+  }
+}

@@ -1,0 +1,397 @@
+"""The canary scripts against a live HTTP server, on doubles of the Synthetics libraries.
+
+Each runtime's script is laid out as its zip would be, next to a canary_config.json,
+and its handler is run in a subprocess against a local service: a healthy variant and
+variants that each break one thing. The doubles (tests/canary_doubles) append every
+step's outcome to a report file, which is what the assertions read.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+CANARIES = Path(__file__).resolve().parents[1] / "template" / "canaries"
+PYTHON_SCRIPT = CANARIES / "{% if canary_runtime == 'python' %}canary.py{% endif %}"
+NODE_SCRIPT = CANARIES / "{% if canary_runtime == 'nodejs' %}canary.js{% endif %}"
+DOUBLES = Path(__file__).resolve().parent / "canary_doubles"
+USER_AGENT_PREFIX = "CloudWatchSynthetics/"  # what the doubles' canary user agent starts with
+SLOW_SECONDS = 0.6  # the "slow" variant's pause between headers and body
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+# --- the service under watch ------------------------------------------------------------
+
+
+class Service(BaseHTTPRequestHandler):
+    """Serves /<variant>/health, GET /<variant>/orders?limit=1 and POST /<variant>/orders.
+
+    Variant "healthy" meets every expectation in STEPS; each other variant breaks one.
+    """
+
+    def do_GET(self) -> None:
+        self.route()
+
+    def do_POST(self) -> None:
+        self.route()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep pytest output quiet
+
+    def route(self) -> None:
+        url = urlsplit(self.path)
+        _, variant, resource = url.path.split("/", 2)
+        if not self.headers.get("User-Agent", "").startswith(USER_AGENT_PREFIX):
+            self.reply(400, {"error": "User-Agent is not the canary's"})
+        elif (self.command, resource) == ("GET", "health"):
+            self.health(variant)
+        elif (self.command, resource, url.query) == ("GET", "orders", "limit=1"):
+            self.list_orders(variant)
+        elif (self.command, resource) == ("POST", "orders"):
+            self.create_order(variant)
+        else:
+            self.reply(404, {"error": "no such route"})
+
+    def health(self, variant: str) -> None:
+        if variant == "wrong-status":
+            self.reply(503, {"status": "down"})
+            return
+        body = {
+            "status": "degraded" if variant == "wrong-value" else "ok",
+            "state": "STARTING" if variant == "no-substring" else "READY",
+        }
+        headers = {} if variant == "missing-header" else {"X-Request-Id": "r-1"}
+        self.reply(200, body, headers)
+
+    def list_orders(self, variant: str) -> None:
+        if variant == "not-json":
+            self.reply(200, "<html>down for maintenance</html>")
+            return
+        item = {"ready": True} if variant == "missing-key" else {"id": 7, "ready": True}
+        body = {"data": {"count": 2 if variant == "wrong-number" else 1, "items": [item]}}
+        self.reply(200, body, delay=SLOW_SECONDS if variant == "slow" else 0)
+
+    def create_order(self, variant: str) -> None:
+        accepted = (
+            variant != "order-rejected"
+            and self.headers["Content-Type"] == "application/json"
+            and self.headers["User-Agent"].endswith(" orders-canary/1")
+            and json.loads(self.read_body()) == {"item": "book"}
+        )
+        if accepted:
+            self.reply(201, {"data": {"id": "o-1"}})
+        else:
+            self.reply(422, {"error": "rejected"})
+
+    def read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+            return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        chunks = []
+        while size := int(self.rfile.readline().split(b";")[0], 16):
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+        self.rfile.readline()
+        return b"".join(chunks)
+
+    def reply(
+        self, status: int, body: object, headers: dict[str, str] | None = None, delay: float = 0
+    ) -> None:
+        data = (body if isinstance(body, str) else json.dumps(body)).encode()
+        self.send_response(status)
+        self.send_header(
+            "Content-Type", "text/html" if isinstance(body, str) else "application/json"
+        )
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()  # the headers leave now; the body after the delay
+        time.sleep(delay)
+        self.wfile.write(data)
+
+
+@pytest.fixture(scope="module")
+def service_port() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Service)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- canary configuration, as Terraform writes it ---------------------------------------
+
+
+def step(name: str, path: str, **settings: Any) -> dict[str, Any]:
+    """A step with every field present, as Terraform's jsonencode writes it."""
+    defaults: dict[str, Any] = {
+        "method": "GET",
+        "headers": {},
+        "body": None,
+        "expected_status": 200,
+        "max_latency_ms": 2000,
+        "required_json_keys": [],
+        "json_equals": {},
+        "body_contains": None,
+        "required_headers": [],
+    }
+    return {"name": name, "path": path, **defaults, **settings}
+
+
+STEPS = [
+    step(
+        "health",
+        "/health",
+        required_headers=["x-request-id"],
+        body_contains="READY",
+        json_equals={"status": "ok"},
+    ),
+    step(
+        "list-orders",
+        "/orders?limit=1",
+        max_latency_ms=300,
+        required_json_keys=["data.items.0.id"],
+        json_equals={"data.count": "1", "data.items.0.ready": "true"},
+    ),
+    step(
+        "create-order",
+        "/orders",
+        method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "orders-canary/1"},
+        body='{"item": "book"}',
+        expected_status=201,
+        required_json_keys=["data.id"],
+        json_equals={"data.id": "o-1"},
+    ),
+]
+STEP_NAMES = [s["name"] for s in STEPS]
+
+
+# --- running a canary -------------------------------------------------------------------
+
+PYTHON_RUNNER = """
+import asyncio, importlib.util, inspect, json, sys
+spec = importlib.util.spec_from_file_location("canary", sys.argv[1])
+canary = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(canary)
+try:
+    result = canary.handler({}, None)
+    if inspect.isawaitable(result):
+        asyncio.run(result)
+except Exception as error:
+    print(json.dumps({"error": str(error)}))
+    sys.exit(1)
+"""
+
+NODE_RUNNER = """
+require(process.argv[1]).handler().then(
+  () => process.exit(0),
+  (error) => {
+    console.log(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+    process.exit(1);
+  },
+);
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    error: str | None  # what the handler raised, or None if it returned
+    steps: list[dict[str, Any]]  # the doubles' report: step, status, failure_reason
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(s["status"] == "PASSED" for s in self.steps)
+
+
+def run_subprocess(command: list[str], env: dict[str, str], cwd: Path, report: Path) -> Run:
+    """Run a handler; env is added to this process's environment."""
+    result = subprocess.run(
+        command,
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    error = None
+    if result.returncode == 1:
+        assert result.stdout.strip(), f"the handler crashed:\n{result.stderr}"
+        error = json.loads(result.stdout.strip().splitlines()[-1])["error"]
+    lines = report.read_text().splitlines() if report.exists() else []
+    return Run(error, [json.loads(line) for line in lines])
+
+
+def run_python(tmp_path: Path, config: dict[str, Any]) -> Run:
+    script = tmp_path / "python" / "canary.py"
+    script.parent.mkdir()
+    shutil.copy(PYTHON_SCRIPT, script)
+    (script.parent / "canary_config.json").write_text(json.dumps(config))
+    report = tmp_path / "steps.jsonl"
+    env = {
+        "PYTHONPATH": str(DOUBLES / "python"),
+        "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ among the doubles
+        "SYNTHETICS_DOUBLE_REPORT": str(report),
+    }
+    return run_subprocess([sys.executable, "-c", PYTHON_RUNNER, str(script)], env, tmp_path, report)
+
+
+def run_node(tmp_path: Path, config: dict[str, Any]) -> Run:
+    script = tmp_path / "canary.js"
+    shutil.copy(NODE_SCRIPT, script)
+    (tmp_path / "canary_config.json").write_text(json.dumps(config))
+    report = tmp_path / "steps.jsonl"
+    env = {
+        "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
+        "SYNTHETICS_DOUBLE_REPORT": str(report),
+    }
+    return run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)
+
+
+@pytest.fixture(params=["python", pytest.param("nodejs", marks=needs_node)])
+def run_canary(request: pytest.FixtureRequest, tmp_path: Path, service_port: int) -> Callable:
+    """Run this runtime's canary against one variant of the service."""
+    runner = run_python if request.param == "python" else run_node
+
+    def run(variant: str) -> Run:
+        base_url = f"http://127.0.0.1:{service_port}/{variant}"
+        return runner(tmp_path, {"service": "orders", "base_url": base_url, "steps": STEPS})
+
+    return run
+
+
+# --- the checks -------------------------------------------------------------------------
+
+
+def test_canary_passes_against_healthy_service(run_canary: Callable) -> None:
+    run = run_canary("healthy")
+    assert run.error is None
+    assert [(s["step"], s["status"]) for s in run.steps] == [
+        (name, "PASSED") for name in STEP_NAMES
+    ]
+    assert run.passed
+
+
+# variant of the service, the step it breaks, the failure message
+BROKEN_VARIANTS = [
+    ("wrong-status", "health", "step 'health': expected status 200, got 503"),
+    ("missing-header", "health", "step 'health': missing header 'x-request-id'"),
+    ("no-substring", "health", "step 'health': body does not contain 'READY'"),
+    ("wrong-value", "health", "step 'health': expected 'status' == \"ok\", got \"degraded\""),
+    ("missing-key", "list-orders", "step 'list-orders': missing JSON key 'data.items.0.id'"),
+    ("wrong-number", "list-orders", "step 'list-orders': expected 'data.count' == \"1\", got 2"),
+    ("not-json", "list-orders", "step 'list-orders': response body is not JSON"),
+    ("order-rejected", "create-order", "step 'create-order': expected status 201, got 422"),
+]
+
+
+@pytest.mark.parametrize(
+    ("variant", "failed_step", "message"), BROKEN_VARIANTS, ids=[v[0] for v in BROKEN_VARIANTS]
+)
+def test_canary_fails_at_the_broken_step(
+    run_canary: Callable, variant: str, failed_step: str, message: str
+) -> None:
+    run = run_canary(variant)
+    assert not run.passed
+    assert run.error == message
+    assert_stopped_at(run, failed_step)
+    assert run.steps[-1]["failure_reason"] == message
+
+
+def test_canary_fails_a_slow_body_on_latency(run_canary: Callable) -> None:
+    # The headers arrive at once and the body SLOW_SECONDS later: the limit is on both.
+    run = run_canary("slow")
+    assert not run.passed
+    assert_stopped_at(run, "list-orders")
+    match = re.fullmatch(r"step 'list-orders': took (\d+) ms, limit 300 ms", run.error or "")
+    assert match, run.error
+    assert int(match[1]) >= SLOW_SECONDS * 1000
+    assert run.steps[-1]["failure_reason"] == run.error
+
+
+def assert_stopped_at(run: Run, failed_step: str) -> None:
+    """Steps before failed_step passed, it failed, and none after it ran."""
+    ran = STEP_NAMES[: STEP_NAMES.index(failed_step) + 1]
+    expected = [(name, "PASSED") for name in ran[:-1]] + [(failed_step, "FAILED")]
+    assert [(s["step"], s["status"]) for s in run.steps] == expected
+
+
+@needs_node
+def test_canary_node_double_carries_on_after_failed_http_step_by_default(
+    tmp_path: Path, service_port: int
+) -> None:
+    # Why the Node script sets continueOnHttpStepFailure: without it, executeHttpStep
+    # records the failure and resolves, and the next step runs. AWS's samples fail a
+    # step by throwing a string; with no callback, only a 2xx status is checked.
+    script = tmp_path / "canary.js"
+    script.write_text(
+        """
+        const synthetics = require('@aws/synthetics-puppeteer');
+        const request = (variant) => ({
+          protocol: 'http:', hostname: '127.0.0.1', port: process.env.SERVICE_PORT, method: 'GET',
+          path: `/${variant}/health`,
+          headers: { 'User-Agent': synthetics.getCanaryUserAgentString() },
+        });
+        exports.handler = async () => {
+          await synthetics.executeHttpStep('thrown-string', request('healthy'), async (res) => {
+            res.resume();
+            throw 'not wanted: ' + res.statusCode;
+          });
+          await synthetics.executeHttpStep('no-callback', request('wrong-status'));
+          return synthetics.executeHttpStep('no-callback-2xx', request('healthy'));
+        };
+        """
+    )
+    report = tmp_path / "steps.jsonl"
+    env = {
+        "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
+        "SYNTHETICS_DOUBLE_REPORT": str(report),
+        "SERVICE_PORT": str(service_port),
+    }
+    run = run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)
+    assert run.error is None
+    assert [(s["step"], s["status"], s["failure_reason"]) for s in run.steps] == [
+        ("thrown-string", "FAILED", "not wanted: 200"),
+        ("no-callback", "FAILED", "503 Service Unavailable"),
+        ("no-callback-2xx", "PASSED", None),
+    ]
+    assert not run.passed
+
+
+def test_canary_python_script_is_black_formatted() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--diff", str(PYTHON_SCRIPT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_node
+def test_canary_node_script_parses(tmp_path: Path) -> None:
+    script = tmp_path / "canary.js"  # node --check wants a .js name
+    shutil.copy(NODE_SCRIPT, script)
+    result = subprocess.run(
+        [str(NODE), "--check", str(script)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
