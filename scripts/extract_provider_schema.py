@@ -280,9 +280,7 @@ def flags(field: re.Match[str]) -> dict[str, bool]:
     """Terraform's flags: required excludes the others; optional and computed combine."""
     if field["required"] == "true":
         return {"required": True}
-    return {
-        flag: True for flag in ("optional", "computed") if field[flag] == "true"
-    }
+    return {flag: True for flag in ("optional", "computed") if field[flag] == "true"}
 
 
 def modules_in_wheel(wheel: Path) -> Iterator[str]:
@@ -325,8 +323,18 @@ def extract(wheel: Path) -> tuple[dict[str, Any], str]:
 
 def download_wheel(source: ProviderSource, into: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-         "--dest", str(into), f"{source.package}=={source.package_version}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+            str(into),
+            f"{source.package}=={source.package_version}",
+        ],
         check=True,
     )
     return next(into.glob(f"{source.package.replace('-', '_')}-{source.package_version}-*.whl"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from generator.errors import EnvironmentProblem
 INSTALL_HINT = "pip install 'cw-scaffold[check]'"
 SCRIPT_SUFFIXES = {".py": "python", ".js": "node", ".mjs": "node", ".cjs": "node"}
 _MODULE_PATH = re.compile(r"\$\{path\.(?:module|root)\}/([^\"\\$}]+)")
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][\w-]*)\r?\n(.*\n)?[ \t]*\2", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Block:
     file: str
     line: int
     blocks: tuple[Block, ...] = ()
+    attribute_lines: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def address(self) -> str:
@@ -46,6 +49,10 @@ class Block:
     @property
     def type(self) -> str:
         return self.labels[0] if self.labels else ""
+
+    def line_of(self, attribute: str) -> int:
+        """Where `attribute` is set in this block, or where the block starts."""
+        return self.attribute_lines.get(attribute, self.line)
 
     def nested(self, kind: str) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind == kind)
@@ -163,10 +170,12 @@ def _rel(root: Path, path: Path) -> str:
 def _options() -> Any:
     from hcl2.utils import SerializationOptions
 
-    # v8 defaults keep quotes, heredoc markers and __is_block__ markers: rules want plain values.
+    # v8 defaults keep quotes and __is_block__ markers: rules want plain values. Heredocs are
+    # kept as written and decoded by _values(): python-hcl2 8.1.4 escapes the quotes inside
+    # a `<<-` heredoc when asked to decode it, which breaks JSON held in one.
     return SerializationOptions(
         explicit_blocks=False,
-        preserve_heredocs=False,
+        preserve_heredocs=True,
         strip_string_quotes=True,
         with_comments=False,
     )
@@ -192,6 +201,20 @@ def _parse(root: Path, path: Path, problems: list[Finding]) -> Any:
         return None
 
 
+def _values(value: Any) -> Any:
+    """Serialized values with every heredoc replaced by the string it stands for."""
+    if isinstance(value, dict):
+        return {key: _values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_values(item) for item in value]
+    if isinstance(value, str) and value.startswith("<<"):
+        match = _HEREDOC.fullmatch(value)
+        if match:
+            text = match.group(3) or ""
+            return textwrap.dedent(text) if match.group(1) else text
+    return value
+
+
 def _line(rule: Any) -> int:
     # python-hcl2 keeps Lark's position metadata on each rule, but exposes it only as _meta.
     meta = getattr(rule, "_meta", None)
@@ -208,11 +231,23 @@ def _blocks(body: Any, file: str) -> Iterator[Block]:
             yield Block(
                 kind=kind,
                 labels=tuple(labels),
-                body=child.body.serialize(options),
+                body=_values(child.body.serialize(options)),
                 file=file,
                 line=_line(child),
                 blocks=tuple(_blocks(child.body, file)),
+                attribute_lines=_attribute_lines(child.body),
             )
+
+
+def _attribute_lines(body: Any) -> dict[str, int]:
+    from hcl2.rules.base import AttributeRule
+
+    options = _options()
+    return {
+        str(child.identifier.serialize(options)): _line(child)
+        for child in body.children
+        if isinstance(child, AttributeRule)
+    }
 
 
 def _attributes(body: Any, file: str) -> Iterator[Attribute]:
@@ -222,7 +257,7 @@ def _attributes(body: Any, file: str) -> Iterator[Attribute]:
     for child in body.children:
         if isinstance(child, AttributeRule):
             ((name, value),) = child.serialize(options).items()
-            yield Attribute(name=name, value=value, file=file, line=_line(child))
+            yield Attribute(name=name, value=_values(value), file=file, line=_line(child))
 
 
 def _scripts(root: Path, blocks: list[Block]) -> Iterator[Script]:

@@ -46,8 +46,7 @@ def render_text(report: Report) -> str:
     rule_width = max(len(f.rule) for f in findings)
     place_width = max(len(f.location()) for f in findings)
     lines = [
-        f"{f.rule:<{rule_width}}  {f.severity.value:<7}  {f.location():<{place_width}}  "
-        f"{f.message}"
+        f"{f.rule:<{rule_width}}  {f.severity.value:<7}  {f.location():<{place_width}}  {f.message}"
         for f in findings
     ]
     counts = Counter(f.rule for f in findings)

@@ -13,7 +13,3 @@ required ones, wrong types, read-only attributes set in configuration.
 - install.py: the Terraform CLI configuration that points Terraform at the stand-in.
 - __main__.py: the process Terraform starts.
 """
-
-from generator.check.provider.install import PROVIDERS, install
-
-__all__ = ["PROVIDERS", "install"]

@@ -1,10 +1,11 @@
 """Point Terraform at the stand-in providers through a CLI configuration file.
 
 Terraform's `dev_overrides` make it start a local executable instead of installing a
-provider from the registry. `install` writes, into a directory of the caller's:
+provider from the registry. `write_cli_config` writes, into a directory of the caller's:
 - `bin/terraform-provider-<name>`: a shell script that execs this Python on
   `generator.check.provider` (the name must contain `terraform-provider`, which Terraform
-  looks for and pyvider insists on);
+  looks for and pyvider insists on), its stderr kept in `<name>.log` to explain a failed
+  start;
 - `terraformrc`: the CLI configuration to pass as TF_CLI_CONFIG_FILE. Any other provider
   is looked up only in an empty filesystem mirror, so `init` fails at once naming it
   instead of reaching for the network.
@@ -19,16 +20,17 @@ from pathlib import Path
 import generator
 
 PROVIDERS = {"aws": "hashicorp/aws", "archive": "hashicorp/archive"}
+PYTHON = sys.executable  # the interpreter that runs the stand-ins
 _PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
 
 
-def _launcher(name: str, module_dir: Path) -> str:
-    command = [sys.executable, "-m", "generator.check.provider", name, str(module_dir)]
+def _launcher(name: str, module_dir: Path, log: Path) -> str:
+    command = [PYTHON, "-m", "generator.check.provider", name, str(module_dir)]
     return (
         "#!/bin/sh\n"
         f"PYTHONPATH={shlex.quote(str(_PACKAGE_ROOT))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
         "export PYTHONPATH\n"
-        f"exec {shlex.join(command)}\n"
+        f"exec {shlex.join(command)} 2>>{shlex.quote(str(log))}\n"
     )
 
 
@@ -36,7 +38,7 @@ def _hcl_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def install(directory: Path, module_dir: Path) -> Path:
+def write_cli_config(directory: Path, module_dir: Path) -> Path:
     """Write launchers and a CLI configuration into `directory`; return the configuration.
 
     The launched providers serve the types that the .tf files under `module_dir` mention.
@@ -47,7 +49,7 @@ def install(directory: Path, module_dir: Path) -> Path:
     mirror.mkdir(exist_ok=True)
     for name in PROVIDERS:
         launcher = bin_dir / f"terraform-provider-{name}"
-        launcher.write_text(_launcher(name, module_dir.resolve()))
+        launcher.write_text(_launcher(name, module_dir.resolve(), directory / f"{name}.log"))
         launcher.chmod(0o755)
     overrides = "\n".join(
         f"    {_hcl_string(address)} = {_hcl_string(str(bin_dir))}"

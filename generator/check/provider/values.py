@@ -129,7 +129,8 @@ def vpc(config: Values, env: Environment) -> Values:
     return {
         "id": vpc_id,
         "arn": f"arn:aws:ec2:{code}:{ACCOUNT_ID}:vpc/{vpc_id}",
-        "cidr_block": config.get("cidr_block") or ("172.31.0.0/16" if is_default else "10.0.0.0/16"),
+        "cidr_block": config.get("cidr_block")
+        or ("172.31.0.0/16" if is_default else "10.0.0.0/16"),
         "default": is_default,
         "state": "available",
         "owner_id": ACCOUNT_ID,

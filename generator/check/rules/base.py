@@ -35,14 +35,23 @@ class Rule(Protocol):
 
 
 def finding(
-    rule: Rule, message: str, at: Block | None = None, severity: Severity = Severity.ERROR
+    rule: Rule,
+    message: str,
+    at: Block | None = None,
+    severity: Severity = Severity.ERROR,
+    *,
+    attribute: str | None = None,
 ) -> Finding:
+    """A Finding located at a block, or at one of its attributes when named."""
+    line = None
+    if at is not None:
+        line = at.line_of(attribute) if attribute else at.line
     return Finding(
         rule=rule.id,
         severity=severity,
         message=message,
         file=at.file if at else None,
-        line=at.line if at else None,
+        line=line,
     )
 
 

@@ -23,7 +23,17 @@ MAX_METRICS_PER_DASHBOARD = 2500
 WIDGET_TYPES = {"metric", "text", "log", "alarm", "explorer"}
 VIEWS = {"timeSeries", "singleValue", "gauge", "bar", "pie", "table"}
 # Documented per-metric keys: the rendering properties plus id, label, region, accountId.
-METRIC_OPTIONS = {"color", "label", "period", "stat", "visible", "yAxis", "id", "region", "accountId"}
+METRIC_OPTIONS = {
+    "color",
+    "label",
+    "period",
+    "stat",
+    "visible",
+    "yAxis",
+    "id",
+    "region",
+    "accountId",
+}
 EXPRESSION_OPTIONS = METRIC_OPTIONS | {"expression"}
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _ID = re.compile(r"[a-z][A-Za-z0-9_]*")

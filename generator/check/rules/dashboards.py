@@ -48,6 +48,7 @@ class DashboardBody:
                     "build it from values known at plan time (names, not ARNs of new resources)",
                     source,
                     Severity.WARNING,
+                    attribute="dashboard_body",
                 )
             elif isinstance(body, str):
                 yield from self._check(address, body, source)
@@ -56,11 +57,12 @@ class DashboardBody:
         try:
             body: Any = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield finding(self, f"{address}: the body is not valid JSON ({exc.msg})", block)
+            message = f"{address}: the body is not valid JSON ({exc.msg})"
+            yield finding(self, message, block, attribute="dashboard_body")
             return
         found = list(problems(body))
-        for message in found[:MAX_PER_DASHBOARD]:
-            yield finding(self, f"{address}: {message}", block)
         if len(found) > MAX_PER_DASHBOARD:
             more = len(found) - MAX_PER_DASHBOARD
-            yield finding(self, f"{address}: {more} more problems like these", block)
+            found = [*found[:MAX_PER_DASHBOARD], f"{more} more problems like these"]
+        for message in found:
+            yield finding(self, f"{address}: {message}", block, attribute="dashboard_body")

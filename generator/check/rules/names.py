@@ -87,7 +87,8 @@ class NameLimits:
         for address, block, limit, name in self._names(ctx):
             problem = name_problem(limit, name)
             if problem is not None:
-                yield finding(self, f"{address} {limit.attribute} {name!r} {problem}", block)
+                message = f"{address} {limit.attribute} {name!r} {problem}"
+                yield finding(self, message, block, attribute=limit.attribute)
 
     @staticmethod
     def _names(ctx: RuleContext) -> Iterator[tuple[str, Block | None, NameLimit, str]]:

@@ -38,6 +38,7 @@ class KeyRotation:
                     self,
                     f"{key.address} does not rotate: set enable_key_rotation = true",
                     key,
+                    attribute="enable_key_rotation",
                 )
 
 
@@ -53,4 +54,5 @@ class LogRetention:
                     f"{group.address} keeps logs forever: set retention_in_days",
                     group,
                     Severity.WARNING,
+                    attribute="retention_in_days",
                 )

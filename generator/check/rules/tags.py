@@ -38,14 +38,18 @@ def literal_environments(value: Any) -> Iterator[str]:
         yield from _IN_EXPRESSION.findall(value)
 
 
-def _tag_sources(ctx: RuleContext) -> Iterator[tuple[Block, Any]]:
+def _tag_sources(ctx: RuleContext) -> Iterator[tuple[Block, str, Any]]:
+    """(block, attribute, value) of every place that sets tags (or a local that may)."""
     for block in ctx.hcl.of_kind("locals"):
-        yield block, block.body
+        for name, value in block.body.items():
+            yield block, name, {name: value}
     for provider in ctx.hcl.of_kind("provider"):
         for default_tags in provider.nested("default_tags"):
-            yield default_tags, default_tags.body.get("tags")
+            yield default_tags, "tags", default_tags.body.get("tags")
     for block in (*ctx.hcl.of_kind("resource"), *ctx.hcl.of_kind("module")):
-        yield block, {k: block.body.get(k) for k in ("tags", "tags_all") if k in block.body}
+        for name in ("tags", "tags_all"):
+            if name in block.body:
+                yield block, name, block.body[name]
 
 
 class HardCodedEnvironment:
@@ -60,6 +64,7 @@ class HardCodedEnvironment:
                     f"{variable.address} default sets Environment = {value!r}: remove it, "
                     "the Environment tag comes from the environment suffix",
                     variable,
+                    attribute="default",
                 )
         for attr in ctx.hcl.tfvars:
             for value in literal_environments(attr.value):
@@ -72,24 +77,28 @@ class HardCodedEnvironment:
                     line=attr.line,
                 )
         suffix = self._suffix(ctx)
-        for block, value in _tag_sources(ctx):
+        for block, attribute, value in _tag_sources(ctx):
             for literal in literal_environments(value):
-                yield self._literal(block, literal, suffix)
+                yield self._literal(block, attribute, literal, suffix)
 
-    def _literal(self, block: Block, literal: str, suffix: str | None) -> Finding:
-        where = block.address if block.kind in ("resource", "module") else f"{block.kind} block"
+    def _literal(self, block: Block, attribute: str, literal: str, suffix: str | None) -> Finding:
+        where = {"locals": f"local.{attribute}", "default_tags": "provider default_tags"}.get(
+            block.kind, block.address
+        )
         if suffix is not None and literal != suffix:
             return finding(
                 self,
                 f"{where} tags Environment = {literal!r} but the environment is {suffix!r}: "
                 "derive the tag from the suffix variable",
                 block,
+                attribute=attribute,
             )
         return finding(
             self,
             f"{where} hard-codes Environment = {literal!r}: derive it from the suffix variable",
             block,
             Severity.WARNING,
+            attribute=attribute,
         )
 
     @staticmethod

@@ -65,15 +65,21 @@ class UntestedToggle:
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         tested = _tested_values(ctx)
         for block in (*ctx.hcl.of_kind("resource"), *ctx.hcl.of_kind("module")):
+            toggle = "count" if "count" in block.body else "for_each"
             for name in sorted(toggle_variables(ctx, block)):
                 values = tested.get(name, set()) | _baseline(ctx, name)
                 if len(values) < 2:
-                    shown = f"var.{name} = {next(iter(values))}" if values else "no value"
+                    planned = (
+                        f"only with var.{name} = {next(iter(values))}"
+                        if values
+                        else f"with no value for var.{name}"
+                    )
                     yield finding(
                         self,
-                        f"{block.address} is toggled by var.{name}, but tests only plan it "
-                        f"with {shown}: its other path is never planned; add a test run "
-                        "whose variables { } switch it",
+                        f"{block.address} is toggled by var.{name}, but it is planned "
+                        f"{planned}: its other path is never planned; add a test run whose "
+                        "variables { } switch it",
                         block,
                         Severity.WARNING,
+                        attribute=toggle,
                     )

