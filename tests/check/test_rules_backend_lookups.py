@@ -6,7 +6,9 @@ from generator.check.findings import Severity
 
 
 def test_empty_backend_is_reported_at_the_backend_line(module, run):
-    ctx = module({"backend.tf": 'terraform {\n  required_version = ">= 1.9"\n  backend "s3" {}\n}\n'})
+    ctx = module(
+        {"backend.tf": 'terraform {\n  required_version = ">= 1.9"\n  backend "s3" {}\n}\n'}
+    )
     (found,) = run("F1", ctx)
     assert (found.rule, found.severity, found.file, found.line) == (
         "F1",
@@ -22,7 +24,11 @@ def test_empty_backend_of_any_type(module, run):
 
 
 def test_s3_backend_without_key_is_reported(module, run):
-    ctx = module({"b.tf": 'terraform {\n  backend "s3" {\n    bucket = "b"\n    region = "us-east-1"\n  }\n}\n'})
+    ctx = module(
+        {
+            "b.tf": 'terraform {\n  backend "s3" {\n    bucket = "b"\n    region = "us-east-1"\n  }\n}\n'
+        }
+    )
     (found,) = run("F1", ctx)
     assert "lacks key" in found.message
 

@@ -54,14 +54,32 @@ def test_valid_body_passes(module, run, plan_of):
             period=300,
             view="timeSeries",
             metrics=[
-                ["AWS/ECS", "CPUUtilization", "ClusterName", "c", "ServiceName", "api", {"id": "m1"}],
+                [
+                    "AWS/ECS",
+                    "CPUUtilization",
+                    "ClusterName",
+                    "c",
+                    "ServiceName",
+                    "api",
+                    {"id": "m1"},
+                ],
                 [".", "MemoryUtilization", ".", ".", ".", ".", {"id": "m2", "color": "#1f77b4"}],
                 [{"expression": "m1 + m2", "label": "sum", "id": "e1"}],
             ],
         ),
-        {"type": "text", "x": 12, "y": 0, "width": 12, "height": 2, "properties": {"markdown": "#"}},
+        {
+            "type": "text",
+            "x": 12,
+            "y": 0,
+            "width": 12,
+            "height": 2,
+            "properties": {"markdown": "#"},
+        },
         {"type": "alarm", "properties": {"alarms": ["arn:aws:cloudwatch:us-east-1:1:alarm:a"]}},
-        {"type": "log", "properties": {"region": "us-east-1", "query": "SOURCE 'g' | fields @message"}},
+        {
+            "type": "log",
+            "properties": {"region": "us-east-1", "query": "SOURCE 'g' | fields @message"},
+        },
     )
     ctx = module({"dashboards.tf": DASHBOARD_TF}, plan=dashboard(plan_of, good))
     assert run("F3", ctx) == []

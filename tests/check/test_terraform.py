@@ -7,8 +7,10 @@ shared outcome), one with validation errors, one whose plan and tests fail.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
+import pickle
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -229,97 +231,34 @@ def tree(directory: Path) -> set[str]:
     return {str(p.relative_to(directory)) for p in directory.rglob("*")}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TerraformOutcome, list[str]]:
-    module = write_module(
-        tmp_path_factory.mktemp("clean"),
-        {
-            "versions.tf": VERSIONS,
-            "main.tf": CLEAN_MAIN,
-            "terraform.tfvars": 'suffix = "dev"\n',
-            "tests/plan.tftest.hcl": PASSING_TEST,
-        },
-    )
-    progress: list[str] = []
-    return module, run_terraform(module, progress=progress.append), progress
+    """The clean module's outcome, computed once even when pytest-xdist runs several workers:
+    the first worker to get the lock runs Terraform, the others read its pickled result."""
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "clean-module.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = shared / "clean-module.pickle"
+        if not result.exists():
+            module = write_module(
+                shared / "clean-module",
+                {
+                    "versions.tf": VERSIONS,
+                    "main.tf": CLEAN_MAIN,
+                    "terraform.tfvars": 'suffix = "dev"\n',
+                    "tests/plan.tftest.hcl": PASSING_TEST,
+                },
+            )
+            progress: list[str] = []
+            outcome = run_terraform(module, progress=progress.append)
+            result.write_bytes(pickle.dumps((module, outcome, progress)))
+        loaded: tuple[Path, TerraformOutcome, list[str]] = pickle.loads(result.read_bytes())
+        return loaded
 
 
 def outputs(outcome: TerraformOutcome) -> dict[str, Any]:
     assert outcome.plan is not None
     return {k: v["value"] for k, v in outcome.plan["planned_values"]["outputs"].items()}
-
-
-def test_clean_module_has_no_findings_and_runs_every_stage(clean):
-    _, outcome, progress = clean
-    assert outcome.findings == ()
-    assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
-    assert progress == [f"terraform {stage}" for stage in outcome.stages]
-
-
-def test_clean_module_plans_every_resource_with_configured_and_unknown_values(clean):
-    _, outcome, _ = clean
-    changes = {rc["address"]: rc["change"] for rc in outcome.plan["resource_changes"]}
-    assert set(changes) == {
-        "aws_iam_role.canary",
-        "aws_iam_role_policy.canary",
-        "aws_sns_topic.alarms",
-        "aws_oam_sink.this",
-        "aws_oam_link.source",
-    }
-    topic = changes["aws_sns_topic.alarms"]
-    assert topic["actions"] == ["create"]
-    assert topic["after"]["name"] == "alarms-dev"  # from terraform.tfvars
-    assert topic["after_unknown"]["arn"] is True
-    assert outcome.plan["configuration"]["provider_config"]["aws.source"]["alias"] == "source"
-
-
-def test_module_directory_is_left_untouched(clean):
-    module, _, _ = clean
-    assert tree(module) == {"versions.tf", "main.tf", "terraform.tfvars", "tests", "tests/plan.tftest.hcl"}
-
-
-def test_data_sources_answer_with_realistic_values(clean):
-    _, outcome, _ = clean
-    values = outputs(outcome)
-    assert values["account_id"] == "123456789012"
-    assert values["caller_arn"].startswith("arn:aws:iam::123456789012:")
-    assert values["region"] == "eu-west-1"
-    assert (values["partition"], values["dns_suffix"]) == ("aws", "amazonaws.com")
-    assert values["zones"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
-    assert values["vpc_id"] == "vpc-0123456789abcdef0"
-    assert len(values["subnet_ids"]) == 3
-    assert all(s.startswith("subnet-") for s in values["subnet_ids"])
-    assert values["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/services-dev"
-    assert values["cluster_status"] == "ACTIVE"
-    assert values["runtime"] == "syn-python-selenium-7.0"
-    assert values["zip_size"] > 0
-    assert len(values["zip_sha256"]) == 44  # base64 of 32 bytes
-
-
-def test_policy_document_json_is_rendered_like_the_real_provider(clean):
-    _, outcome, _ = clean
-    assert json.loads(outputs(outcome)["canary_policy"]) == {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "Artifacts",
-                "Effect": "Allow",
-                "Action": ["s3:PutObject", "s3:GetObject"],
-                "Resource": "arn:aws:s3:::artifacts/*",
-            },
-            {
-                "Effect": "Allow",
-                "Action": "cloudwatch:PutMetricData",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}},
-            },
-        ],
-    }
-    role = next(
-        rc for rc in outcome.plan["resource_changes"] if rc["address"] == "aws_iam_role.canary"
-    )
-    trust = json.loads(role["change"]["after"]["assume_role_policy"])
-    assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
 
 
 def test_validation_errors_are_reported_with_file_and_line(tmp_path):
@@ -353,7 +292,7 @@ def test_validation_errors_are_reported_with_file_and_line(tmp_path):
               arn  = "arn:aws:sns:us-east-1:123456789012:b"
             }
             """,
-            "extra.tf": 'locals {\n  a=1\n}\n',
+            "extra.tf": "locals {\n  a=1\n}\n",
         },
     )
     outcome = run_terraform(module)
@@ -422,9 +361,11 @@ def test_failing_plan_and_tests_are_reported(tmp_path):
     outcome = run_terraform(module)
     assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
     assert outcome.plan is None
-    rules = {(f.rule, f.severity, f.file) for f in outcome.findings}
-    assert ("TF-PLAN", Severity.ERROR, "main.tf") in rules  # no value for var.name
-    assert ("TF-PLAN", Severity.WARNING, "terraform.tfvars") in rules  # undeclared variable
+    (missing,) = [f for f in outcome.findings if f.rule == "TF-PLAN"]
+    assert (missing.severity, missing.file, missing.line) == (Severity.ERROR, "main.tf", 1)
+    assert 'variable "name" is not set' in missing.message
+    (undeclared,) = [f for f in outcome.findings if f.severity is Severity.WARNING]
+    assert 'declare a variable named "undeclared"' in undeclared.message  # once, not per stage
     (test_failure,) = [f for f in outcome.findings if f.rule == "TF-TEST"]
     assert test_failure.message.startswith('run "misnamed" failed')
     assert "the topic is not called other" in test_failure.message
@@ -435,13 +376,17 @@ def test_tests_can_be_left_out(tmp_path):
     module = write_module(
         tmp_path,
         {
-            "main.tf": 'resource "aws_sns_topic" "this" {\n  name = "t"\n}\n',
-            "tests/t.tftest.hcl": 'mock_provider "aws" {}\n\nrun "plan" {\n  command = plan\n}\n',
+            "main.tf": 'output "answer" {\n  value = 42\n}\n',
+            "tests/t.tftest.hcl": 'run "plan" {\n  command = plan\n}\n',
         },
     )
     outcome = run_terraform(module, run_tests=False)
     assert outcome.findings == ()
     assert outcome.stages == ("fmt", "init", "validate", "plan")
+    assert (
+        outcome.plan is not None
+        and outcome.plan["planned_values"]["outputs"]["answer"]["value"] == 42
+    )
 
 
 def test_missing_extra_is_an_environment_problem(tmp_path, monkeypatch):
@@ -465,3 +410,85 @@ def test_provider_that_cannot_start_is_an_environment_problem(tmp_path, monkeypa
 def test_missing_module_directory_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="is not a directory"):
         run_terraform(tmp_path / "absent")
+
+
+# The clean module: last, so that xdist workers start on the others while one runs it.
+
+
+def test_clean_module_has_no_findings_and_runs_every_stage(clean):
+    _, outcome, progress = clean
+    assert outcome.findings == ()
+    assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
+    assert progress == [f"terraform {stage}" for stage in outcome.stages]
+
+
+def test_clean_module_plans_every_resource_with_configured_and_unknown_values(clean):
+    _, outcome, _ = clean
+    changes = {rc["address"]: rc["change"] for rc in outcome.plan["resource_changes"]}
+    assert set(changes) == {
+        "aws_iam_role.canary",
+        "aws_iam_role_policy.canary",
+        "aws_sns_topic.alarms",
+        "aws_oam_sink.this",
+        "aws_oam_link.source",
+    }
+    topic = changes["aws_sns_topic.alarms"]
+    assert topic["actions"] == ["create"]
+    assert topic["after"]["name"] == "alarms-dev"  # from terraform.tfvars
+    assert topic["after_unknown"]["arn"] is True
+    assert outcome.plan["configuration"]["provider_config"]["aws.source"]["alias"] == "source"
+
+
+def test_module_directory_is_left_untouched(clean):
+    module, _, _ = clean
+    assert tree(module) == {
+        "versions.tf",
+        "main.tf",
+        "terraform.tfvars",
+        "tests",
+        "tests/plan.tftest.hcl",
+    }
+
+
+def test_data_sources_answer_with_realistic_values(clean):
+    _, outcome, _ = clean
+    values = outputs(outcome)
+    assert values["account_id"] == "123456789012"
+    assert values["caller_arn"].startswith("arn:aws:iam::123456789012:")
+    assert values["region"] == "eu-west-1"
+    assert (values["partition"], values["dns_suffix"]) == ("aws", "amazonaws.com")
+    assert values["zones"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert values["vpc_id"] == "vpc-0123456789abcdef0"
+    assert len(values["subnet_ids"]) == 3
+    assert all(s.startswith("subnet-") for s in values["subnet_ids"])
+    assert values["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/services-dev"
+    assert values["cluster_status"] == "ACTIVE"
+    assert values["runtime"] == "syn-python-selenium-7.0"
+    assert values["zip_size"] > 0
+    assert len(values["zip_sha256"]) == 44  # base64 of 32 bytes
+
+
+def test_policy_document_json_is_rendered_like_the_real_provider(clean):
+    _, outcome, _ = clean
+    assert json.loads(outputs(outcome)["canary_policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Artifacts",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject"],
+                "Resource": "arn:aws:s3:::artifacts/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutMetricData",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}},
+            },
+        ],
+    }
+    role = next(
+        rc for rc in outcome.plan["resource_changes"] if rc["address"] == "aws_iam_role.canary"
+    )
+    trust = json.loads(role["change"]["after"]["assume_role_policy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}

@@ -17,6 +17,7 @@ Behaviour, kept to what a plan needs:
 from __future__ import annotations
 
 import os
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -125,15 +126,13 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
 
 
 def make_resource_class(type_name: str, block: Block) -> type[BaseResource]:
-    schema_cache: list[PvsSchema] = []
+    built = object_block(block)
+    schema = s_resource(built.attributes, list(built.block_types))
 
     class StandInResource(BaseResource):  # type: ignore[misc]
         @classmethod
         def get_schema(cls) -> PvsSchema:
-            if not schema_cache:
-                built = object_block(block)
-                schema_cache.append(s_resource(built.attributes, list(built.block_types)))
-            return schema_cache[0]
+            return schema
 
         async def _validate_config(self, config: Any) -> list[str]:
             return _read_only_errors(block, config)
@@ -161,16 +160,14 @@ def make_resource_class(type_name: str, block: Block) -> type[BaseResource]:
 
 
 def make_data_source_class(type_name: str, block: Block) -> type[BaseDataSource]:
-    schema_cache: list[PvsSchema] = []
+    built = object_block(block)
+    schema = s_data_source(built.attributes, list(built.block_types))
     reader = values.DATA_SOURCES.get(type_name)
 
     class StandInDataSource(BaseDataSource):  # type: ignore[misc]
         @classmethod
         def get_schema(cls) -> PvsSchema:
-            if not schema_cache:
-                built = object_block(block)
-                schema_cache.append(s_data_source(built.attributes, list(built.block_types)))
-            return schema_cache[0]
+            return schema
 
         async def _validate_config(self, config: Any) -> list[str]:
             return _read_only_errors(block, config)
@@ -189,9 +186,19 @@ def make_data_source_class(type_name: str, block: Block) -> type[BaseDataSource]
 
 
 def register(schema: ProviderSchema) -> None:
-    """Register the provider and each of its types with pyvider's component hub."""
+    """Register the provider and each of its types with pyvider's component hub.
+
+    A type pyvider cannot express (aws_wafv2_rule_group and aws_wafv2_web_acl put a
+    dynamic attribute in a set block) is left out with a note on stderr, which
+    Terraform keeps in its log: the rest of the module is still checked.
+    """
     make_provider_class(schema)
-    for type_name, block in schema.resources.items():
-        make_resource_class(type_name, block)
-    for type_name, block in schema.data_sources.items():
-        make_data_source_class(type_name, block)
+    for kind, types, make in (
+        ("resource", schema.resources, make_resource_class),
+        ("data source", schema.data_sources, make_data_source_class),
+    ):
+        for type_name, block in types.items():
+            try:
+                make(type_name, block)
+            except ValueError as exc:
+                print(f"stand-in cannot serve {kind} {type_name}: {exc}", file=sys.stderr)

@@ -21,14 +21,14 @@ import generator
 
 PROVIDERS = {"aws": "hashicorp/aws", "archive": "hashicorp/archive"}
 PYTHON = sys.executable  # the interpreter that runs the stand-ins
-_PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
 
 
 def _launcher(name: str, module_dir: Path, log: Path) -> str:
     command = [PYTHON, "-m", "generator.check.provider", name, str(module_dir)]
     return (
         "#!/bin/sh\n"
-        f"PYTHONPATH={shlex.quote(str(_PACKAGE_ROOT))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+        f"PYTHONPATH={shlex.quote(str(PACKAGE_ROOT))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
         "export PYTHONPATH\n"
         f"exec {shlex.join(command)} 2>>{shlex.quote(str(log))}\n"
     )

@@ -43,7 +43,6 @@ _SCALARS: dict[str, CtyType[Any]] = {
     "dynamic": CtyDynamic(),
 }
 _NESTING = {"list": NestingMode.LIST, "set": NestingMode.SET, "single": NestingMode.SINGLE}
-_FLAGS = ("required", "optional", "computed")
 _DECLARATION_RE = re.compile(r'^\s*(resource|data)\s+"([A-Za-z0-9_]+)"', re.MULTILINE)
 
 
@@ -119,8 +118,13 @@ def cty_type(schema_type: SchemaType) -> CtyType[Any]:
 
 
 def attribute(name: str, spec: dict[str, Any]) -> PvsAttribute:
-    flags = {flag: True for flag in _FLAGS if spec.get(flag)}
-    return PvsAttribute(name=name, type=cty_type(spec["type"]), **flags)
+    return PvsAttribute(
+        name=name,
+        type=cty_type(spec["type"]),
+        required=bool(spec.get("required")),
+        optional=bool(spec.get("optional")),
+        computed=bool(spec.get("computed")),
+    )
 
 
 def nested_blocks(block: Block) -> list[PvsNestedBlock]:

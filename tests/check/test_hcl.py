@@ -1,0 +1,84 @@
+"""The HCL model rules query: blocks, lines, values, tfvars, tests, scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.check.findings import Severity
+from generator.check.hcl import load_module, refers_to
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_blocks_carry_kind_labels_file_and_line(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "a.tf": 'terraform {\n  backend "s3" {}\n}\n\nresource "aws_s3_bucket" "this" {\n'
+            '  bucket = "b"\n  tags   = { A = "1" }\n}\n',
+            "b.tf": 'data "aws_vpc" "this" {\n  filter {\n    name = "x"\n  }\n}\n'
+            'variable "v" {\n  default = 1\n}\n',
+        },
+    )
+    model = load_module(root)
+    assert [(b.address, b.file, b.line) for b in model.blocks] == [
+        ("terraform", "a.tf", 1),
+        ("aws_s3_bucket.this", "a.tf", 5),
+        ("data.aws_vpc.this", "b.tf", 1),
+        ("var.v", "b.tf", 6),
+    ]
+    (backend,) = model.blocks[0].nested("backend")
+    assert (backend.type, backend.line, dict(backend.body)) == ("s3", 2, {})
+    bucket = model.find("aws_s3_bucket.this")
+    assert bucket is not None
+    assert dict(bucket.body) == {"bucket": "b", "tags": {"A": "1"}}
+    assert (bucket.line_of("tags"), bucket.line_of("missing")) == (7, 5)
+    assert model.data("aws_vpc")[0].nested("filter")[0].line == 2
+    assert model.variable_value("v") == 1
+
+
+def test_heredocs_are_decoded(tmp_path):
+    text = 'locals {\n  a = <<-EOT\n    {"k": "v"}\n      x\n  EOT\n  b = <<EOF\n"q"\nEOF\n}\n'
+    model = load_module(write(tmp_path, {"l.tf": text}))
+    assert model.local_values() == {"a": '{"k": "v"}\n  x\n', "b": '"q"\n'}
+
+
+def test_tfvars_override_defaults_and_tests_are_loaded(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "v.tf": 'variable "env" {\n  default = "dev"\n}\n',
+            "terraform.tfvars": '\nenv = "prod"\n',
+            "tests/a.tftest.hcl": 'run "p" {\n  variables {\n    env = "qa"\n  }\n}\n',
+        },
+    )
+    model = load_module(root)
+    assert model.variable_value("env") == "prod"
+    assert [(a.name, a.file, a.line) for a in model.tfvars] == [("env", "terraform.tfvars", 2)]
+    (run,) = model.tests
+    assert (run.kind, run.labels, run.nested("variables")[0].body) == ("run", ("p",), {"env": "qa"})
+
+
+def test_unparsable_file_is_a_warning_and_others_still_load(tmp_path):
+    root = write(tmp_path, {"bad.tf": 'resource "a" "b" {\n  x = \n}\n', "ok.tf": "locals {}\n"})
+    model = load_module(root)
+    (problem,) = model.problems
+    assert (problem.rule, problem.severity, problem.file) == (
+        "HCL-PARSE",
+        Severity.WARNING,
+        "bad.tf",
+    )
+    assert problem.line == 2
+    assert [b.kind for b in model.blocks] == ["locals"]
+
+
+def test_refers_to_matches_whole_addresses():
+    assert refers_to("${aws_iam_role.canary.arn}", "aws_iam_role.canary")
+    assert not refers_to("${aws_iam_role.canary2.arn}", "aws_iam_role.canary")
+    assert not refers_to("${data.aws_iam_role.canary.arn}", "aws_iam_role.canary")
+    assert refers_to({"k": ["${data.aws_vpc.this.id}"]}, "data.aws_vpc.this")

@@ -1,0 +1,97 @@
+"""`cw-scaffold new`, non-interactive: renders, refuses bad input and occupied destinations,
+and never leaves anything behind on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+
+
+def new(dest: Path, template_dir: Path, *args: str) -> int:
+    return main(["new", str(dest), "--template", str(template_dir), *args])
+
+
+def test_new_with_defaults_renders_the_module(template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dest = tmp_path / "observability"
+    assert new(dest, template_dir, "--defaults") == 0
+    assert (dest / "versions.tf").is_file() and (dest / ".copier-answers.yml").is_file()
+    assert f"Rendered {dest}" in capsys.readouterr().out
+    assert oct(dest.stat().st_mode & 0o777) != "0o700", "the project directory is not left private"
+
+
+def test_data_and_data_file_set_answers(template_dir: Path, tmp_path: Path) -> None:
+    data_file = tmp_path / "answers.yml"
+    data_file.write_text(yaml.safe_dump({"environment_suffix": "staging", "services": ["a", "b"]}))
+    dest = tmp_path / "module"
+    assert new(dest, template_dir, "--data-file", str(data_file), "--data", "services=[cart]") == 0
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["environment_suffix"] == "staging"
+    assert answers["services"] == ["cart"], "--data wins over --data-file"
+
+
+def test_bad_answer_exits_1_naming_the_answer_and_writes_nothing(
+    template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "module"
+    assert new(dest, template_dir, "--data", "environment_suffix=Prod") == 1
+    err = capsys.readouterr().err
+    assert "invalid answer 'environment_suffix'" in err and "lowercase slug" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_non_empty_destination_is_refused_without_force(
+    template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "module"
+    dest.mkdir()
+    (dest / "versions.tf").write_text("# mine\n")
+    assert new(dest, template_dir, "--defaults") == 1
+    assert "--force" in capsys.readouterr().err
+    assert (dest / "versions.tf").read_text() == "# mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["module"]
+
+
+def test_force_renders_into_a_non_empty_destination_and_keeps_other_files(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "module"
+    dest.mkdir()
+    (dest / "notes.md").write_text("mine\n")
+    assert new(dest, template_dir, "--defaults", "--force") == 0
+    assert (dest / "notes.md").read_text() == "mine\n"
+    assert (dest / "versions.tf").is_file()
+
+
+def test_empty_destination_is_used(template_dir: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "module"
+    dest.mkdir()
+    assert new(dest, template_dir, "--defaults") == 0
+    assert (dest / "versions.tf").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--data", "no-equals-sign"], "--data takes KEY=VALUE"),
+        (["--data", "enviroment_suffix=dev"], "unknown answer 'enviroment_suffix'"),
+        (["--data-file", "/nonexistent/answers.yml"], "cannot read the data file"),
+    ],
+)
+def test_usage_mistakes_are_explained(
+    args: list[str], message: str, template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new(tmp_path / "module", template_dir, *args) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "module").exists()
+
+
+def test_module_entry_point_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "new" in result.stdout and "check" in result.stdout
