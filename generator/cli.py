@@ -48,6 +48,14 @@ def _build_parser() -> argparse.ArgumentParser:
     new.add_argument("--template", help="template path or git URL (default: the installed one)")
     new.add_argument("--vcs-ref", help="template git tag or commit (default: the latest tag)")
 
+    update = commands.add_parser("update", help="bring template fixes into a project")
+    update.add_argument("dest", type=Path, nargs="?", default=Path("."), help="project directory")
+    _data_arguments(update)
+    update.add_argument("--vcs-ref", help="template tag or commit (default: the latest release)")
+    update.add_argument(
+        "--trust", action="store_true", help="allow the template's answer migrations to run"
+    )
+
     check = commands.add_parser("check", help="check a Terraform module offline")
     check.add_argument("dir", type=Path, nargs="?", default=Path("."), help="module directory")
     check.add_argument("--format", choices=["text", "json"], default="text")
@@ -77,6 +85,28 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_update(args: argparse.Namespace) -> int:
+    from generator.update import inspect_project, latest_release, update
+
+    state = inspect_project(args.dest)
+    target = args.vcs_ref or latest_release(state.src_path) or "HEAD"
+    print(f"Template version: {state.version} -> {target}")
+    result = update(args.dest, data=_answers(args), vcs_ref=target, trust=args.trust)
+    if not result.updated:
+        print("Already up to date: nothing to do")
+        return 0
+    if result.conflicts:
+        print(
+            "cw-scaffold update: the update left conflicts to resolve in: "
+            + ", ".join(result.conflicts)
+            + " (edit the conflict markers, delete .rej files, then commit)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Updated to {result.after}: review with `git diff`, then commit")
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from generator.check import check
     from generator.check.report import exit_status, render_json, render_text
@@ -95,7 +125,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return exit_status(report)
 
 
-_COMMANDS = {"new": _cmd_new, "check": _cmd_check}
+_COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.check.findings import Finding, Severity
 from generator.errors import EnvironmentProblem
@@ -23,6 +23,7 @@ INSTALL_HINT = "pip install 'cw-scaffold[check]'"
 SCRIPT_SUFFIXES = {".py": "python", ".js": "node", ".mjs": "node", ".cjs": "node"}
 _MODULE_PATH = re.compile(r"\$\{path\.(?:module|root)\}/([^\"\\$}]+)")
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z_][\w-]*)\r?\n(.*\n)?[ \t]*\2", re.DOTALL)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class Block:
     def nested(self, kind: str) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind == kind)
 
+    def generated(self, kind: str) -> tuple[Block, ...]:
+        """Nested `kind` blocks, and the `content` of `dynamic "kind"` blocks."""
+        dynamic = (d for d in self.nested("dynamic") if d.labels == (kind,))
+        return (*self.nested(kind), *(c for d in dynamic for c in d.nested("content")))
+
     def text(self) -> str:
         """The body as one string, to search for references."""
         return json.dumps(self.body)
@@ -89,7 +95,7 @@ class HclModule:
     root: Path
     blocks: tuple[Block, ...]  # from *.tf
     tests: tuple[Block, ...]  # from tests/*.tftest.hcl and *.tftest.hcl
-    tfvars: tuple[Attribute, ...]  # from terraform.tfvars and *.auto.tfvars
+    tfvars: tuple[Attribute, ...]  # terraform.tfvars, then *.auto.tfvars: later ones win
     scripts: tuple[Script, ...]
     problems: tuple[Finding, ...]  # files python-hcl2 could not parse
 
@@ -109,7 +115,7 @@ class HclModule:
 
     def variable_value(self, name: str) -> Any:
         """The value a plain `terraform plan` would use: tfvars first, then the default."""
-        for attr in self.tfvars:
+        for attr in reversed(self.tfvars):
             if attr.name == name:
                 return attr.value
         var = self.find(f"var.{name}")
@@ -136,23 +142,13 @@ def load_module(root: Path) -> HclModule:
         import hcl2  # noqa: F401  (only to fail early with a clear message)
     except ModuleNotFoundError as exc:
         raise EnvironmentProblem(f"python-hcl2 is not installed: {INSTALL_HINT}") from exc
-    blocks: list[Block] = []
-    tests: list[Block] = []
-    tfvars: list[Attribute] = []
     problems: list[Finding] = []
+    blocks = [b for p in sorted(root.glob("*.tf")) for b in _read(root, p, _blocks, problems)]
     test_files = sorted({*root.glob("*.tftest.hcl"), *root.glob("tests/*.tftest.hcl")})
-    var_files = sorted({*root.glob("terraform.tfvars"), *root.glob("*.auto.tfvars")})
-    for path, into in (
-        *((p, blocks) for p in sorted(root.glob("*.tf"))),
-        *((p, tests) for p in test_files),
-    ):
-        parsed = _parse(root, path, problems)
-        if parsed is not None:
-            into.extend(_blocks(parsed.body, _rel(root, path)))
-    for path in var_files:
-        parsed = _parse(root, path, problems)
-        if parsed is not None:
-            tfvars.extend(_attributes(parsed.body, _rel(root, path)))
+    tests = [b for p in test_files for b in _read(root, p, _blocks, problems)]
+    # Terraform's precedence order: terraform.tfvars, then *.auto.tfvars in lexical order.
+    var_files = [*root.glob("terraform.tfvars"), *sorted(root.glob("*.auto.tfvars"))]
+    tfvars = [a for p in var_files for a in _read(root, p, _attributes, problems)]
     return HclModule(
         root=root,
         blocks=tuple(blocks),
@@ -181,13 +177,19 @@ def _options() -> Any:
     )
 
 
-def _parse(root: Path, path: Path, problems: list[Finding]) -> Any:
+def _read(
+    root: Path,
+    path: Path,
+    convert: Callable[[Any, str], Iterator[T]],
+    problems: list[Finding],
+) -> list[T]:
+    """Parse one file and convert its top-level body; on failure, record why and skip it."""
     import hcl2
     from lark.exceptions import LarkError
 
     try:
-        return hcl2.parses(path.read_text(encoding="utf-8"))
-    except (LarkError, UnicodeDecodeError) as exc:
+        return list(convert(hcl2.parses(path.read_text(encoding="utf-8")).body, _rel(root, path)))
+    except (LarkError, UnicodeDecodeError, RuntimeError, ValueError) as exc:
         # Terraform's own validate reports real syntax errors; here the file is only skipped.
         problems.append(
             Finding(
@@ -198,7 +200,7 @@ def _parse(root: Path, path: Path, problems: list[Finding]) -> Any:
                 line=getattr(exc, "line", None),
             )
         )
-        return None
+        return []
 
 
 def _values(value: Any) -> Any:

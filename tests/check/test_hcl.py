@@ -52,14 +52,20 @@ def test_tfvars_override_defaults_and_tests_are_loaded(tmp_path):
     root = write(
         tmp_path,
         {
-            "v.tf": 'variable "env" {\n  default = "dev"\n}\n',
-            "terraform.tfvars": '\nenv = "prod"\n',
+            "v.tf": 'variable "env" {\n  default = "dev"\n}\nvariable "region" {}\n',
+            "terraform.tfvars": '\nenv = "prod"\nregion = "eu-west-1"\n',
+            "a.auto.tfvars": 'env = "staging"\n',
             "tests/a.tftest.hcl": 'run "p" {\n  variables {\n    env = "qa"\n  }\n}\n',
         },
     )
     model = load_module(root)
-    assert model.variable_value("env") == "prod"
-    assert [(a.name, a.file, a.line) for a in model.tfvars] == [("env", "terraform.tfvars", 2)]
+    # Terraform's precedence: *.auto.tfvars over terraform.tfvars over the default
+    assert (model.variable_value("env"), model.variable_value("region")) == ("staging", "eu-west-1")
+    assert [(a.name, a.file, a.line) for a in model.tfvars] == [
+        ("env", "terraform.tfvars", 2),
+        ("region", "terraform.tfvars", 3),
+        ("env", "a.auto.tfvars", 1),
+    ]
     (run,) = model.tests
     assert (run.kind, run.labels, run.nested("variables")[0].body) == ("run", ("p",), {"env": "qa"})
 

@@ -230,6 +230,8 @@ def test_vpc_lookups():
     ids = values.subnets(filters, ENV)["ids"]
     assert len(set(ids)) == 3 and ids != values.subnets({}, ENV)["ids"]
     assert values.subnet({"id": ids[0]}, ENV)["vpc_id"] == values.DEFAULT_VPC_ID
+    named = {"filter": [*filters["filter"], {"name": "subnet-id", "values": ["subnet-1"]}]}
+    assert values.subnets(named, ENV)["ids"] == ["subnet-1"]
 
 
 def test_service_lookups():

@@ -184,3 +184,13 @@ def test_names_within_limits_in_the_plan(module, run, plan_of):
         )
     )
     assert run("NAME-LIMIT", module({"main.tf": ""}, plan=plan)) == []
+
+
+def test_helpers_beside_a_handler_count_and_are_not_reported(module, run):
+    helper = THOROUGH_PY.replace("def handler(event, context):", "def check_health():")
+    thin = "from checks import check_health\n\ndef handler(event, context):\n    check_health()\n"
+    ctx = module({"main.tf": "", "canaries/checks.py": helper, "canaries/canary.py": thin})
+    assert run("F9", ctx) == []
+    lonely = module({"main.tf": "", "canaries/other/canary.py": thin})
+    (found,) = run("F9", lonely)
+    assert found.file == "canaries/other/canary.py"

@@ -204,3 +204,14 @@ def test_valid_actions_pass(module, run):
         '"s3:PutObject", "s3:Get*", "oam:CreateLink", "synthetics:*", "*", "xray:PutTraceSegments"'
     )
     assert run("IAM-ACTION", module({"iam.tf": DOCUMENT_POLICY_TF % actions})) == []
+
+
+def test_dynamic_vpc_config_counts_as_a_vpc(module, run):
+    dynamic = CANARY_TF.replace(
+        "  vpc_config {",
+        '  dynamic "vpc_config" {\n    for_each = var.in_vpc ? [1] : []\n    content {',
+    ).replace(
+        "security_group_ids = [aws_security_group.canary.id]\n  }",
+        "security_group_ids = []\n    }\n  }",
+    )
+    assert len(run("F4", module({"canaries.tf": dynamic}))) == 1

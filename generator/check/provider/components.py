@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ def _read_only_errors(block: Block, config: Any) -> list[str]:
     ]
 
 
-def _with_computed(block: Block, value: Any, fill: Any) -> Any:
+def _with_computed(block: Block, value: Any, fill: Callable[[str, Any], Any]) -> Any:
     """`value` with each null computed attribute replaced by `fill(name, type)`, recursively.
 
     A resource plan fills in unknowns; a data source, placeholder values.

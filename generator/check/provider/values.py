@@ -135,25 +135,33 @@ def vpc(config: Values, env: Environment) -> Values:
         "state": "available",
         "owner_id": ACCOUNT_ID,
         "instance_tenancy": "default",
+        # a VPC that works for the module: postconditions on DNS settings must pass offline
         "enable_dns_support": True,
-        "enable_dns_hostnames": is_default,
+        "enable_dns_hostnames": True,
         "dhcp_options_id": _hex_id("dopt", vpc_id),
         "main_route_table_id": _hex_id("rtb", vpc_id, "main"),
         "region": code,
     }
 
 
-def _filter_vpc_id(config: Values) -> str:
+def _filter_values(config: Values, name: str) -> list[str]:
+    """The values of the `filter { name = ... }` block called `name`, if any."""
     for block in config.get("filter") or []:
-        if block.get("name") == "vpc-id" and block.get("values"):
-            return str(block["values"][0])
-    return DEFAULT_VPC_ID
+        if block.get("name") == name:
+            return [str(value) for value in block.get("values") or []]
+    return []
+
+
+def _filter_vpc_id(config: Values) -> str:
+    return (_filter_values(config, "vpc-id") or [DEFAULT_VPC_ID])[0]
 
 
 def subnets(config: Values, env: Environment) -> Values:
+    """The subnets a `subnet-id` filter names (all taken to exist), else three per VPC."""
     vpc_id = _filter_vpc_id(config)
-    ids = [_hex_id("subnet", vpc_id, zone) for zone in _zone_names(_region(config, env))]
-    return {"id": _region(config, env), "ids": ids}
+    named = _filter_values(config, "subnet-id")
+    generated = [_hex_id("subnet", vpc_id, zone) for zone in _zone_names(_region(config, env))]
+    return {"id": _region(config, env), "ids": named or generated}
 
 
 def subnet(config: Values, env: Environment) -> Values:

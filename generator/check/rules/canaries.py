@@ -1,7 +1,8 @@
 """F9: placeholder canaries that only prove an endpoint answers.
 
-Every canary script (Python or Node, under canaries/ or zipped by an archive_file) must show
-three kinds of check, recognised by these heuristics on the code with comment lines removed:
+Every canary handler (a Python or Node script under canaries/ or zipped by an archive_file
+that defines `handler`) must show three kinds of check, in its own code or in the scripts
+beside it (its helpers), recognised by these heuristics on the code without comment lines:
 - status: a comparison on a status code (`status`, `status_code`, `statusCode`, `getcode()`),
   `raise_for_status()`, or a test of `response.ok`;
 - body: the body parsed as JSON (`json.loads`, `JSON.parse`, `.json()`) or searched
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import Script
@@ -49,6 +51,13 @@ THRESHOLD = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_LINE = {"python": re.compile(r"^\s*#"), "node": re.compile(r"^\s*(?://|\*|/\*)")}
+HANDLER = {
+    "python": re.compile(r"^\s*(?:async\s+)?def\s+handler\s*\(", re.MULTILINE),
+    "node": re.compile(
+        r"exports\.handler\s*=|export\s+(?:const|let|var)\s+handler\b|"
+        r"export\s+(?:async\s+)?function\s+handler\b"
+    ),
+}
 
 
 def _code(script: Script) -> str:
@@ -56,9 +65,9 @@ def _code(script: Script) -> str:
     return "\n".join(line for line in script.text.splitlines() if not comment.match(line))
 
 
-def missing_checks(script: Script) -> list[str]:
-    """The kinds of check (status, body, latency) that `script` does not make."""
-    code = _code(script)
+def missing_checks(script: Script, *helpers: Script) -> list[str]:
+    """The kinds of check (status, body, latency) that `script` and its helpers do not make."""
+    code = "\n".join(_code(s) for s in (script, *helpers))
     missing = []
     if not any(p.search(code) for p in STATUS):
         missing.append("status")
@@ -74,8 +83,15 @@ class PlaceholderCanary:
     description = "canary scripts check status, body and latency, not only reachability"
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        for script in ctx.hcl.scripts:
-            missing = missing_checks(script)
+        handlers = [s for s in ctx.hcl.scripts if HANDLER[s.language].search(s.text)]
+        for script in handlers:
+            folder = PurePosixPath(script.file).parent
+            helpers = [
+                s
+                for s in ctx.hcl.scripts
+                if s not in handlers and PurePosixPath(s.file).parent == folder
+            ]
+            missing = missing_checks(script, *helpers)
             if missing:
                 yield Finding(
                     rule=self.id,

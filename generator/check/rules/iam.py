@@ -21,7 +21,6 @@ from generator.check.rules.iam_catalog import action_problem
 from generator.check.rules.policies import (
     Grants,
     as_list,
-    document_statements,
     expression_grants,
     json_grants,
     statements,
@@ -85,7 +84,7 @@ def _role_grants(ctx: RuleContext, role: Block) -> Grants:
             grants |= Grants(frozenset(ENI_ACTIONS))
         else:
             grants |= Grants(complete=False)
-    for inline in role.nested("inline_policy"):
+    for inline in role.generated("inline_policy"):
         grants |= expression_grants(ctx.hcl, inline.body.get("policy"))
     return grants
 
@@ -100,7 +99,7 @@ class CanaryVpcPermissions:
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for canary in ctx.hcl.resources("aws_synthetics_canary"):
-            if not canary.nested("vpc_config"):
+            if not canary.generated("vpc_config"):
                 continue
             role = _referenced(ctx, canary.body.get("execution_role_arn"), "aws_iam_role")
             if role is None:
@@ -137,7 +136,7 @@ class UnknownAction:
     def _actions(self, ctx: RuleContext) -> Iterator[tuple[str, Block, str, str]]:
         """(owner address, block to point at, its attribute, action) for every action named."""
         for document in ctx.hcl.data("aws_iam_policy_document"):
-            for statement in document_statements(document):
+            for statement in document.generated("statement"):
                 for key in ("actions", "not_actions"):
                     for action in as_list(statement.body.get(key)):
                         if isinstance(action, str) and "${" not in action:

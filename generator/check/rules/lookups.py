@@ -20,7 +20,7 @@ from generator.check.hcl import Block
 from generator.check.rules.base import RuleContext, finding
 
 GUARDED_LOOKUPS = ("aws_ecs_cluster", "aws_ecs_service", "aws_vpc")
-VPC_SELECTORS = ("cidr_block", "dhcp_options_id", "state", "tags", "filter")
+VPC_SELECTORS = ("cidr_block", "dhcp_options_id", "state", "tags")
 
 
 def _is_default_vpc(block: Block) -> bool:

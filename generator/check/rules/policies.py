@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,20 +58,12 @@ def json_grants(document: Any) -> Grants:
     return Grants(frozenset(actions))
 
 
-def document_statements(block: Block) -> Iterator[Block]:
-    """`statement` blocks of a policy document, `dynamic "statement"` contents included."""
-    yield from block.nested("statement")
-    for dynamic in block.nested("dynamic"):
-        if dynamic.labels == ("statement",):
-            yield from dynamic.nested("content")
-
-
 def document_grants(block: Block) -> Grants:
     actions: set[str] = set()
     complete = not any(
         key in block.body for key in ("source_policy_documents", "override_policy_documents")
     )
-    for statement in document_statements(block):
+    for statement in block.generated("statement"):
         if statement.body.get("effect", "Allow") != "Allow":
             continue
         value = statement.body.get("actions", [])

@@ -19,14 +19,6 @@ PUBLIC_ACCESS_FLAGS = (
 )
 
 
-def _rules(block: Block, kind: str) -> Iterator[Block]:
-    """`kind` blocks, `dynamic "<kind>"` contents included."""
-    yield from block.nested(kind)
-    for dynamic in block.nested("dynamic"):
-        if dynamic.labels == (kind,):
-            yield from dynamic.nested("content")
-
-
 def _covers(setting: Block, bucket: Block) -> bool:
     target = setting.body.get("bucket")
     return setting.refers_to(bucket.address) or (
@@ -40,7 +32,7 @@ class LifecycleRuleFilter:
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for config in ctx.hcl.resources("aws_s3_bucket_lifecycle_configuration"):
-            for rule in _rules(config, "rule"):
+            for rule in config.generated("rule"):
                 if "filter" not in rule.body and "prefix" not in rule.body:
                     name = rule.body.get("id", "?")
                     yield finding(
@@ -50,7 +42,7 @@ class LifecycleRuleFilter:
                         rule,
                     )
         for bucket in ctx.hcl.resources("aws_s3_bucket"):
-            for rule in _rules(bucket, "lifecycle_rule"):
+            for rule in bucket.generated("lifecycle_rule"):
                 if "prefix" not in rule.body and "tags" not in rule.body:
                     yield finding(
                         self,
@@ -67,7 +59,7 @@ class BucketEncryption:
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         settings = ctx.hcl.resources("aws_s3_bucket_server_side_encryption_configuration")
         for bucket in ctx.hcl.resources("aws_s3_bucket"):
-            if bucket.nested("server_side_encryption_configuration"):
+            if bucket.generated("server_side_encryption_configuration"):
                 continue
             if not any(_covers(s, bucket) for s in settings):
                 yield finding(
