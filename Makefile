@@ -1,16 +1,25 @@
 # The two commands of the README: `make demo` and `make test`. Both install into .venv first.
-VENV   ?= .venv
-PYTHON ?= python3
-PY     := $(VENV)/bin/python
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+# checkov pins versions cw-scaffold cannot share, so it gets an environment of its own.
+CHECKOV_VENV ?= .venv-checkov
+export CW_SCAFFOLD_CHECKOV := $(abspath $(CHECKOV_VENV))/bin/checkov
 
 .PHONY: install demo test lint
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[check,test]'
+	touch $@
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==3.3.30
 	touch $@
 
 # Render a module with the default answers into ./demo.

@@ -38,15 +38,53 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    new = commands.add_parser("new", help="render a new Terraform module")
-    new.add_argument("dest", type=Path, help="directory to render into")
+    new = commands.add_parser(
+        "new",
+        help="render a new Terraform module",
+        description="Render a new Terraform module. With a terminal, and without --defaults or"
+        " --no-input, a wizard asks the questions, shows a summary with a monthly cost estimate,"
+        " and asks before writing.",
+    )
+    new.add_argument(
+        "dest", type=Path, nargs="?", help="directory to render into (the wizard asks if omitted)"
+    )
     _data_arguments(new)
     new.add_argument(
         "--defaults", action="store_true", help="take the default of every answer not given"
     )
+    new.add_argument(
+        "--no-input",
+        action="store_true",
+        help="never ask: answers not given take their defaults; a missing required one is an error",
+    )
+    new.add_argument(
+        "--dry-run", action="store_true", help="print the summary and the file list; write nothing"
+    )
+    new.add_argument(
+        "--no-discovery",
+        action="store_true",
+        help="do not list the AWS account's clusters, VPCs and subnets in the wizard",
+    )
     new.add_argument("--force", action="store_true", help="render into a non-empty directory")
     new.add_argument("--template", help="template path or git URL (default: the installed one)")
     new.add_argument("--vcs-ref", help="template git tag or commit (default: the latest tag)")
+
+    cost = commands.add_parser(
+        "cost",
+        help="estimate the monthly cost of a module",
+        description="Estimate the monthly AWS cost of what a set of answers creates, or of an"
+        " existing project (a directory with .copier-answers.yml).",
+    )
+    cost.add_argument("dir", type=Path, nargs="?", help="a project rendered by cw-scaffold")
+    _data_arguments(cost)
+    cost.add_argument(
+        "--defaults", action="store_true", help="take the default of every answer not given"
+    )
+    cost.add_argument(
+        "--schedule",
+        default="rate(5 minutes)",
+        help="canary schedule to price, as rate(...) (default: the module's, rate(5 minutes))",
+    )
 
     update = commands.add_parser("update", help="bring template fixes into a project")
     update.add_argument("dest", type=Path, nargs="?", default=Path("."), help="project directory")
@@ -75,13 +113,39 @@ def _answers(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from generator.render import render
+    from generator.wizard import new_project
 
-    dest = render(
-        _answers(args), args.dest, template=args.template, vcs_ref=args.vcs_ref, force=args.force
+    interactive = sys.stdin.isatty() and not (args.defaults or args.no_input)
+    if args.dest is None and not (interactive or args.dry_run):
+        print("cw-scaffold new: name the directory to render into (DEST)", file=sys.stderr)
+        return 2
+    dest = new_project(
+        args.dest,
+        data=_answers(args),
+        template=args.template,
+        vcs_ref=args.vcs_ref,
+        force=args.force,
+        interactive=interactive,
+        dry_run=args.dry_run,
+        discovery=not args.no_discovery,
     )
-    print(f"Rendered {dest}")
-    print(f"Next: cd {dest} && terraform init && terraform plan")
+    if dest is not None:
+        print(f"Rendered {dest}")
+        print(f"Next: cd {dest} && terraform init && terraform plan")
+    return 0
+
+
+def _cmd_cost(args: argparse.Namespace) -> int:
+    from generator.cost import estimate_for, format_estimate
+
+    if args.dir is None and not (args.data or args.data_file or args.defaults):
+        print(
+            "cw-scaffold cost: give a project directory, or answers with --data, --data-file"
+            " or --defaults",
+            file=sys.stderr,
+        )
+        return 2
+    print(format_estimate(estimate_for(_answers(args), project=args.dir, schedule=args.schedule)))
     return 0
 
 
@@ -125,7 +189,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return exit_status(report)
 
 
-_COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check}
+_COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost": _cmd_cost}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

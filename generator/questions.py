@@ -1,27 +1,40 @@
 """The questions, read from copier.yml: the one definition both front ends use.
 
 `copier copy` reads copier.yml itself; the `cw-scaffold` commands read it here, so an answer
-name, default, condition or validator exists in exactly one place.
+name, default, condition or validator exists in exactly one place. The templated fields
+(`when`, `default`, `help`, `validator`) are rendered here as copier renders them: the same
+sandboxed Jinja with the same filters, and each answer cast by its type the way copier casts
+it, so the wizard accepts and refuses exactly what `copier copy` does, with the same message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
-from generator.errors import EnvironmentProblem, UserError
+from generator.errors import EnvironmentProblem, InvalidAnswer, UserError
 
 __all__ = [
+    "NO_DEFAULT",
     "QuestionSpec",
-    "template_root",
-    "load_questions",
-    "parse_data_items",
-    "load_data_file",
+    "applies",
+    "check_answer",
     "check_known_answers",
+    "default_of",
+    "load_data_file",
+    "load_questions",
+    "parse_answer",
+    "parse_data_items",
+    "render_field",
+    "resolve_answers",
+    "template_root",
+    "validation_error",
 ]
 
 
@@ -36,6 +49,7 @@ class QuestionSpec:
     choices: Mapping[str, Any] | list[Any] = field(default_factory=list)
     when: str | bool = True
     validator: str = ""
+    has_default: bool = False  # copier.yml gives a default (`default` may be a falsy value)
 
 
 def template_root() -> Path:
@@ -65,6 +79,7 @@ def load_questions(root: Path | None = None) -> dict[str, QuestionSpec]:
             choices=spec.get("choices", []),
             when=spec.get("when", True),
             validator=spec.get("validator", ""),
+            has_default="default" in spec,
         )
     return questions
 
@@ -103,3 +118,143 @@ def check_known_answers(answers: Mapping[str, Any], questions: Mapping[str, Ques
             f"unknown answer{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)};"
             f" the answers are: {', '.join(questions)}"
         )
+
+
+@cache
+def _jinja() -> SandboxedEnvironment:
+    # As copier's Worker.jinja_env: a sandbox with the Ansible core filters (regex_search...),
+    # keep_trailing_newline copier's default envops; copier.yml sets no envops of its own.
+    return SandboxedEnvironment(
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+        keep_trailing_newline=True,
+    )
+
+
+def render_field(value: Any, context: Mapping[str, Any]) -> Any:
+    """A field of copier.yml rendered as copier renders it: a string through Jinja with the
+    answers as context, a list item by item, anything else as it is."""
+    if isinstance(value, str):
+        return _jinja().from_string(value).render(**context)
+    if isinstance(value, list):
+        return [render_field(item, context) for item in value]
+    return value
+
+
+def _cast_to_bool(value: Any) -> bool:
+    # copier's cast_to_bool: a number, then the YAML spellings of true and false.
+    try:
+        return bool(float(value))
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str):
+        lower = value.strip().lower()
+        if lower in {"y", "yes", "t", "true", "on"}:
+            return True
+        if lower in {"", "n", "no", "f", "false", "off", "~", "null", "none"}:
+            return False
+    return bool(value)
+
+
+def applies(question: QuestionSpec, answers: Mapping[str, Any]) -> bool:
+    """Whether the question's `when` holds for the answers given so far."""
+    return _cast_to_bool(render_field(question.when, answers))
+
+
+def _choice_values(question: QuestionSpec) -> list[Any]:
+    choices = question.choices
+    return list(choices.values()) if isinstance(choices, Mapping) else list(choices)
+
+
+def parse_answer(question: QuestionSpec, value: Any) -> Any:
+    """An answer cast to the question's type as copier casts it (a `--data` string becomes a
+    bool, a list or a map); raise InvalidAnswer when it cannot be, or is not one of the choices."""
+    if question.type == "bool":
+        parsed: Any = _cast_to_bool(value)
+    elif question.type == "yaml":
+        try:
+            parsed = yaml.safe_load(value) if isinstance(value, str) else value
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or "not valid YAML"
+            raise InvalidAnswer(question.name, f"cannot be read as YAML: {problem}") from error
+    elif isinstance(value, str):
+        parsed = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        parsed = str(value)
+    else:
+        raise InvalidAnswer(question.name, f"must be a single value, got {value!r}")
+    values = _choice_values(question)
+    if values and parsed not in values:
+        raise InvalidAnswer(
+            question.name, f"must be one of {', '.join(map(str, values))}, got {parsed!r}"
+        )
+    return parsed
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+def default_of(question: QuestionSpec, answers: Mapping[str, Any]) -> Any:
+    """The question's default for the answers so far, rendered and cast; NO_DEFAULT if none."""
+    if not question.has_default:
+        return NO_DEFAULT
+    return parse_answer(question, render_field(question.default, answers))
+
+
+def validation_error(question: QuestionSpec, value: Any, answers: Mapping[str, Any]) -> str:
+    """The validator's message for `value` ("" when it is valid), as copier renders it: with the
+    answers so far and the value under the question's name; a validator that fails to render
+    reports its exception, as in copier."""
+    if not question.validator:
+        return ""
+    try:
+        return str(render_field(question.validator, {**answers, question.name: value})).strip()
+    except Exception as error:  # noqa: BLE001 - copier shows any failure as the message
+        return str(error)
+
+
+def check_answer(question: QuestionSpec, value: Any, answers: Mapping[str, Any]) -> Any:
+    """`value` parsed and validated; raise InvalidAnswer with the rule's message otherwise."""
+    parsed = parse_answer(question, value)
+    message = validation_error(question, parsed, answers)
+    if message:
+        raise InvalidAnswer(question.name, message)
+    return parsed
+
+
+def _condition(question: QuestionSpec) -> str:
+    text = str(question.when).strip()
+    return text[2:-2].strip() if text.startswith("{{") and text.endswith("}}") else text
+
+
+def resolve_answers(
+    data: Mapping[str, Any], questions: Mapping[str, QuestionSpec]
+) -> dict[str, Any]:
+    """Every answer that applies, settled as `copier copy --defaults --data ...` settles it:
+    given answers parsed and validated, the others from their defaults, in copier.yml's order.
+
+    Raises InvalidAnswer for a bad answer, and UserError naming the answer for a required one
+    (no default, its `when` holds) that is missing, rather than copier's bare "is required".
+    """
+    check_known_answers(data, questions)
+    answers: dict[str, Any] = {}
+    for name, question in questions.items():
+        context = {**data, **answers}
+        if not applies(question, context):
+            continue
+        if name in data:
+            answers[name] = check_answer(question, data[name], context)
+            continue
+        default = default_of(question, context)
+        if default is NO_DEFAULT:
+            condition = "" if question.when is True else f" when {_condition(question)}"
+            raise UserError(
+                f"answer '{name}' is required{condition} and has no default ({question.help}):"
+                f" give it with --data {name}=VALUE or in --data-file"
+            )
+        answers[name] = check_answer(question, default, context)
+    return answers

@@ -8,7 +8,8 @@ module, offline, against the stand-in hashicorp/aws and hashicorp/archive provid
     init -backend=false           TF-INIT      stops here on error
     validate -json                TF-VALIDATE  stops here on error
     init + plan -out + show -json TF-PLAN      backend overridden to local
-    test -json                    TF-TEST      when the module has *.tftest.hcl files
+    test -json                    TF-TEST      if there are *.tftest.hcl files, even after a
+                                               failed plan (tests set their own variables)
 
 Terraform works in a temporary copy of the module, so `.terraform`, lock files, state, plan
 files and archives never appear in the user's directory. Terraform's environment is built
@@ -103,6 +104,7 @@ class _Workspace:
         )
 
     def terraform(self, *args: str) -> _Result:
+        """One Terraform command in the copy, run by a child process (see the module doc)."""
         try:
             completed = subprocess.run(
                 [sys.executable, "-m", "generator.check.terraform", *args],

@@ -389,6 +389,23 @@ def test_tests_can_be_left_out(tmp_path):
     )
 
 
+def test_other_providers_fail_init_at_once_without_the_network(tmp_path):
+    versions = """\
+    terraform {
+      required_providers {
+        random = {
+          source = "hashicorp/random"
+        }
+      }
+    }
+    """
+    outcome = run_terraform(write_module(tmp_path, {"main.tf": versions}))
+    assert outcome.stages == ("fmt", "init")
+    (found,) = outcome.findings
+    assert (found.rule, found.severity) == ("TF-INIT", Severity.ERROR)
+    assert "hashicorp/random" in found.message
+
+
 def test_missing_extra_is_an_environment_problem(tmp_path, monkeypatch):
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(

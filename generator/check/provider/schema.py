@@ -1,11 +1,12 @@
 """The stand-in provider's schema: loading the extracted JSON and turning it into pyvider's.
 
 generator/check/schemas/<provider>.json.gz holds the real provider's schema in the compact
-format written by scripts/extract_provider_schema.py (see its docstring). Building pyvider
-schema objects for all 2,400 aws types takes seconds and Terraform starts a provider several
-times per command, so only the types a module mentions are served (`types_in_module`). A
-type the module mentions that the real provider lacks stays absent, and Terraform reports
-it as unsupported, as it would against the real provider.
+format written by scripts/extract_provider_schema.py (see its docstring). Terraform starts
+a provider several times per command and asks each time for its whole schema; serving all
+2,400 aws types made a start take ~11 s in the prototype, against ~1.5 s for the few types
+a module uses. So only the types a module mentions are served (`types_in_module`). A type
+the module mentions that the real provider lacks stays absent, and Terraform reports it as
+unsupported, as it would against the real provider.
 """
 
 from __future__ import annotations

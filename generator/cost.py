@@ -1,0 +1,370 @@
+"""What a set of answers creates, and what it costs a month, before anything is deployed.
+
+The counts mirror the template resource by resource (template/*.tf*: which files and
+`for_each` maps each answer switches on), so the summary the wizard shows is what
+`terraform plan` will list; tests/test_cost.py holds them against real plans. The cost model
+prices what those resources bill for, at us-east-1 list prices, and says what it leaves out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import UserError
+from generator.questions import load_questions, resolve_answers
+
+__all__ = [
+    "PRICES",
+    "PRICES_AS_OF",
+    "PRICES_SOURCE",
+    "CostLine",
+    "Estimate",
+    "estimate",
+    "estimate_for",
+    "format_estimate",
+    "resource_counts",
+    "runs_per_month",
+]
+
+# us-east-1 list prices in USD, from the project's domain notes (shared/DOMAIN.md, "Prices"),
+# which quote the AWS pricing pages named in PRICES_SOURCE. Re-check them there before
+# quoting an estimate as exact; other regions differ by a few percent.
+PRICES_AS_OF = "2026-11-28"
+PRICES_SOURCE = (
+    "AWS pricing pages for us-east-1: Amazon CloudWatch pricing (alarms, dashboards, custom"
+    " metrics, Synthetics, free tier), AWS KMS pricing, Amazon VPC pricing (PrivateLink"
+    " interface endpoints, NAT gateways)"
+)
+PRICES: Mapping[str, float] = {
+    "canary_run": 0.0012,  # per run
+    "alarm_metric": 0.10,  # per metric in a standard-resolution alarm, a month
+    "composite_alarm": 0.50,  # per composite alarm, a month
+    "dashboard": 3.00,  # per dashboard, a month
+    "custom_metric": 0.30,  # per metric, a month (first 10,000)
+    "kms_key": 1.00,  # per customer-managed key, a month
+    "interface_endpoint_az_hour": 0.01,  # per endpoint per AZ, an hour
+    "nat_gateway_hour": 0.045,  # per NAT gateway, an hour
+    "log_ingestion_gb": 0.50,
+    "log_storage_gb_month": 0.03,
+}
+# The CloudWatch free tier, per account and month (shared by everything in the account).
+FREE_TIER: Mapping[str, int] = {
+    "canary_run": 100,
+    "alarm_metric": 10,
+    "dashboard": 3,
+    "custom_metric": 10,
+}
+
+DAYS_PER_MONTH = 30
+HOURS_PER_MONTH = DAYS_PER_MONTH * 24
+MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
+DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
+
+# template/locals.tf alarm_definitions: per service cpu-high, memory-high and
+# tasks-below-desired (a metric-math alarm on 2 metrics); per canary canary-success-low and
+# canary-duration-high. CloudWatch bills an alarm per metric it evaluates.
+SERVICE_ALARMS, SERVICE_ALARM_METRICS = 3, 4
+CANARY_ALARMS, CANARY_ALARM_METRICS = 2, 2
+SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
+NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
+# Container Insights (on for a cluster the module creates) publishes custom metrics. Assumed:
+# per service the 12 of ClusterName+ServiceName (CpuUtilized, CpuReserved, MemoryUtilized,
+# MemoryReserved, RunningTaskCount, PendingTaskCount, DesiredTaskCount, DeploymentCount, and
+# network rx/tx and storage read/write bytes), per cluster 10 of ClusterName alone.
+INSIGHTS_METRICS_PER_SERVICE = 12
+INSIGHTS_METRICS_PER_CLUSTER = 10
+# A default VPC has one default subnet per AZ; the monitoring endpoint takes one per AZ.
+DEFAULT_VPC_AZS: Mapping[str, int] = {"us-east-1": 6}
+DEFAULT_VPC_AZS_ELSEWHERE = 3
+
+_RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)")
+_UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440}
+
+
+def runs_per_month(schedule: str) -> float:
+    """Runs a month (30 days) of a canary on a `rate(...)` schedule; rate(0 minute) runs once."""
+    match = _RATE.fullmatch(schedule.strip())
+    if not match:
+        raise UserError(
+            f"cannot estimate canary runs for the schedule {schedule!r}:"
+            " give a rate such as 'rate(5 minutes)' (cron schedules are not estimated)"
+        )
+    interval = int(match[1]) * _UNIT_MINUTES[match[2].rstrip("s")]
+    return 0.0 if interval == 0 else MINUTES_PER_MONTH / interval
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The facts of an answer set that decide what the template creates."""
+
+    services: int
+    canaries: int
+    new_cluster: bool
+    vpc_mode: str
+    endpoints: bool  # the S3 gateway and monitoring interface endpoints
+    endpoint_azs: int
+    source_accounts: int
+    email: bool
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> _Shape:
+        services = len(answers["services"])
+        vpc_mode = answers["vpc_mode"]
+        endpoints = vpc_mode == "new" or bool(answers.get("create_vpc_endpoints", True))
+        if vpc_mode == "new":
+            azs = NEW_VPC_AZS
+        elif vpc_mode == "existing":
+            azs = len(answers["subnet_ids"])  # at most: one per AZ is used
+        else:
+            azs = DEFAULT_VPC_AZS.get(answers["aws_region"], DEFAULT_VPC_AZS_ELSEWHERE)
+        return cls(
+            services=services,
+            canaries=services if answers["service_endpoint_pattern"] else 0,
+            new_cluster=answers["cluster_mode"] == "new",
+            vpc_mode=vpc_mode,
+            endpoints=endpoints,
+            endpoint_azs=azs if endpoints else 0,
+            source_accounts=len(answers.get("source_accounts") or {}),
+            email=bool(answers.get("alarm_email")),
+        )
+
+    @property
+    def dashboards(self) -> int:
+        return 1 + math.ceil(self.services / SERVICES_PER_DASHBOARD)
+
+    @property
+    def alarm_metrics(self) -> int:
+        return self.services * SERVICE_ALARM_METRICS + self.canaries * CANARY_ALARM_METRICS
+
+    @property
+    def insights_metrics(self) -> int:
+        if not self.new_cluster:
+            return 0
+        return self.services * INSIGHTS_METRICS_PER_SERVICE + INSIGHTS_METRICS_PER_CLUSTER
+
+
+def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
+    """Resources the template creates for `answers` (a full set, as resolve_answers gives),
+    by Terraform resource type; data sources are left out."""
+    shape = _Shape.of(answers)
+    counts = {
+        "aws_cloudwatch_composite_alarm": shape.services,
+        "aws_cloudwatch_dashboard": shape.dashboards,
+        "aws_cloudwatch_log_group": shape.services,
+        "aws_cloudwatch_metric_alarm": shape.services * SERVICE_ALARMS
+        + shape.canaries * CANARY_ALARMS,
+        "aws_ecs_cluster": int(shape.new_cluster),
+        "aws_iam_role": 1,
+        "aws_iam_role_policy": 1,
+        "aws_kms_alias": 1,
+        "aws_kms_key": 1,
+        "aws_oam_link": shape.source_accounts,
+        "aws_oam_sink": int(shape.source_accounts > 0),
+        "aws_oam_sink_policy": int(shape.source_accounts > 0),
+        "aws_security_group": 1 + int(shape.endpoints),
+        "aws_sns_topic": 1,
+        "aws_sns_topic_policy": 1,
+        "aws_sns_topic_subscription": int(shape.email),
+        "aws_synthetics_canary": shape.canaries,
+        "aws_vpc_endpoint": 2 * int(shape.endpoints),
+        # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
+        "aws_vpc_security_group_egress_rule": 2,
+        "aws_vpc_security_group_ingress_rule": int(shape.endpoints),
+    }
+    for kind in (
+        "aws_s3_bucket",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+    ):
+        counts[kind] = 1
+    if shape.vpc_mode == "new":
+        counts.update(
+            {
+                "aws_default_security_group": 1,
+                "aws_route_table": 1,
+                "aws_route_table_association": NEW_VPC_AZS,
+                "aws_subnet": NEW_VPC_AZS,
+                "aws_vpc": 1,
+            }
+        )
+    return {kind: count for kind, count in sorted(counts.items()) if count}
+
+
+@dataclass(frozen=True)
+class CostLine:
+    item: str
+    quantity: float
+    unit_price: float
+    detail: str  # how the quantity comes about
+
+    @property
+    def monthly(self) -> float:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class Estimate:
+    lines: tuple[CostLine, ...]
+    free_tier: float  # what the free tier takes off, if nothing else in the account uses it
+    region: str
+    notes: tuple[str, ...]
+
+    @property
+    def list_total(self) -> float:
+        return sum(line.monthly for line in self.lines)
+
+    @property
+    def total(self) -> float:
+        return self.list_total - self.free_tier
+
+
+def estimate(answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE) -> Estimate:
+    """The monthly cost of what `answers` creates, with every canary on `schedule`."""
+    shape = _Shape.of(answers)
+    runs = shape.canaries * runs_per_month(schedule)
+    lines = [
+        CostLine(
+            "Synthetics canary runs",
+            runs,
+            PRICES["canary_run"],
+            f"{shape.canaries} canaries x {runs_per_month(schedule):,.0f} runs ({schedule})",
+        ),
+        CostLine(
+            "Metric alarms",
+            shape.alarm_metrics,
+            PRICES["alarm_metric"],
+            f"{shape.alarm_metrics} alarm metrics: {SERVICE_ALARM_METRICS} per service,"
+            f" {CANARY_ALARM_METRICS} more per canary",
+        ),
+        CostLine(
+            "Composite alarms",
+            shape.services,
+            PRICES["composite_alarm"],
+            "one per service",
+        ),
+        CostLine(
+            "Dashboards",
+            shape.dashboards,
+            PRICES["dashboard"],
+            f"overview + {shape.dashboards - 1} of {SERVICES_PER_DASHBOARD} services",
+        ),
+        CostLine(
+            "Container Insights metrics",
+            shape.insights_metrics,
+            PRICES["custom_metric"],
+            (
+                f"{INSIGHTS_METRICS_PER_SERVICE} per service + {INSIGHTS_METRICS_PER_CLUSTER}"
+                " for the new cluster (assumed counts)"
+                if shape.new_cluster
+                else "existing cluster: billed already if it has Container Insights on"
+            ),
+        ),
+        CostLine("KMS key", 1, PRICES["kms_key"], "one customer-managed key"),
+        CostLine(
+            "Monitoring interface endpoint",
+            shape.endpoint_azs * HOURS_PER_MONTH,
+            PRICES["interface_endpoint_az_hour"],
+            _endpoint_detail(shape, answers),
+        ),
+    ]
+    if not shape.endpoints:
+        lines.append(
+            CostLine(
+                "NAT gateway",
+                0,
+                PRICES["nat_gateway_hour"],
+                "the VPC's own NAT route, not created here: its hours are billed already",
+            )
+        )
+    used = {
+        "canary_run": runs,
+        "alarm_metric": shape.alarm_metrics,
+        "dashboard": shape.dashboards,
+        "custom_metric": shape.insights_metrics,
+    }
+    free = sum(min(used[key], limit) * PRICES[key] for key, limit in FREE_TIER.items())
+    return Estimate(tuple(lines), free, answers["aws_region"], _notes(answers))
+
+
+def estimate_for(
+    data: Mapping[str, Any], *, project: Path | None = None, schedule: str = DEFAULT_SCHEDULE
+) -> Estimate:
+    """The estimate for the answers in `data`, on top of those a `project` recorded in its
+    .copier-answers.yml when one is given, and the defaults for the rest."""
+    answers: dict[str, Any] = {}
+    if project is not None:
+        path = Path(project) / ".copier-answers.yml"
+        try:
+            recorded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as error:
+            raise UserError(
+                f"{project} is not a project cw-scaffold rendered: cannot read {path.name}"
+                f" ({error.strerror})"
+            ) from error
+        answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
+    answers.update(data)
+    return estimate(resolve_answers(answers, load_questions()), schedule=schedule)
+
+
+def _endpoint_detail(shape: _Shape, answers: Mapping[str, Any]) -> str:
+    if not shape.endpoints:
+        return "none: the canaries reach AWS through the VPC's NAT route"
+    where = {
+        "new": "the new VPC's 2 AZs",
+        "existing": "one per subnet given, assuming each is in its own AZ",
+        "default": f"one per AZ of the default VPC, assumed {shape.endpoint_azs} in"
+        f" {answers['aws_region']}",
+    }[shape.vpc_mode]
+    return (
+        f"{shape.endpoint_azs} AZ x {HOURS_PER_MONTH} h: {where}; the S3 gateway endpoint is free"
+    )
+
+
+def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    notes = [
+        f"A month is {DAYS_PER_MONTH} days ({HOURS_PER_MONTH} hours).",
+        "Free tier (per account, if nothing else there uses it): "
+        + ", ".join(f"{limit} {key.replace('_', ' ')}s" for key, limit in FREE_TIER.items())
+        + ".",
+        (
+            f"Not included: your services' logs (ingestion ${PRICES['log_ingestion_gb']:.2f}/GB,"
+            f" storage ${PRICES['log_storage_gb_month']:.2f}/GB-month), the canaries' Lambda"
+            " time, logs and S3 artifacts, KMS and API requests, endpoint data processing,"
+            " alarm e-mails."
+        ),
+    ]
+    if answers["aws_region"] != "us-east-1":
+        notes.append(f"Prices are us-east-1's; {answers['aws_region']} may differ a little.")
+    return tuple(notes)
+
+
+def format_estimate(est: Estimate) -> str:
+    """The estimate as the summary and `cw-scaffold cost` print it."""
+    width = max(len(line.item) for line in est.lines)
+    rows = [f"Monthly cost estimate (USD, list prices of {PRICES_AS_OF})"]
+    rows += [
+        f"  {line.item:<{width}}  {_money(line.monthly):>9}  {line.detail}" for line in est.lines
+    ]
+    rows.append(f"  {'Free tier':<{width}}  {_money(-est.free_tier):>9}")
+    rows.append(
+        f"  {'Total':<{width}}  {_money(est.total):>9}  a month"
+        f" ({_money(est.list_total)} without the free tier)"
+    )
+    rows += [f"  {note}" for note in est.notes]
+    rows.append(f"  Prices: {PRICES_SOURCE}.")
+    return "\n".join(rows)
+
+
+def _money(amount: float) -> str:
+    amount = round(amount, 2) + 0.0  # no "-$0.00"
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"

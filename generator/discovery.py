@@ -1,0 +1,169 @@
+"""Look up the account's ECS clusters, VPCs and subnets, to offer them as choices in the wizard.
+
+Optional by design: the wizard works the same without AWS. Every call has short timeouts and
+a single attempt, so a machine without credentials or network costs the user a few seconds
+at most, and any failure becomes a `DiscoveryOff` naming the reason in one line, never a
+traceback. After the first failure nothing more is asked of AWS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+__all__ = ["Discovery", "DiscoveryOff", "Subnet", "Vpc"]
+
+# At most this many items of each kind: a choice list longer than this is not a help.
+MAX_ITEMS = 200
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DiscoveryOff:
+    """Discovery is not available; `reason` is one line for the user."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Vpc:
+    id: str
+    name: str
+    cidr: str
+    is_default: bool
+
+    def label(self) -> str:
+        parts = [self.id, self.cidr] + ([self.name] if self.name else [])
+        return " ".join(parts) + (" (default VPC)" if self.is_default else "")
+
+
+@dataclass(frozen=True)
+class Subnet:
+    id: str
+    availability_zone: str
+    cidr: str
+    name: str
+
+    def label(self) -> str:
+        parts = [self.id, self.availability_zone, self.cidr] + ([self.name] if self.name else [])
+        return " ".join(parts)
+
+
+def _name_tag(resource: dict[str, Any]) -> str:
+    return next((t["Value"] for t in resource.get("Tags", []) if t.get("Key") == "Name"), "")
+
+
+class Discovery:
+    """Look-ups in one region with the default credential chain (env, profile, SSO, IMDS...)."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.off: DiscoveryOff | None = None
+        self._clients: dict[str, Any] = {}
+
+    def _client(self, service: str) -> Any:
+        if service not in self._clients:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(
+                region_name=self.region,
+                connect_timeout=2,
+                read_timeout=3,
+                # One attempt: discovery is a convenience, a retry only makes the user wait.
+                retries={"total_max_attempts": 1, "mode": "standard"},
+            )
+            self._clients[service] = boto3.session.Session().client(service, config=config)
+        return self._clients[service]
+
+    def _call(self, lookup: Callable[[], T]) -> T | DiscoveryOff:
+        if self.off is None:
+            try:
+                return lookup()
+            except Exception as error:  # noqa: BLE001 - any failure turns discovery off
+                self.off = DiscoveryOff(_reason(error))
+        return self.off
+
+    def clusters(self) -> list[str] | DiscoveryOff:
+        """Names of the region's ECS clusters, sorted."""
+
+        def lookup() -> list[str]:
+            pages = (
+                self._client("ecs")
+                .get_paginator("list_clusters")
+                .paginate(PaginationConfig={"MaxItems": MAX_ITEMS})
+            )
+            return sorted(arn.rsplit("/", 1)[-1] for page in pages for arn in page["clusterArns"])
+
+        return self._call(lookup)
+
+    def vpcs(self) -> list[Vpc] | DiscoveryOff:
+        """The region's VPCs, the default one first."""
+
+        def lookup() -> list[Vpc]:
+            pages = (
+                self._client("ec2")
+                .get_paginator("describe_vpcs")
+                .paginate(PaginationConfig={"MaxItems": MAX_ITEMS})
+            )
+            vpcs = [
+                Vpc(v["VpcId"], _name_tag(v), v.get("CidrBlock", ""), bool(v.get("IsDefault")))
+                for page in pages
+                for v in page["Vpcs"]
+            ]
+            return sorted(vpcs, key=lambda v: (not v.is_default, v.name, v.id))
+
+        return self._call(lookup)
+
+    def subnets(self, vpc_id: str) -> list[Subnet] | DiscoveryOff:
+        """The subnets of one VPC, by availability zone."""
+
+        def lookup() -> list[Subnet]:
+            pages = (
+                self._client("ec2")
+                .get_paginator("describe_subnets")
+                .paginate(
+                    Filters=[{"Name": "vpc-id", "Values": [vpc_id]}],
+                    PaginationConfig={"MaxItems": MAX_ITEMS},
+                )
+            )
+            subnets = [
+                Subnet(
+                    s["SubnetId"],
+                    s.get("AvailabilityZone", ""),
+                    s.get("CidrBlock", ""),
+                    _name_tag(s),
+                )
+                for page in pages
+                for s in page["Subnets"]
+            ]
+            return sorted(subnets, key=lambda s: (s.availability_zone, s.id))
+
+        return self._call(lookup)
+
+
+def _reason(error: Exception) -> str:
+    """One line saying why AWS could not be asked, in words a user can act on."""
+    from botocore import exceptions
+
+    if isinstance(error, exceptions.NoCredentialsError):
+        reason = (
+            "no AWS credentials found (set AWS_PROFILE, or run `aws configure` or `aws sso login`)"
+        )
+    elif isinstance(error, exceptions.ClientError):
+        details = error.response.get("Error", {})
+        reason = (
+            f"AWS refused {error.operation_name}: {details.get('Code')}: {details.get('Message')}"
+        )
+    elif isinstance(error, (exceptions.ConnectTimeoutError, exceptions.ReadTimeoutError)):
+        reason = f"AWS did not answer in time ({error})"
+    elif isinstance(error, exceptions.EndpointConnectionError):
+        reason = f"cannot reach AWS ({error})"
+    elif isinstance(error, exceptions.BotoCoreError):
+        reason = str(error)
+    else:
+        reason = f"{type(error).__name__}: {error}"
+    line = " ".join(reason.split())
+    return line if len(line) <= 200 else line[:197] + "..."

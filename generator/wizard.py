@@ -1,0 +1,397 @@
+"""`cw-scaffold new`: the wizard, the summary with its cost estimate, and the render.
+
+The wizard asks the questions of copier.yml in order, as copier would: `when`, defaults,
+choices and help come from there, and each answer is checked by the same validator copier
+runs (generator.questions), re-asked with the rule's message until it passes. Lists and maps
+are typed as comma-separated items, never as YAML. Answers given with --data are checked and
+not asked again. The answers then go to render(), that is to copier, which records them so
+that the project updates with plain `copier update`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from generator.cost import estimate, format_estimate, resource_counts
+from generator.discovery import Discovery, DiscoveryOff
+from generator.errors import DestinationExists, InvalidAnswer, UserError
+from generator.questions import (
+    NO_DEFAULT,
+    QuestionSpec,
+    applies,
+    check_answer,
+    check_known_answers,
+    default_of,
+    load_questions,
+    render_field,
+    resolve_answers,
+    template_root,
+)
+from generator.render import render
+
+__all__ = ["Prompter", "TerminalPrompter", "ask_answers", "new_project", "summary"]
+
+MANUAL = "\0manual"  # the value of the "enter it by hand" choice next to discovered items
+Choices = Sequence[tuple[str, Any]]  # (title shown, value answered)
+
+
+class Prompter(Protocol):
+    """The four kinds of prompt the wizard needs; Ctrl-C raises KeyboardInterrupt."""
+
+    def text(self, message: str, default: str, instruction: str | None = None) -> str: ...
+
+    def select(self, message: str, choices: Choices, default: Any) -> Any: ...
+
+    def checkbox(self, message: str, choices: Choices, checked: Collection[Any]) -> list[Any]: ...
+
+    def confirm(self, message: str, default: bool) -> bool: ...
+
+
+class TerminalPrompter:
+    """questionary prompts. `unsafe_ask` lets Ctrl-C raise KeyboardInterrupt (exit 130) where
+    `ask` would return None; a closed stdin becomes a UserError saying what to do instead."""
+
+    @staticmethod
+    def _ask(question: Any) -> Any:
+        try:
+            return question.unsafe_ask()
+        except EOFError as error:
+            raise UserError(
+                "input ended before the questions were answered: to run without a terminal,"
+                " pass --defaults or --no-input with --data/--data-file"
+            ) from error
+
+    def text(self, message: str, default: str, instruction: str | None = None) -> str:
+        import questionary
+
+        return str(self._ask(questionary.text(message, default=default, instruction=instruction)))
+
+    def select(self, message: str, choices: Choices, default: Any) -> Any:
+        import questionary
+
+        options = [questionary.Choice(title, value) for title, value in choices]
+        chosen = next((c for c in options if c.value == default), options[0])
+        return self._ask(questionary.select(message, options, default=chosen))
+
+    def checkbox(self, message: str, choices: Choices, checked: Collection[Any]) -> list[Any]:
+        import questionary
+
+        options = [questionary.Choice(t, v, checked=v in checked) for t, v in choices]
+        return list(self._ask(questionary.checkbox(message, options)))
+
+    def confirm(self, message: str, default: bool) -> bool:
+        import questionary
+
+        return bool(self._ask(questionary.confirm(message, default=default)))
+
+
+def _is_map(question: QuestionSpec) -> bool:
+    # A yaml question whose default is a map is typed as key=value pairs; any other as a list.
+    return isinstance(question.default, Mapping)
+
+
+def _as_text(value: Any) -> str:
+    """An answer as the user types it: items comma-separated, maps as key=value."""
+    if value is NO_DEFAULT or value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key}={item}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _from_text(question: QuestionSpec, text: str) -> Any:
+    """What the user typed, as the value copier expects: a list or a map for yaml questions
+    (every item a string: an account id keeps its leading zero), the text otherwise."""
+    if question.type != "yaml":
+        return text.strip()
+    body = text.strip()
+    if body[:1] in "[{" and body[-1:] in "]}":
+        body = body[1:-1]  # tolerate the brackets of the YAML form
+    items = [item.strip().strip("'\"") for item in body.split(",") if item.strip()]
+    if not _is_map(question):
+        return items
+    pairs: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidAnswer(
+                question.name, f"'{item}' is not key=value: type pairs such as team=platform"
+            )
+        pairs[key.strip().strip("'\"")] = value.strip().strip("'\"")
+    return pairs
+
+
+class _Wizard:
+    def __init__(
+        self,
+        questions: Mapping[str, QuestionSpec],
+        prompter: Prompter,
+        discover: Callable[[str], Discovery] | None,
+    ) -> None:
+        self.questions = questions
+        self.prompter = prompter
+        self.discover = discover
+        self.discovery: Discovery | None = None
+
+    def ask_all(self, preset: Mapping[str, Any]) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for name, question in self.questions.items():
+            context = {**preset, **answers}
+            if not applies(question, context):
+                continue
+            if name in preset:
+                answers[name] = check_answer(question, preset[name], context)
+            else:
+                answers[name] = self.ask(question, context)
+        return answers
+
+    def ask(self, question: QuestionSpec, context: Mapping[str, Any]) -> Any:
+        message = f"{question.name}: {str(render_field(question.help, context)).strip()}"
+        default = default_of(question, context)
+        if question.choices:
+            return self._until_valid(
+                question,
+                context,
+                lambda: self.prompter.select(message, _choices(question), default),
+            )
+        if question.type == "bool":
+            return self._until_valid(
+                question, context, lambda: self.prompter.confirm(message, default is True)
+            )
+        found = self._discovered(question.name, context)
+        if found:
+            picked = self._pick(question, context, message, found, default)
+            if picked is not MANUAL:
+                return picked
+        return self._type(question, context, message, _as_text(default))
+
+    def _until_valid(
+        self, question: QuestionSpec, context: Mapping[str, Any], prompt: Callable[[], Any]
+    ) -> Any:
+        while True:
+            try:
+                return check_answer(question, prompt(), context)
+            except InvalidAnswer as error:
+                _refused(error)
+
+    def _type(
+        self, question: QuestionSpec, context: Mapping[str, Any], message: str, text: str
+    ) -> Any:
+        """A typed answer, re-asked with the rule's message (and the text to fix) until valid."""
+        instruction = None
+        if question.type == "yaml":
+            instruction = (
+                "(comma-separated key=value pairs)" if _is_map(question) else "(comma-separated)"
+            )
+        while True:
+            text = self.prompter.text(message, text, instruction)
+            try:
+                return check_answer(question, _from_text(question, text), context)
+            except InvalidAnswer as error:
+                _refused(error)
+
+    def _pick(
+        self,
+        question: QuestionSpec,
+        context: Mapping[str, Any],
+        message: str,
+        found: Choices,
+        default: Any,
+    ) -> Any:
+        """An answer chosen among what AWS listed, or MANUAL to type it."""
+        if question.type == "yaml":
+            values = [value for _, value in found]
+            checked = values if len(values) <= 16 else []
+            choices = [*found, ("Enter them by hand instead", MANUAL)]
+            while True:
+                chosen = self.prompter.checkbox(message, choices, checked)
+                if MANUAL in chosen:
+                    return MANUAL
+                try:
+                    return check_answer(question, chosen, context)
+                except InvalidAnswer as error:
+                    _refused(error)
+                    checked = chosen
+        chosen = self.prompter.select(message, [*found, ("Enter it by hand", MANUAL)], default)
+        if chosen is MANUAL or chosen == MANUAL:
+            return MANUAL
+        try:
+            return check_answer(question, chosen, context)
+        except InvalidAnswer as error:
+            _refused(error)
+            return MANUAL
+
+    def _discovered(self, name: str, context: Mapping[str, Any]) -> Choices:
+        """What AWS lists for the answer, as choices; nothing when discovery is off."""
+        wanted = {
+            "cluster_name": context.get("cluster_mode") == "existing",
+            "vpc_id": True,
+            "subnet_ids": bool(context.get("vpc_id")),
+        }
+        if self.discover is None or not wanted.get(name):
+            return []
+        if self.discovery is None:
+            self.discovery = self.discover(str(context.get("aws_region", "us-east-1")))
+        if self.discovery.off is not None:
+            return []
+        if name == "cluster_name":
+            found: Any = self.discovery.clusters()
+            kind = "ECS clusters"
+            choices = [] if isinstance(found, DiscoveryOff) else [(c, c) for c in found]
+        elif name == "vpc_id":
+            found = self.discovery.vpcs()
+            kind = "VPCs"
+            choices = [] if isinstance(found, DiscoveryOff) else [(v.label(), v.id) for v in found]
+        else:
+            found = self.discovery.subnets(str(context["vpc_id"]))
+            kind = f"subnets in {context['vpc_id']}"
+            choices = [] if isinstance(found, DiscoveryOff) else [(s.label(), s.id) for s in found]
+        if isinstance(found, DiscoveryOff):
+            print(f"AWS discovery is off: {found.reason}. Enter the answers by hand.")
+        elif not choices:
+            print(f"No {kind} found in {self.discovery.region}: enter it by hand.")
+        return choices
+
+
+def _choices(question: QuestionSpec) -> Choices:
+    if isinstance(question.choices, Mapping):
+        return list(question.choices.items())
+    return [(str(value), value) for value in question.choices]
+
+
+def _refused(error: InvalidAnswer) -> None:
+    print(f"  x {error.answer} {error.rule_message}")
+
+
+def ask_answers(
+    questions: Mapping[str, QuestionSpec],
+    prompter: Prompter,
+    *,
+    preset: Mapping[str, Any] | None = None,
+    discover: Callable[[str], Discovery] | None = None,
+) -> dict[str, Any]:
+    """Ask every question that applies, in copier.yml's order, and return the answers.
+
+    `preset` answers (from --data) are checked and not asked; `discover`, given a region,
+    makes the look-ups that offer clusters, VPCs and subnets as choices.
+    """
+    preset = preset or {}
+    check_known_answers(preset, questions)
+    return _Wizard(questions, prompter, discover).ask_all(preset)
+
+
+def summary(answers: Mapping[str, Any]) -> str:
+    """The answers, the resources they create by kind, and the monthly cost estimate."""
+    width = max(len(name) for name in answers)
+    rows = ["Answers:"]
+    for name, value in answers.items():
+        shown = "yes" if value is True else "no" if value is False else _as_text(value)
+        rows.append(f"  {name:<{width}}  {shown or '(none)'}")
+    counts = resource_counts(answers)
+    rows.append(f"It creates {sum(counts.values())} resources, by Terraform type (aws_...):")
+    items = [f"{count:>3} {kind.removeprefix('aws_')}" for kind, count in counts.items()]
+    width = max(len(item) for item in items) + 2
+    for start in range(0, len(items), 2):
+        rows.append(" " + "".join(f"{item:<{width}}" for item in items[start : start + 2]).rstrip())
+    rows.append(format_estimate(estimate(answers)))
+    return "\n".join(rows)
+
+
+def _check_destination(dest: Path, force: bool) -> None:
+    # render() checks this too; checking first spares answering every question in vain.
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
+        raise DestinationExists(str(dest.resolve()))
+
+
+def _ask_destination(prompter: Prompter, force: bool) -> Path:
+    text = "observability"
+    while True:
+        text = prompter.text("Directory to write the module to", text).strip()
+        if not text:
+            print("  x the directory must be named")
+            continue
+        try:
+            _check_destination(Path(text), force)
+        except DestinationExists as error:
+            print(f"  x {error}")
+            continue
+        return Path(text)
+
+
+def _local_questions(template: str | Path | None) -> dict[str, QuestionSpec] | None:
+    """copier.yml's questions when the template is a directory here (None for a git URL)."""
+    source = Path(template) if template is not None else template_root()
+    return load_questions(source) if (source / "copier.yml").is_file() else None
+
+
+def new_project(
+    dest: Path | None,
+    *,
+    data: Mapping[str, Any],
+    template: str | Path | None = None,
+    vcs_ref: str | None = None,
+    force: bool = False,
+    interactive: bool = False,
+    dry_run: bool = False,
+    discovery: bool = True,
+    prompter: Prompter | None = None,
+) -> Path | None:
+    """Settle the answers (ask them, or take `data` and the defaults), then render into
+    `dest`; returns it, or None when nothing was written (--dry-run, or the user said no).
+
+    Interactive: asks for `dest` when it is None, asks the questions (AWS discovery unless
+    `discovery` is False), shows the summary and asks before writing. Otherwise a required
+    answer missing from `data` is an error naming it. `dry_run` prints the summary and the
+    files the module would have, and writes nothing. An occupied `dest` is refused before
+    any question unless `force`.
+    """
+    questions = _local_questions(template)
+    if questions is None and (interactive or dry_run):
+        raise UserError(
+            f"the wizard and --dry-run read the questions from a template directory, and"
+            f" {template} is not one: render it with --defaults or --no-input instead"
+        )
+    if dest is not None:
+        _check_destination(dest, force)
+    if not interactive:
+        answers = resolve_answers(data, questions) if questions is not None else dict(data)
+        if dry_run:
+            print(summary(answers))
+            _print_files(answers, dest, template, vcs_ref)
+            return None
+        if dest is None:
+            raise UserError("name the directory to render into: cw-scaffold new DEST")
+        return render(answers, dest, template=template, vcs_ref=vcs_ref, force=force)
+
+    assert questions is not None
+    prompter = prompter or TerminalPrompter()
+    check_known_answers(data, questions)
+    dest = dest or _ask_destination(prompter, force)
+    answers = ask_answers(
+        questions, prompter, preset=data, discover=Discovery if discovery else None
+    )
+    print(summary(answers))
+    if dry_run:
+        _print_files(answers, dest, template, vcs_ref)
+        return None
+    if not prompter.confirm(f"Write the module to {dest}?", True):
+        print("Nothing written.")
+        return None
+    return render(answers, dest, template=template, vcs_ref=vcs_ref, force=force)
+
+
+def _print_files(
+    answers: Mapping[str, Any], dest: Path | None, template: str | Path | None, vcs_ref: str | None
+) -> None:
+    """The files the module would have: copier renders it into a scratch directory."""
+    with tempfile.TemporaryDirectory(prefix="cw-scaffold-dry-run-") as scratch:
+        module = render(answers, Path(scratch) / "module", template=template, vcs_ref=vcs_ref)
+        files = sorted(p.relative_to(module).as_posix() for p in module.rglob("*") if p.is_file())
+    print(f"Files it would write into {dest or 'DEST'} ({len(files)}):")
+    print("\n".join(f"  {name}" for name in files))
+    print("Nothing written (--dry-run).")

@@ -1,0 +1,189 @@
+"""AWS discovery against moto in server mode (real HTTP on 127.0.0.1), and without any
+credentials: choices when AWS answers, one line saying why when it cannot, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+from botocore.exceptions import ClientError
+from moto.server import ThreadedMotoServer
+from test_wizard import CLEAR, CONFIRM, DOWN, ENTER, Terminal, offline_env
+
+from generator.discovery import Discovery, DiscoveryOff, _reason
+
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class FakeAccount:
+    env: dict[str, str]  # what a process needs to use it: endpoint and fake credentials
+    vpc_id: str
+    subnet_ids: list[str]  # sorted by availability zone
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    """This process's AWS settings become exactly those of `env`."""
+    for key in [key for key in os.environ if key.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAccount]:
+    """A moto server with two ECS clusters, a named VPC with two subnets (and moto's default
+    VPC); this process and the processes given `env` reach it through AWS_ENDPOINT_URL."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    env = offline_env(
+        tmp_path,
+        AWS_ENDPOINT_URL=f"http://{host}:{port}",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+    )
+    _use(monkeypatch, env)
+    ecs = boto3.client("ecs", region_name=REGION)
+    for name in ("platform", "alpha"):
+        ecs.create_cluster(clusterName=name)
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc_id = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": "apps"}])
+    subnets = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        for cidr, zone in (("10.1.2.0/24", "us-east-1b"), ("10.1.1.0/24", "us-east-1a"))
+    ]
+    yield FakeAccount(env, vpc_id, subnets[::-1])
+    server.stop()
+
+
+def test_lists_the_accounts_clusters_vpcs_and_subnets(account: FakeAccount) -> None:
+    discovery = Discovery(REGION)
+    assert discovery.clusters() == ["alpha", "platform"]
+    vpcs = discovery.vpcs()
+    assert not isinstance(vpcs, DiscoveryOff)
+    assert vpcs[0].is_default and "(default VPC)" in vpcs[0].label(), "the default VPC first"
+    assert [(v.id, v.name, v.cidr) for v in vpcs[1:]] == [(account.vpc_id, "apps", "10.1.0.0/16")]
+    subnets = discovery.subnets(account.vpc_id)
+    assert not isinstance(subnets, DiscoveryOff)
+    assert [s.id for s in subnets] == account.subnet_ids
+    assert [s.availability_zone for s in subnets] == ["us-east-1a", "us-east-1b"]
+    assert discovery.off is None
+
+
+def test_without_credentials_discovery_is_off_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(monkeypatch, offline_env(tmp_path))
+    discovery = Discovery(REGION)
+    started = time.monotonic()
+    result = discovery.clusters()
+    assert isinstance(result, DiscoveryOff)
+    assert result.reason.startswith("no AWS credentials found") and "\n" not in result.reason
+    assert discovery.vpcs() is result, "after a failure nothing more is tried"
+    assert time.monotonic() - started < 5
+
+
+def test_an_unreachable_endpoint_turns_discovery_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    _use(
+        monkeypatch,
+        offline_env(
+            tmp_path,
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+        ),
+    )
+    result = Discovery(REGION).vpcs()
+    assert isinstance(result, DiscoveryOff) and result.reason.startswith("cannot reach AWS")
+
+
+def test_a_refusal_names_the_call_and_the_error() -> None:
+    error = ClientError(
+        {"Error": {"Code": "AccessDenied", "Message": "not authorized\nto ListClusters"}},
+        "ListClusters",
+    )
+    assert (
+        _reason(error) == "AWS refused ListClusters: AccessDenied: not authorized to ListClusters"
+    )
+    assert len(_reason(RuntimeError("x" * 500))) == 200
+
+
+def test_wizard_offers_the_accounts_cluster_vpc_and_subnets(
+    account: FakeAccount, template_dir: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "module"
+    term = Terminal([str(dest), "--template", str(template_dir)], account.env)
+    for prompt in ("project_name", "environment_suffix", "aws_region"):
+        term.answer(prompt)
+    term.answer("cluster_mode", DOWN + ENTER)
+    term.answer("cluster_name", DOWN + ENTER)  # alpha, platform, enter it by hand
+    term.answer("vpc_mode", DOWN + DOWN + ENTER)
+    term.answer("vpc_id", DOWN + ENTER)  # the default VPC first, then "apps"
+    term.answer("subnet_ids")  # every subnet of the VPC comes checked
+    for prompt in (
+        "create_vpc_endpoints",
+        "services",
+        "service_endpoint_pattern",
+        "canary_runtime",
+        "backend",
+        "source_accounts",
+        "alarm_email",
+        "additional_tags",
+        CONFIRM,
+    ):
+        term.answer(prompt)
+    assert term.finish() == 0, term.text
+    assert "AWS discovery is off" not in term.text
+    for shown in ("alpha", "(default VPC)", "apps", *account.subnet_ids, "by hand"):
+        assert shown in term.text
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["cluster_name"] == "platform"
+    assert answers["vpc_id"] == account.vpc_id
+    assert answers["subnet_ids"] == account.subnet_ids
+
+
+def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "module"
+    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    for prompt in ("project_name", "environment_suffix", "aws_region"):
+        term.answer(prompt)
+    term.answer("cluster_mode", DOWN + ENTER)
+    term.expect("AWS discovery is off: no AWS credentials found")
+    term.answer("cluster_name", CLEAR + "platform" + ENTER)
+    term.answer("vpc_mode", DOWN + DOWN + ENTER)
+    term.answer("vpc_id", "vpc-0a1b2c3d" + ENTER)
+    term.answer("subnet_ids", "subnet-0a1b2c3d" + ENTER)
+    for prompt in (
+        "create_vpc_endpoints",
+        "services",
+        "service_endpoint_pattern",
+        "canary_runtime",
+        "backend",
+        "source_accounts",
+        "alarm_email",
+        "additional_tags",
+        CONFIRM,
+    ):
+        term.answer(prompt)
+    assert term.finish() == 0, term.text
+    assert term.text.count("AWS discovery is off") == 1 and "Traceback" not in term.text
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["cluster_name"], answers["vpc_id"]) == ("platform", "vpc-0a1b2c3d")
+    assert answers["subnet_ids"] == ["subnet-0a1b2c3d"]

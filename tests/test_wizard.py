@@ -1,0 +1,481 @@
+"""`cw-scaffold new`, interactive: the wizard in a real pseudo-terminal (pexpect), the same
+wizard driven by a scripted prompter, and the non-interactive --no-input and --dry-run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+import yaml
+from test_questions import REJECTED
+
+from generator.cli import main
+from generator.discovery import DiscoveryOff, Subnet, Vpc
+from generator.errors import InvalidAnswer
+from generator.questions import load_questions
+from generator.render import render
+from generator.wizard import ask_answers
+
+DOWN, ENTER, CTRL_C, CLEAR = "\x1b[B", "\r", "\x03", "\x15"  # Ctrl-U empties a text prompt
+# The prompts of the default path, in order: the questions whose `when` holds, then the confirm.
+DEFAULT_PROMPTS = [
+    "project_name",
+    "environment_suffix",
+    "aws_region",
+    "cluster_mode",
+    "cluster_name",
+    "vpc_mode",
+    "services",
+    "service_endpoint_pattern",
+    "canary_runtime",
+    "backend",
+    "source_accounts",
+    "alarm_email",
+    "additional_tags",
+]
+CONFIRM = "Write the module to"
+
+
+def offline_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a wizard that cannot reach AWS: no credentials anywhere, no
+    instance metadata look-up; prompt_toolkit told not to wait for cursor-position replies."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env.update(
+        TERM="xterm",
+        PROMPT_TOOLKIT_NO_CPR="1",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=str(tmp_path / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-aws-credentials"),
+    )
+    env.update(extra)
+    return env
+
+
+class Terminal:
+    """`cw-scaffold new` in a pseudo-terminal, answered prompt by prompt."""
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str], cwd: Path | None = None):
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "generator", "new", *args],
+            env=dict(env),
+            cwd=str(cwd) if cwd else None,
+            encoding="utf-8",
+            dimensions=(60, 250),
+            timeout=30,
+        )
+        self.output: list[str] = []
+
+    def expect(self, text: str) -> None:
+        self.child.expect_exact(text)
+        self.output.append(self.child.before + text)
+
+    def answer(self, prompt: str, keys: str = ENTER) -> None:
+        """Wait for the prompt (a question's name, or the confirm), then type `keys`."""
+        self.expect(f"{prompt}:" if prompt.isidentifier() else prompt)
+        self.child.send(keys)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.output.append(self.child.before)
+        self.child.close()
+        assert self.child.exitstatus is not None, "the wizard died of a signal"
+        return self.child.exitstatus
+
+    @property
+    def text(self) -> str:
+        return "".join(self.output)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_enter_alone_writes_the_default_module(template_dir: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "module"
+    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    for prompt in [*DEFAULT_PROMPTS, CONFIRM]:
+        term.answer(prompt)
+    assert term.finish() == 0, term.text
+    assert "AWS discovery" not in term.text, "no discovery is tried for a new cluster and VPC"
+    for part in ("Answers:", "resources, by Terraform type", "Monthly cost estimate", "Total"):
+        assert part in term.text
+    expected = render({}, tmp_path / "defaults", template=template_dir)
+    assert tree(dest) == tree(expected)
+
+
+def test_invalid_answers_are_asked_again_naming_the_rule(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "module"
+    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    term.answer("project_name")
+    term.answer("environment_suffix", CLEAR + "Prod" + ENTER)
+    term.expect("environment_suffix must be a lowercase slug")
+    term.answer("environment_suffix", CLEAR + "prod" + ENTER)
+    for prompt in ("aws_region", "cluster_mode", "cluster_name", "vpc_mode"):
+        term.answer(prompt)
+    term.answer("services", CLEAR + "orders, bad name" + ENTER)
+    term.expect("services 'bad name' is not an ECS service name")
+    term.answer("services", CLEAR + "orders, search-api" + ENTER)
+    for prompt in ("service_endpoint_pattern", "canary_runtime", "backend"):
+        term.answer(prompt)
+    term.answer("source_accounts", "prod=12345" + ENTER)
+    term.expect("source_accounts account id for 'prod' must be exactly 12 digits")
+    term.answer("source_accounts", CLEAR + "prod=012345678901" + ENTER)
+    term.answer("source_account_role")
+    term.answer("alarm_email", "oncall" + ENTER)
+    term.expect("alarm_email must be an e-mail address")
+    term.answer("alarm_email", "@example.com" + ENTER)
+    term.answer("additional_tags", "Environment=production" + ENTER)
+    term.expect("the Environment tag comes from environment_suffix")
+    term.answer("additional_tags", CLEAR + "Team=platform, CostCenter=1234" + ENTER)
+    term.answer(CONFIRM)
+    assert term.finish() == 0, term.text
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["environment_suffix"] == "prod"
+    assert answers["services"] == ["orders", "search-api"]
+    assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
+    assert answers["alarm_email"] == "oncall@example.com"
+    assert answers["additional_tags"] == {"Team": "platform", "CostCenter": "1234"}
+
+
+@pytest.mark.parametrize("prompt", ["environment_suffix", "vpc_mode", CONFIRM])
+def test_ctrl_c_exits_130_and_leaves_nothing(
+    prompt: str, template_dir: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    for before in [*DEFAULT_PROMPTS, CONFIRM][: [*DEFAULT_PROMPTS, CONFIRM].index(prompt)]:
+        term.answer(before)
+    term.answer(prompt, CTRL_C)
+    assert term.finish() == 130
+    assert "interrupted" in term.text and "Traceback" not in term.text
+    assert list(work.iterdir()) == []
+
+
+def test_no_at_the_confirm_writes_nothing(template_dir: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    for prompt in DEFAULT_PROMPTS:
+        term.answer(prompt)
+    term.answer(CONFIRM, "n")
+    assert term.finish() == 0
+    assert "Nothing written." in term.text
+    assert list(work.iterdir()) == []
+
+
+def test_occupied_destination_is_refused_before_any_question(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "module"
+    dest.mkdir()
+    (dest / "main.tf").write_text("# mine\n")
+    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    assert term.finish() == 1
+    assert "--force" in term.text and "project_name" not in term.text
+    assert [p.name for p in dest.iterdir()] == ["main.tf"]
+
+
+def test_destination_is_asked_when_not_given(template_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "main.tf").write_text("# mine\n")
+    term = Terminal(["--template", str(template_dir)], offline_env(tmp_path), cwd=tmp_path)
+    term.answer("Directory to write the module to", CLEAR + "taken" + ENTER)
+    term.expect("pass --force")
+    term.answer("Directory to write the module to", CLEAR + "mine" + ENTER)
+    for prompt in [*DEFAULT_PROMPTS, CONFIRM]:
+        term.answer(prompt)
+    assert term.finish() == 0, term.text
+    assert (tmp_path / "mine" / "versions.tf").is_file()
+
+
+def test_wizard_and_copier_copy_data_file_make_identical_trees(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    answers: dict[str, Any] = {
+        "project_name": "shop",
+        "environment_suffix": "qa",
+        "aws_region": "eu-west-1",
+        "cluster_mode": "existing",
+        "cluster_name": "platform",
+        "vpc_mode": "existing",
+        "vpc_id": "vpc-0a1b2c3d",
+        "subnet_ids": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
+        "create_vpc_endpoints": False,
+        "services": ["cart", "search_api"],
+        "service_endpoint_pattern": "https://{service}.shop.internal",
+        "canary_runtime": "nodejs",
+        "backend": "s3",
+        "state_bucket": "acme-state",
+        "state_key": "shop/qa/terraform.tfstate",
+        "state_region": "eu-west-1",
+        "source_accounts": {"payments": "012345678901"},
+        "source_account_role": "OrganizationAccountAccessRole",
+        "alarm_email": "oncall@example.com",
+        "additional_tags": {"Team": "platform"},
+    }
+    dest = tmp_path / "wizard"
+    term = Terminal(
+        [str(dest), "--template", str(template_dir), "--no-discovery"], offline_env(tmp_path)
+    )
+    typed = {
+        "project_name": CLEAR + "shop" + ENTER,
+        "environment_suffix": CLEAR + "qa" + ENTER,
+        "aws_region": CLEAR + "eu-west-1" + ENTER,
+        "cluster_mode": DOWN + ENTER,
+        "cluster_name": CLEAR + "platform" + ENTER,
+        "vpc_mode": DOWN + DOWN + ENTER,
+        "vpc_id": "vpc-0a1b2c3d" + ENTER,
+        "subnet_ids": "subnet-0a1b2c3d, subnet-4e5f6a7b" + ENTER,
+        "create_vpc_endpoints": "n",
+        "services": CLEAR + "cart, search_api" + ENTER,
+        "service_endpoint_pattern": CLEAR + "https://{service}.shop.internal" + ENTER,
+        "canary_runtime": DOWN + ENTER,
+        "backend": DOWN + ENTER,
+        "state_bucket": "acme-state" + ENTER,
+        "state_key": ENTER,
+        "state_region": ENTER,
+        "source_accounts": "payments=012345678901" + ENTER,
+        "source_account_role": ENTER,
+        "alarm_email": "oncall@example.com" + ENTER,
+        "additional_tags": "Team=platform" + ENTER,
+    }
+    assert list(typed) == list(answers), "every question, in copier.yml's order"
+    for prompt, keys in typed.items():
+        term.answer(prompt, keys)
+    term.answer(CONFIRM)
+    assert term.finish() == 0, term.text
+
+    data_file = tmp_path / "answers.yml"
+    data_file.write_text(yaml.safe_dump(answers))
+    copied = tmp_path / "copier"
+    copier = Path(sys.executable).with_name("copier")
+    subprocess.run(
+        [
+            str(copier),
+            "copy",
+            "--defaults",
+            "--quiet",
+            "--data-file",
+            str(data_file),
+            str(template_dir),
+            str(copied),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert tree(dest) == tree(copied)
+    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"] == "vpc-0a1b2c3d"
+
+
+class Scripted:
+    """A Prompter that answers from a script (prompt name -> answers in turn), else takes the
+    default, and records every prompt with the choices it offered."""
+
+    def __init__(self, script: Mapping[str, list[Any]] | None = None) -> None:
+        self.script = {name: list(answers) for name, answers in (script or {}).items()}
+        self.asked: list[str] = []
+        self.offered: dict[str, list[tuple[str, Any]]] = {}
+
+    def _next(self, message: str, default: Any) -> Any:
+        name = message.split(":")[0]
+        self.asked.append(name)
+        queue = self.script.get(name)
+        return queue.pop(0) if queue else default
+
+    def text(self, message: str, default: str, instruction: str | None = None) -> str:
+        return str(self._next(message, default))
+
+    def select(self, message: str, choices: Sequence[tuple[str, Any]], default: Any) -> Any:
+        self.offered[message.split(":")[0]] = list(choices)
+        values = [value for _, value in choices]
+        return self._next(message, default if default in values else values[0])
+
+    def checkbox(
+        self, message: str, choices: Sequence[tuple[str, Any]], checked: Collection[Any]
+    ) -> list[Any]:
+        self.offered[message.split(":")[0]] = list(choices)
+        return list(self._next(message, list(checked)))
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return bool(self._next(message, default))
+
+
+@pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
+def test_wizard_refuses_what_copier_refuses_with_the_same_message(
+    answers: dict[str, Any], answer: str, fragment: str, template_dir: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidAnswer) as by_copier:
+        render(answers, tmp_path / "module", template=template_dir)
+    with pytest.raises(InvalidAnswer) as by_wizard:
+        ask_answers(load_questions(template_dir), Scripted(), preset=answers)
+    assert by_wizard.value.answer == by_copier.value.answer == answer
+    assert by_wizard.value.rule_message == by_copier.value.rule_message
+
+
+def test_given_answers_are_not_asked_and_typed_items_become_lists_and_maps() -> None:
+    prompter = Scripted(
+        {
+            "services": ["[orders, 'payments' ,users]"],
+            "source_accounts": ["payments=012345678901, search = 210987654321"],
+            "additional_tags": ["Team=platform, owner:email=a@b.io"],
+        }
+    )
+    answers = ask_answers(load_questions(), prompter, preset={"environment_suffix": "prod"})
+    assert "environment_suffix" not in prompter.asked
+    assert answers["environment_suffix"] == "prod"
+    assert answers["cluster_name"] == "observability-prod", "defaults follow earlier answers"
+    assert answers["services"] == ["orders", "payments", "users"]
+    assert answers["source_accounts"] == {"payments": "012345678901", "search": "210987654321"}
+    assert answers["additional_tags"] == {"Team": "platform", "owner:email": "a@b.io"}
+    assert answers["source_account_role"] == "OrganizationAccountAccessRole"
+
+
+def test_a_map_item_without_equals_is_asked_again(capsys: pytest.CaptureFixture[str]) -> None:
+    prompter = Scripted({"additional_tags": ["Team", "Team=platform"]})
+    answers = ask_answers(load_questions(), prompter)
+    assert answers["additional_tags"] == {"Team": "platform"}
+    assert "additional_tags 'Team' is not key=value" in capsys.readouterr().out
+
+
+class FakeDiscovery:
+    """Discovery's interface, answering from memory; `off` set means every look-up fails."""
+
+    def __init__(self, region: str, off: str | None = None) -> None:
+        self.region = region
+        self.off = None
+        self._off = DiscoveryOff(off) if off else None
+        self.calls: list[str] = []
+
+    def _result(self, name: str, value: Any) -> Any:
+        self.calls.append(name)
+        if self._off:
+            self.off = self._off
+            return self._off
+        return value
+
+    def clusters(self) -> Any:
+        return self._result("clusters", ["alpha", "platform"])
+
+    def vpcs(self) -> Any:
+        return self._result(
+            "vpcs",
+            [
+                Vpc("vpc-11111111", "", "172.31.0.0/16", True),
+                Vpc("vpc-22222222", "apps", "10.1.0.0/16", False),
+            ],
+        )
+
+    def subnets(self, vpc_id: str) -> Any:
+        assert vpc_id == "vpc-22222222"
+        return self._result(
+            "subnets",
+            [
+                Subnet("subnet-0000000a", "eu-west-1a", "10.1.1.0/24", ""),
+                Subnet("subnet-0000000b", "eu-west-1b", "10.1.2.0/24", ""),
+            ],
+        )
+
+
+EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
+
+
+def test_discovered_clusters_vpcs_and_subnets_are_offered() -> None:
+    made: list[FakeDiscovery] = []
+
+    def discover(region: str) -> FakeDiscovery:
+        made.append(FakeDiscovery(region))
+        return made[-1]
+
+    prompter = Scripted(
+        {
+            **EXISTING,
+            "aws_region": ["eu-west-1"],
+            "cluster_name": ["platform"],
+            "vpc_id": ["vpc-22222222"],
+        }
+    )
+    answers = ask_answers(load_questions(), prompter, discover=discover)
+    assert [d.region for d in made] == ["eu-west-1"], "one discovery, in the region answered"
+    assert [v for _, v in prompter.offered["cluster_name"]][:2] == ["alpha", "platform"]
+    vpc_titles = [t for t, _ in prompter.offered["vpc_id"]]
+    assert vpc_titles[0].endswith("(default VPC)") and "apps" in vpc_titles[1]
+    assert "by hand" in vpc_titles[-1]
+    assert answers["cluster_name"] == "platform" and answers["vpc_id"] == "vpc-22222222"
+    assert answers["subnet_ids"] == ["subnet-0000000a", "subnet-0000000b"], "all pre-checked"
+
+
+def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
+    fake = FakeDiscovery("us-east-1", off="no AWS credentials found")
+    prompter = Scripted(
+        {
+            **EXISTING,
+            "cluster_name": ["platform"],
+            "vpc_id": ["vpc-22222222"],
+            "subnet_ids": ["subnet-0000000a"],
+        }
+    )
+    answers = ask_answers(load_questions(), prompter, discover=lambda region: fake)
+    assert capsys.readouterr().out.count("AWS discovery is off: no AWS credentials found") == 1
+    assert fake.calls == ["clusters"], "nothing more is asked of AWS after a failure"
+    assert not {"cluster_name", "vpc_id", "subnet_ids"} & set(prompter.offered)
+    assert answers["subnet_ids"] == ["subnet-0000000a"]
+
+
+def test_no_input_names_a_missing_required_answer(
+    template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for data, name in ((["vpc_mode=existing"], "vpc_id"), (["backend=s3"], "state_bucket")):
+        args = [arg for item in data for arg in ("--data", item)]
+        code = main(
+            ["new", str(tmp_path / "module"), "--template", str(template_dir), "--no-input", *args]
+        )
+        assert code == 1
+        err = capsys.readouterr().err
+        assert f"answer '{name}' is required" in err and f"--data {name}=" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dry_run_prints_summary_and_files_and_writes_nothing(
+    template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "module"
+    code = main(
+        [
+            "new",
+            str(dest),
+            "--template",
+            str(template_dir),
+            "--defaults",
+            "--dry-run",
+            "--data",
+            "services=[orders]",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "services                  orders" in out
+    assert "5 cloudwatch_metric_alarm" in out and "Total" in out
+    for name in (
+        "versions.tf",
+        "canaries/canary.py",
+        ".copier-answers.yml",
+        "services.auto.tfvars",
+    ):
+        assert f"\n  {name}\n" in out
+    assert "Nothing written" in out and "Rendered" not in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dest_is_required_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--defaults"]) == 2
+    assert "name the directory" in capsys.readouterr().err
