@@ -274,3 +274,30 @@ def test_copier_command_line_renders_the_same_module(
     for path in expected.rglob("*"):
         if path.is_file():
             assert (dest / path.relative_to(expected)).read_bytes() == path.read_bytes(), path.name
+
+
+# The checkov checks the template fails on purpose, each skipped in place with its reason.
+CHECKOV_SKIPS = {
+    ("artifacts.tf", "CKV_AWS_18"),
+    ("artifacts.tf", "CKV_AWS_144"),
+    ("artifacts.tf", "CKV2_AWS_62"),
+    ("canaries.tf", "CKV_AWS_111"),
+    ("canaries.tf", "CKV_AWS_356"),
+    ("kms.tf", "CKV_AWS_109"),
+    ("kms.tf", "CKV_AWS_111"),
+    ("kms.tf", "CKV_AWS_356"),
+    ("logs.tf", "CKV_AWS_338"),
+    ("network.tf", "CKV2_AWS_5"),
+}
+NEW_VPC_SKIPS = {("network.tf", "CKV_AWS_394"), ("network.tf", "CKV2_AWS_11")}
+
+
+def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str, Path]) -> None:
+    name, module = variant
+    skips = set()
+    for path in module.glob("*.tf"):
+        for match in re.finditer(r"#checkov:skip=([A-Z0-9_]+):(.*)", path.read_text()):
+            assert len(match[2].strip()) > 20, f"{path.name} {match[1]} needs a reason"
+            skips.add((path.name, match[1]))
+    new_vpc = VARIANTS[name].get("vpc_mode", "new") == "new"
+    assert skips == CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())

@@ -76,9 +76,12 @@ class Terminal:
         self.child.expect_exact(text)
         self.output.append(self.child.before + text)
 
-    def answer(self, prompt: str, keys: str = ENTER) -> None:
-        """Wait for the prompt (a question's name, or the confirm), then type `keys`."""
+    def answer(self, prompt: str, keys: str = ENTER, shown: Sequence[str] = ()) -> None:
+        """Wait for the prompt (a question's name, or other text), and for each text `shown`
+        with it (choices: the keys must not come before the list is drawn); type `keys`."""
         self.expect(f"{prompt}:" if prompt.isidentifier() else prompt)
+        for text in shown:
+            self.expect(text)
         self.child.send(keys)
 
     def finish(self) -> int:

@@ -65,5 +65,8 @@ def check(
         start("checkov")
         findings += run_checkov(module_dir)
     return Report(
-        module=str(module_dir), findings=tuple(ordered(tuple(findings))), stages=tuple(stages)
+        module=str(module_dir),
+        findings=tuple(ordered(tuple(findings))),
+        stages=tuple(stages),
+        plan=plan,
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -43,6 +45,9 @@ class Report:
     module: str
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     stages: tuple[str, ...] = field(default_factory=tuple)  # stages that ran, in order
+    # `terraform show -json` of the plan, when the plan ran: for callers that want to look
+    # further (the tests check AWS limits on it).
+    plan: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:

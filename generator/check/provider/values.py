@@ -23,10 +23,12 @@ from generator.check.provider import archive, policy_document
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_VPC_ID = "vpc-0123456789abcdef0"
-RUNTIME_VERSIONS = {  # newest runtime per prefix, as data.aws_synthetics_runtime_version says
-    "syn-python-selenium": "7.0",
-    "syn-nodejs-puppeteer": "13.0",
-    "syn-nodejs-playwright": "3.0",
+# The newest runtime per prefix, as data.aws_synthetics_runtime_version (latest = true)
+# answers; the newest seen in AWS's runtime release notes (see DOMAIN.md).
+RUNTIME_VERSIONS = {
+    "syn-python-selenium": "14.0",
+    "syn-nodejs-puppeteer": "15.0",
+    "syn-nodejs-playwright": "8.0",
 }
 _REGION_NAMES = {
     "us-east-1": "US East (N. Virginia)",

@@ -1,0 +1,164 @@
+"""A fork server that starts stand-in providers in milliseconds instead of most of a second.
+
+Terraform starts each provider afresh for every schema read and every graph walk: `validate`
+starts the aws and archive stand-ins twice each, `plan` three times, `show` and `test` once
+or twice. A Python that imports pyvider, grpc and foundation and loads the schema spends
+0.5-0.9 s doing so, most of a default check's time. The fork server does that work once
+per check (`python -m generator.check.provider.forkserver SOCKET MODULE_DIR`): it imports
+the server machinery, loads the schemas of the types MODULE_DIR mentions, then listens on
+SOCKET. Each start of a provider is a launcher (launch.py) that connects, hands over its
+standard streams, working directory and environment, and waits; the server forks a child
+that takes them over and serves exactly as `python -m generator.check.provider` would, in
+the launcher's directory and environment. Each provider process Terraform starts is thus
+still a process of its own with fresh state: only the imports are shared.
+
+The server writes "ready" on stdout once it listens, stops when its stdin closes (the
+check that started it has ended), and forks nothing but these children. grpc must not
+have started (no channel or server) before a fork; only modules are imported here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+from generator.check.provider.install import PROVIDERS
+from generator.check.provider.schema import ProviderSchema, load_schema, types_in_module
+
+_MAX_REQUEST = 1 << 20  # a launcher's environment, as JSON
+
+
+def _preload() -> None:
+    """Import what serving imports lazily, so that children find it loaded."""
+    import grpc.aio  # noqa: F401
+    import pyvider.cli.provide_command  # noqa: F401
+    import pyvider.common.config  # noqa: F401
+    import pyvider.common.launch_context  # noqa: F401
+    import pyvider.handler  # noqa: F401
+    import pyvider.hub.discovery  # noqa: F401
+    import pyvider.protocols.tfprotov6.protobuf  # noqa: F401
+    import pyvider.rpcplugin  # noqa: F401
+    import pyvider.rpcplugin.server  # noqa: F401
+    from provide.foundation.crypto import certificates  # noqa: F401
+
+    from generator.check.provider import serve  # noqa: F401
+
+
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """A launcher's request and the three file descriptors sent with it."""
+    fds: list[int] = []
+    header = b""
+    while len(header) < 4:
+        data, ancillary, _, _ = conn.recvmsg(4 - len(header), socket.CMSG_SPACE(3 * 4))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds += [int.from_bytes(payload[i : i + 4], sys.byteorder) for i in range(0, len(payload) - len(payload) % 4, 4)]
+        if not data:
+            raise ConnectionError("launcher closed the connection")
+        header += data
+    size = int.from_bytes(header, "big")
+    if size > _MAX_REQUEST or len(fds) != 3:
+        raise ConnectionError("malformed launcher request")
+    body = b""
+    while len(body) < size:
+        chunk = conn.recv(size - len(body))
+        if not chunk:
+            raise ConnectionError("launcher closed the connection")
+        body += chunk
+    return json.loads(body), fds
+
+
+def _child(conn: socket.socket, request: dict[str, Any], fds: list[int], schemas: dict[str, ProviderSchema]) -> None:
+    """Become the provider the launcher asked for; never returns."""
+    code = 1
+    try:
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        for fd in set(fds) - {0, 1, 2}:
+            os.close(fd)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
+
+        from generator.check.provider import serve
+
+        serve.refresh_environment()
+        serve.on_exit(lambda status: _finish(conn, status))
+        serve.serve(request["name"], schemas[request["name"]])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+    _finish(conn, code)
+
+
+def _finish(conn: socket.socket, status: int) -> None:
+    """Tell the launcher how the provider ended, and end without Python's slow teardown."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    try:
+        conn.sendall(bytes([status & 0xFF]))
+    except OSError:
+        pass
+    os._exit(status)
+
+
+def _exit_when_closed(conn: socket.socket) -> None:
+    """The launcher died (Terraform killed it): so does the provider it stood for."""
+    try:
+        while conn.recv(64):
+            pass
+    except OSError:
+        pass
+    os._exit(1)
+
+
+def serve_forks(socket_path: str, module_dir: Path) -> None:
+    types = types_in_module(module_dir)
+    schemas = {name: load_schema(name, only=types) for name in PROVIDERS}
+    _preload()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    print("ready", flush=True)
+    while True:
+        readable, _, _ = select.select([listener, sys.stdin], [], [])
+        if sys.stdin in readable and not os.read(sys.stdin.fileno(), 4096):
+            return  # the check that started this server is over
+        if listener not in readable:
+            continue
+        conn, _ = listener.accept()
+        try:
+            request, fds = _receive(conn)
+        except (OSError, ValueError, ConnectionError):
+            conn.close()
+            continue
+        if request.get("name") not in schemas:
+            conn.close()
+            continue
+        if os.fork() == 0:
+            listener.close()
+            _child(conn, request, fds, schemas)
+        conn.close()
+        for fd in fds:
+            os.close(fd)
+
+
+if __name__ == "__main__":
+    serve_forks(sys.argv[1], Path(sys.argv[2]))

@@ -1,0 +1,102 @@
+"""Serving one stand-in provider to Terraform, in this process, through pyvider.
+
+`serve(name, schema)` registers the provider and its types, then hands over to pyvider's
+server. Both ways of starting a provider end here: `python -m generator.check.provider`
+(a fresh interpreter) and a child of the fork server (forkserver.py).
+
+Two things pyvider does slowly are done faster here, without changing what Terraform sees:
+- Shutdown: pyvider answers go-plugin's Shutdown RPC, waits 0.1 s, signals itself, stops
+  the gRPC server with a grace period and tears the interpreter down, 0.3-0.5 s in all,
+  and Terraform waits for the process to exit each time it closes a provider. Here the
+  process exits right after the answer is sent; nothing is pending by then (the stand-in
+  never applies, and each RPC finishes its own writes).
+- The hot RPCs (fastpath.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+
+from generator.check.provider.schema import ProviderSchema
+
+SHUTDOWN_DELAY_SECONDS = 0.02  # time for gRPC to send the Shutdown answer
+
+
+def _default_exit(status: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
+
+
+_exit: Callable[[int], None] = _default_exit
+
+
+def on_exit(callback: Callable[[int], None]) -> None:
+    """Make `callback(status)` end the process when Terraform shuts the provider down."""
+    global _exit
+    _exit = callback
+
+
+def refresh_environment() -> None:
+    """Re-read configuration that pyvider's RPC layer took from the environment on import.
+
+    A fork server child imported pyvider before it had Terraform's environment (the
+    client certificate for mTLS, above all).
+    """
+    import attrs
+    from pyvider.rpcplugin import config
+
+    fresh = config.RPCPluginConfig.from_env()
+    for field in attrs.fields(config.RPCPluginConfig):
+        setattr(config.rpcplugin_config, field.name, getattr(fresh, field.name))
+
+
+def _install_fast_shutdown() -> None:
+    from pyvider.rpcplugin.protocol.service import GRPCControllerService
+
+    async def exit_after_answering(self: GRPCControllerService) -> None:
+        await asyncio.sleep(SHUTDOWN_DELAY_SECONDS)
+        _exit(0)
+
+    GRPCControllerService._delayed_shutdown = exit_after_answering
+
+
+def serve(name: str, schema: ProviderSchema) -> None:
+    """Serve provider `name` with `schema` to the Terraform that started this process."""
+    from generator.check.provider import fastpath
+    from generator.check.provider.components import register
+
+    register(schema)
+    fastpath.install(schema)
+    _install_fast_shutdown()
+
+    from pyvider.cli.__main__ import main as pyvider_main
+
+    # pyvider refuses to serve unless argv[0] names a terraform-provider-* binary
+    sys.argv = [f"terraform-provider-{name}", "provide"]
+    profile_dir = os.environ.get("CW_SCAFFOLD_PROVIDER_PROFILE")
+    if not profile_dir:
+        pyvider_main()
+        return
+    import cProfile
+
+    profile = cProfile.Profile()
+    exit_process = _exit
+
+    def dump_then_exit(status: int) -> None:
+        profile.disable()
+        profile.dump_stats(os.path.join(profile_dir, f"{name}-{os.getpid()}.prof"))
+        exit_process(status)
+
+    on_exit(dump_then_exit)
+    profile.enable()
+    try:
+        pyvider_main()
+    finally:
+        profile.disable()

