@@ -1,0 +1,56 @@
+"""`cw-scaffold check` from the command line: exit 0 clean, 1 findings, 2 when the check
+itself cannot run, with a message that says what is missing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.check.provider import install
+from generator.cli import main
+
+CLEAN = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "main.tf").write_text(text)
+    return tmp_path
+
+
+def test_provider_that_cannot_start_exits_2_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(install, "PYTHON", "/bin/false")
+    assert main(["check", str(write(tmp_path, CLEAN)), "--no-checkov"]) == 2
+    assert "stand-in Terraform provider could not start" in capsys.readouterr().err
+
+
+def test_missing_checkov_exits_2_naming_the_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CW_SCAFFOLD_CHECKOV", str(tmp_path / "no-such-checkov"))
+    assert main(["check", str(write(tmp_path, CLEAN)), "--no-terraform"]) == 2
+    assert "CW_SCAFFOLD_CHECKOV" in capsys.readouterr().err
+
+
+def test_not_a_module_exits_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "absent")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+
+
+def test_findings_exit_1_and_json_lists_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = write(tmp_path, 'terraform {\n  backend "s3" {}\n}\n')
+    assert main(["check", str(module), "--no-terraform", "--no-checkov", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["errors"] >= 1
+    f1 = [f for f in report["findings"] if f["rule"] == "F1"]
+    assert f1 and f1[0]["file"] == "main.tf" and f1[0]["line"] == 2
+
+
+def test_clean_module_exits_0_with_a_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(write(tmp_path, CLEAN)), "--no-checkov"]) == 0
+    captured = capsys.readouterr()
+    assert "check: clean" in captured.out
+    assert "cw-scaffold check: terraform plan" in captured.err, "a progress line per stage"
