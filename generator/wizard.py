@@ -127,6 +127,8 @@ def _from_text(question: QuestionSpec, text: str) -> Any:
 
 
 class _Wizard:
+    """One run of the questions; holds the discovery, made once the region is answered."""
+
     def __init__(
         self,
         questions: Mapping[str, QuestionSpec],
@@ -218,7 +220,7 @@ class _Wizard:
                     _refused(error)
                     checked = chosen
         chosen = self.prompter.select(message, [*found, ("Enter it by hand", MANUAL)], default)
-        if chosen is MANUAL or chosen == MANUAL:
+        if chosen == MANUAL:
             return MANUAL
         try:
             return check_answer(question, chosen, context)
@@ -295,9 +297,11 @@ def summary(answers: Mapping[str, Any]) -> str:
     counts = resource_counts(answers)
     rows.append(f"It creates {sum(counts.values())} resources, by Terraform type (aws_...):")
     items = [f"{count:>3} {kind.removeprefix('aws_')}" for kind, count in counts.items()]
-    width = max(len(item) for item in items) + 2
+    column = max(len(item) for item in items) + 2
     for start in range(0, len(items), 2):
-        rows.append(" " + "".join(f"{item:<{width}}" for item in items[start : start + 2]).rstrip())
+        rows.append(
+            " " + "".join(f"{item:<{column}}" for item in items[start : start + 2]).rstrip()
+        )
     rows.append(format_estimate(estimate(answers)))
     return "\n".join(rows)
 
@@ -309,6 +313,7 @@ def _check_destination(dest: Path, force: bool) -> None:
 
 
 def _ask_destination(prompter: Prompter, force: bool) -> Path:
+    """The directory to render into, re-asked until it is free (or --force)."""
     text = "observability"
     while True:
         text = prompter.text("Directory to write the module to", text).strip()

@@ -22,7 +22,8 @@ from generator.questions import load_questions
 from generator.render import render
 from generator.wizard import ask_answers
 
-DOWN, ENTER, CTRL_C, CLEAR = "\x1b[B", "\r", "\x03", "\x15"  # Ctrl-U empties a text prompt
+DOWN, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\r", "\x03", "\x04"
+CLEAR = "\x15"  # Ctrl-U: empties a text prompt
 # The prompts of the default path, in order: the questions whose `when` holds, then the confirm.
 DEFAULT_PROMPTS = [
     "project_name",
@@ -164,6 +165,20 @@ def test_ctrl_c_exits_130_and_leaves_nothing(
     assert list(work.iterdir()) == []
 
 
+def test_end_of_input_exits_1_saying_what_to_do_and_leaves_nothing(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    for prompt in DEFAULT_PROMPTS[: DEFAULT_PROMPTS.index("alarm_email")]:
+        term.answer(prompt)
+    term.answer("alarm_email", CTRL_D)  # on an empty line: end of input
+    assert term.finish() == 1
+    assert "input ended" in term.text and "--no-input" in term.text
+    assert list(work.iterdir()) == []
+
+
 def test_no_at_the_confirm_writes_nothing(template_dir: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
@@ -277,6 +292,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         capture_output=True,
     )
     assert tree(dest) == tree(copied)
+    assert "AWS discovery" not in term.text, "--no-discovery: not even tried"
     assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"] == "vpc-0a1b2c3d"
 
 
