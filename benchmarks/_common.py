@@ -45,8 +45,15 @@ def run(*command: str, cwd: Path | None = None) -> None:
 
 
 def render_module(template: Path, dest: Path, service_count: int) -> Path:
-    run(str(BIN / "cw-scaffold"), "new", str(dest), "--template", str(template),
-        "--data", services(service_count))
+    run(
+        str(BIN / "cw-scaffold"),
+        "new",
+        str(dest),
+        "--template",
+        str(template),
+        "--data",
+        services(service_count),
+    )
     return dest
 
 

@@ -22,13 +22,21 @@ def main() -> None:
     template = plain_template()
     work = Path(tempfile.mkdtemp(prefix="cw-bench-check-"))
     modules = {"default (2 services)": work / "default"}
-    run(str(BIN / "cw-scaffold"), "new", str(modules["default (2 services)"]), "--defaults",
-        "--template", str(template))
+    run(
+        str(BIN / "cw-scaffold"),
+        "new",
+        str(modules["default (2 services)"]),
+        "--defaults",
+        "--template",
+        str(template),
+    )
     for count in args.services:
         modules[f"{count} services"] = render_module(template, work / f"s{count}", count)
     rows = []
     for label, module in modules.items():
-        seconds = median_seconds(lambda: run(str(BIN / "cw-scaffold"), "check", str(module)), args.repeat)
+        seconds = median_seconds(
+            lambda module=module: run(str(BIN / "cw-scaffold"), "check", str(module)), args.repeat
+        )
         rows.append([label, f"{seconds:.1f} s"])
     print(f"machine: {machine()}; median of {args.repeat} runs; every run exits 0 (clean)")
     print(table(["module", "cw-scaffold check"], rows))

@@ -29,15 +29,48 @@ def main() -> None:
     # Alternate the two so that machine noise falls on both alike.
     new_times, copier_times = [], []
     for _ in range(args.repeat):
-        new_times.append(median_seconds(lambda: run(str(BIN / "cw-scaffold"), "new", str(fresh("a")), "--defaults", "--template", str(template)), 1))
-        copier_times.append(median_seconds(lambda: run(str(BIN / "copier"), "copy", "--defaults", "--quiet", str(template), str(fresh("b"))), 1))
+        new_times.append(
+            median_seconds(
+                lambda: run(
+                    str(BIN / "cw-scaffold"),
+                    "new",
+                    str(fresh("a")),
+                    "--defaults",
+                    "--template",
+                    str(template),
+                ),
+                1,
+            )
+        )
+        copier_times.append(
+            median_seconds(
+                lambda: run(
+                    str(BIN / "copier"),
+                    "copy",
+                    "--defaults",
+                    "--quiet",
+                    str(template),
+                    str(fresh("b")),
+                ),
+                1,
+            )
+        )
     new_median = sorted(new_times)[len(new_times) // 2]
     copier_median = sorted(copier_times)[len(copier_times) // 2]
     print(f"machine: {machine()}; median of {args.repeat} cold processes each")
-    print(table(["command", "median", "ratio"], [
-        ["copier copy --defaults", f"{copier_median:.2f} s", "1.00"],
-        ["cw-scaffold new --defaults", f"{new_median:.2f} s", f"{new_median / copier_median:.2f}"],
-    ]))
+    print(
+        table(
+            ["command", "median", "ratio"],
+            [
+                ["copier copy --defaults", f"{copier_median:.2f} s", "1.00"],
+                [
+                    "cw-scaffold new --defaults",
+                    f"{new_median:.2f} s",
+                    f"{new_median / copier_median:.2f}",
+                ],
+            ],
+        )
+    )
 
 
 if __name__ == "__main__":

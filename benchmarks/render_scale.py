@@ -25,7 +25,7 @@ def main() -> None:
     for count in args.services:
         dest = work / f"s{count}"
 
-        def render() -> None:
+        def render(dest: Path = dest, count: int = count) -> None:
             shutil.rmtree(dest, ignore_errors=True)
             render_module(template, dest, count)
 

@@ -26,13 +26,25 @@ def main() -> None:
     run(*GIT, "commit", "-q", "-m", "v1", cwd=template)
     run(*GIT, "tag", "v1", cwd=template)
     artifacts = template / "template" / "artifacts.tf"
-    artifacts.write_text(artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 7"))
+    artifacts.write_text(
+        artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 7")
+    )
     run(*GIT, "commit", "-q", "-am", "v2", cwd=template)
     run(*GIT, "tag", "v2", cwd=template)
 
     work = Path(tempfile.mkdtemp(prefix="cw-bench-update-"))
     original = work / "original"
-    run(str(BIN / "cw-scaffold"), "new", str(original), "--template", str(template), "--vcs-ref", "v1", "--data", services(100))
+    run(
+        str(BIN / "cw-scaffold"),
+        "new",
+        str(original),
+        "--template",
+        str(template),
+        "--vcs-ref",
+        "v1",
+        "--data",
+        services(100),
+    )
     run(*GIT, "init", "-q", "-b", "main", cwd=original)
     run(*GIT, "add", "-A", cwd=original)
     run(*GIT, "commit", "-q", "-m", "generated", cwd=original)
@@ -44,7 +56,9 @@ def main() -> None:
         run(str(BIN / "cw-scaffold"), "update", str(project))
 
     seconds = median_seconds(update, args.repeat)
-    print(f"machine: {machine()}; median of {args.repeat} runs (each on a fresh copy of the project)")
+    print(
+        f"machine: {machine()}; median of {args.repeat} runs (each on a fresh copy of the project)"
+    )
     print(table(["project", "cw-scaffold update v1 -> v2"], [["100 services", f"{seconds:.2f} s"]]))
 
 

@@ -22,7 +22,9 @@ from generator.questions import check_known_answers, load_questions, template_ro
 __all__ = ["render"]
 
 # copier's message for an answer its validator rejects.
-_VALIDATION_ERROR = re.compile(r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.S)
+_VALIDATION_ERROR = re.compile(
+    r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.DOTALL
+)
 
 
 def render(

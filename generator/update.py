@@ -21,12 +21,14 @@ from packaging.version import InvalidVersion, Version
 from generator.errors import InvalidAnswer, UserError
 from generator.questions import check_known_answers, load_questions
 
-__all__ = ["ProjectState", "UpdateResult", "inspect_project", "update", "leftover_conflicts"]
+__all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
 ANSWERS_FILE = ".copier-answers.yml"
-_VALIDATION_ERROR = re.compile(r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.S)
+_VALIDATION_ERROR = re.compile(
+    r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.DOTALL
+)
 # What copier writes into a file it could not merge (conflict="inline").
-_CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.M)
+_CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,16 @@ class UpdateResult:
     before: str
     after: str
     updated: bool
-    conflicts: tuple[str, ...]  # files with conflict markers, and .rej files, relative to the project
+    conflicts: tuple[
+        str, ...
+    ]  # files with conflict markers, and .rej files, relative to the project
 
 
 def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
+        return subprocess.run(
+            ["git", *args], cwd=project, capture_output=True, text=True, check=False
+        )
     except FileNotFoundError as error:
         raise UserError("cw-scaffold update needs git, and git is not installed") from error
 
@@ -84,7 +90,10 @@ def inspect_project(project: Path) -> ProjectState:
 def latest_release(src_path: str) -> str | None:
     """The highest PEP 440 tag of the template repository, as copier would choose it."""
     listing = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", src_path], capture_output=True, text=True
+        ["git", "ls-remote", "--tags", "--refs", src_path],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if listing.returncode != 0:
         raise UserError(f"cannot read the template's tags at {src_path}: {listing.stderr.strip()}")
@@ -150,7 +159,10 @@ def _same_version(project: Path, state: ProjectState, target: str) -> bool:
     if state.version == target:
         return True
     resolved = subprocess.run(
-        ["git", "ls-remote", state.src_path, target, f"{target}^{{}}"], capture_output=True, text=True
+        ["git", "ls-remote", state.src_path, target, f"{target}^{{}}"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.split()
     return any(sha.startswith(state.version) for sha in resolved[::2]) if resolved else False
 

@@ -24,7 +24,11 @@ def rename_answer(answers_file: Path, old: str, new: str) -> bool:
     if old not in answers or new in answers:
         return False
     renamed = {(new if key == old else key): value for key, value in answers.items()}
-    header = "".join(line for line in answers_file.read_text(encoding="utf-8").splitlines(True) if line.startswith("#"))
+    header = "".join(
+        line
+        for line in answers_file.read_text(encoding="utf-8").splitlines(True)
+        if line.startswith("#")
+    )
     answers_file.write_text(header + yaml.safe_dump(renamed, sort_keys=False), encoding="utf-8")
     return True
 

@@ -11,8 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generator.render import render  # noqa: E402
-from variants import VARIANTS  # noqa: E402
+from canary_service import service_port  # noqa: F401 - the live service the canaries watch
+from variants import VARIANTS
+
+from generator.render import render
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,9 +30,7 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rendered(
-    template_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str], Path]:
+def rendered(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """Render a variant of the matrix once per test session; returns the module directory."""
     cache: dict[str, Path] = {}
 

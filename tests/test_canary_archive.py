@@ -10,10 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.check.terraform import run_terraform
-from generator.render import render
-from test_canary_scripts import (  # noqa: F401 - service_port is a fixture
+from test_canary_scripts import (
     DOUBLES,
     NODE,
     NODE_RUNNER,
@@ -21,8 +18,10 @@ from test_canary_scripts import (  # noqa: F401 - service_port is a fixture
     STEPS,
     Run,
     run_subprocess,
-    service_port,
 )
+
+from generator.check.terraform import run_terraform
+from generator.render import render
 
 # What each runtime loads for handler "canary.handler" (DOMAIN.md, "Synthetics canaries").
 LAYOUT = {
@@ -37,22 +36,34 @@ def contract_checks() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module", params=["python", "nodejs"])
-def canary_zip(request: pytest.FixtureRequest, template_dir: Path, tmp_path_factory: pytest.TempPathFactory, service_port: int) -> tuple[str, Path]:
+def canary_zip(
+    request: pytest.FixtureRequest,
+    template_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    service_port: int,
+) -> tuple[str, Path]:
     """Render a module whose `orders` service has contract checks, plan it, and build the
     zip from the planned archive_file sources."""
     runtime = request.param
     work = tmp_path_factory.mktemp(f"zip-{runtime}")
-    module = render({"canary_runtime": runtime, "services": ["orders"]}, work / "module", template=template_dir)
+    module = render(
+        {"canary_runtime": runtime, "services": ["orders"]}, work / "module", template=template_dir
+    )
     (module / "services.auto.tfvars").unlink()
-    settings = {"service_settings": {"orders": {
-        "endpoint": f"http://127.0.0.1:{service_port}/healthy",
-        "checks": contract_checks(),
-    }}}
+    settings = {
+        "service_settings": {
+            "orders": {
+                "endpoint": f"http://127.0.0.1:{service_port}/healthy",
+                "checks": contract_checks(),
+            }
+        }
+    }
     (module / "services.auto.tfvars.json").write_text(json.dumps(settings))
     outcome = run_terraform(module, run_tests=False)
     assert outcome.plan is not None, outcome.findings
     archive = next(
-        r["values"] for r in outcome.plan["prior_state"]["values"]["root_module"]["resources"]
+        r["values"]
+        for r in outcome.plan["prior_state"]["values"]["root_module"]["resources"]
         if r["address"] == 'data.archive_file.canary["orders"]'
     )
     path = work / "canary.zip"
@@ -79,22 +90,33 @@ def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None 
         config_path.write_text(json.dumps({**config, "base_url": base_url}))
     report = tmp_path / "steps.jsonl"
     if runtime == "python":
-        env = {"PYTHONPATH": str(DOUBLES / "python"), "PYTHONDONTWRITEBYTECODE": "1", "SYNTHETICS_DOUBLE_REPORT": str(report)}
+        env = {
+            "PYTHONPATH": str(DOUBLES / "python"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "SYNTHETICS_DOUBLE_REPORT": str(report),
+        }
         import sys
 
         command = [sys.executable, "-c", PYTHON_RUNNER, str(folder / "canary.py")]
     else:
-        env = {"NODE_PATH": str(DOUBLES / "node" / "node_modules"), "SYNTHETICS_DOUBLE_REPORT": str(report)}
+        env = {
+            "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
+            "SYNTHETICS_DOUBLE_REPORT": str(report),
+        }
         command = [NODE, "-e", NODE_RUNNER, str(folder / "canary.js")]
     return run_subprocess(command, env, tmp_path, report)
 
 
-def test_canary_from_the_zip_checks_health_then_the_contract(canary_zip: tuple[str, Path], tmp_path: Path) -> None:
+def test_canary_from_the_zip_checks_health_then_the_contract(
+    canary_zip: tuple[str, Path], tmp_path: Path
+) -> None:
     runtime, path = canary_zip
     run = run_from_zip(runtime, path, tmp_path)
     assert run.error is None, run.error
     assert [(s["step"], s["status"]) for s in run.steps] == [
-        ("health", "PASSED"), ("list-orders", "PASSED"), ("create-order", "PASSED")
+        ("health", "PASSED"),
+        ("list-orders", "PASSED"),
+        ("create-order", "PASSED"),
     ]
 
 
@@ -102,6 +124,8 @@ def test_canary_from_the_zip_fails_a_broken_service_at_the_right_step(
     canary_zip: tuple[str, Path], tmp_path: Path, service_port: int
 ) -> None:
     runtime, path = canary_zip
-    run = run_from_zip(runtime, path, tmp_path, base_url=f"http://127.0.0.1:{service_port}/missing-key")
+    run = run_from_zip(
+        runtime, path, tmp_path, base_url=f"http://127.0.0.1:{service_port}/missing-key"
+    )
     assert run.error == "step 'list-orders': missing JSON key 'data.items.0.id'"
     assert [s["status"] for s in run.steps] == ["PASSED", "FAILED"]

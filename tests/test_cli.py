@@ -15,7 +15,9 @@ def new(dest: Path, template_dir: Path, *args: str) -> int:
     return main(["new", str(dest), "--template", str(template_dir), *args])
 
 
-def test_new_with_defaults_renders_the_module(template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_with_defaults_renders_the_module(
+    template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     dest = tmp_path / "observability"
     assert new(dest, template_dir, "--defaults") == 0
     assert (dest / "versions.tf").is_file() and (dest / ".copier-answers.yml").is_file()
@@ -82,7 +84,11 @@ def test_empty_destination_is_used(template_dir: Path, tmp_path: Path) -> None:
     ],
 )
 def test_usage_mistakes_are_explained(
-    args: list[str], message: str, template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    args: list[str],
+    message: str,
+    template_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert new(tmp_path / "module", template_dir, *args) == 1
     assert message in capsys.readouterr().err
@@ -93,5 +99,7 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and "new" in result.stdout and "check" in result.stdout

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
-from hcl2 import SerializationOptions
 import pytest
+from hcl2 import SerializationOptions
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +37,11 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
     ({"cluster_name": "bad name!"}, "cluster_name", "ECS cluster name rule"),
     ({**EXISTING_VPC, "vpc_id": "vpc-123"}, "vpc_id", "8 or 17"),
     ({**EXISTING_VPC, "vpc_id": "vpc-0A1B2C3D"}, "vpc_id", "lowercase hex"),
-    ({**EXISTING_VPC, "subnet_ids": ["subnet-xyz"]}, "subnet_ids", "'subnet-xyz' is not a subnet id"),
+    (
+        {**EXISTING_VPC, "subnet_ids": ["subnet-xyz"]},
+        "subnet_ids",
+        "'subnet-xyz' is not a subnet id",
+    ),
     ({**EXISTING_VPC, "subnet_ids": []}, "subnet_ids", "1 to 16"),
     ({**EXISTING_VPC, "subnet_ids": ["subnet-0a1b2c3d"] * 2}, "subnet_ids", "must not repeat"),
     ({**EXISTING_VPC, "subnet_ids": "subnet-0a1b2c3d"}, "subnet_ids", "must be a list"),
@@ -70,8 +74,16 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
         "IAM role name",
     ),
     ({"alarm_email": "not-an-email"}, "alarm_email", "e-mail address"),
-    ({"additional_tags": {"Environment": "production"}}, "additional_tags", "comes from environment_suffix"),
-    ({"additional_tags": {"environment": "prod"}}, "additional_tags", "comes from environment_suffix"),
+    (
+        {"additional_tags": {"Environment": "production"}},
+        "additional_tags",
+        "comes from environment_suffix",
+    ),
+    (
+        {"additional_tags": {"environment": "prod"}},
+        "additional_tags",
+        "comes from environment_suffix",
+    ),
     ({"additional_tags": {"aws:owner": "x"}}, "additional_tags", "not start with 'aws:'"),
     ({"additional_tags": {"Team": 'quote"d'}}, "additional_tags", "tag value for 'Team'"),
     ({"additional_tags": {"Team": 5}}, "additional_tags", "quoted string"),
@@ -109,7 +121,13 @@ def test_unknown_answer_is_refused(template_dir: Path, tmp_path: Path) -> None:
 TAG_TEXT = st.text(
     alphabet=st.sampled_from(string.ascii_letters + string.digits + " _.:/=+@-éßø"), max_size=40
 )
-TAG_KEY = TAG_TEXT.filter(lambda k: 0 < len(k.strip()) and k.lower() not in {"environment", "project", "managedby"} and not k.lower().startswith("aws:"))
+TAG_KEY = TAG_TEXT.filter(
+    lambda k: (
+        0 < len(k.strip())
+        and k.lower() not in {"environment", "project", "managedby"}
+        and not k.lower().startswith("aws:")
+    )
+)
 SLUG = st.from_regex(r"[a-z]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
 
 
@@ -131,7 +149,9 @@ def test_accepted_free_text_renders_unchanged(
         )
         parsed = hcl2.loads(
             (module / "terraform.tfvars").read_text(encoding="utf-8"),
-            serialization_options=SerializationOptions(with_comments=False, strip_string_quotes=True),
+            serialization_options=SerializationOptions(
+                with_comments=False, strip_string_quotes=True
+            ),
         )
     assert parsed["project_name"] == project
     assert parsed["environment_suffix"] == suffix

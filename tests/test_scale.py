@@ -18,7 +18,9 @@ SERVICES = [f"service-{i:03d}" for i in range(500)]
 
 @pytest.fixture(scope="module")
 def module(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render({"services": SERVICES}, tmp_path_factory.mktemp("scale") / "module", template=template_dir)
+    return render(
+        {"services": SERVICES}, tmp_path_factory.mktemp("scale") / "module", template=template_dir
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,11 @@ def test_dashboards_stay_within_the_body_limits(planned: dict[str, list[dict[str
 
 
 def test_names_are_unique_and_within_their_limits(planned: dict[str, list[dict[str, Any]]]) -> None:
-    alarm_names = [a["alarm_name"] for kind in ("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm") for a in planned[kind]]
+    alarm_names = [
+        a["alarm_name"]
+        for kind in ("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm")
+        for a in planned[kind]
+    ]
     canary_names = [c["name"] for c in planned["aws_synthetics_canary"]]
     log_groups = [g["name"] for g in planned["aws_cloudwatch_log_group"]]
     for names, limit in ((alarm_names, 255), (canary_names, 255), (log_groups, 512)):

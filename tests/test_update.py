@@ -14,11 +14,20 @@ from generator.errors import UserError
 from generator.render import render
 from generator.update import inspect_project, update
 
-GIT_ENV = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
+GIT_ENV = [
+    "-c",
+    "user.name=Test",
+    "-c",
+    "user.email=test@example.com",
+    "-c",
+    "commit.gpgsign=false",
+]
 
 
 def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *GIT_ENV, *args], cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", *GIT_ENV, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -61,14 +70,20 @@ def answers(project: Path) -> dict[str, object]:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
-def test_update_applies_the_fix_and_keeps_the_users_edits(template_repo: Path, project: Path) -> None:
+def test_update_applies_the_fix_and_keeps_the_users_edits(
+    template_repo: Path, project: Path
+) -> None:
     before = answers(project)
     assert before["_commit"] == "v1"
     # The user edits a template-owned file, the per-service data, and adds a file of their own.
     kms = project / "kms.tf"
-    kms.write_text(kms.read_text().replace("deletion_window_in_days = 30", "deletion_window_in_days = 14"))
+    kms.write_text(
+        kms.read_text().replace("deletion_window_in_days = 30", "deletion_window_in_days = 14")
+    )
     settings = project / "services.auto.tfvars"
-    settings.write_text(settings.read_text().replace("# cpu_high_percent    = 80", "cpu_high_percent = 95", 1))
+    settings.write_text(
+        settings.read_text().replace("# cpu_high_percent    = 80", "cpu_high_percent = 95", 1)
+    )
     (project / "extra.tf").write_text('resource "aws_sns_topic" "audit" {\n  name = "audit"\n}\n')
     commit_all(project, "Our edits")
     release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
@@ -104,9 +119,13 @@ def test_adding_a_service_changes_data_not_code(template_repo: Path, project: Pa
     assert (project / "services.auto.tfvars").read_text() == settings_before
 
 
-def test_a_true_conflict_is_reported_with_the_file_named(template_repo: Path, project: Path) -> None:
+def test_a_true_conflict_is_reported_with_the_file_named(
+    template_repo: Path, project: Path
+) -> None:
     artifacts = project / "artifacts.tf"
-    artifacts.write_text(artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 3"))
+    artifacts.write_text(
+        artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 3")
+    )
     commit_all(project, "Keep old versions 3 days")
     release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
 
@@ -121,7 +140,9 @@ def test_cli_update_exits_non_zero_while_conflicts_remain(
     from generator.cli import main
 
     artifacts = project / "artifacts.tf"
-    artifacts.write_text(artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 3"))
+    artifacts.write_text(
+        artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 3")
+    )
     commit_all(project, "Keep old versions 3 days")
     release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
 
@@ -140,7 +161,9 @@ def test_cli_update_exits_non_zero_while_conflicts_remain(
         (lambda p: (p / ".copier-answers.yml").unlink(), "not a copier project"),
     ],
 )
-def test_unfit_projects_are_refused_before_anything_happens(project: Path, prepare, message: str) -> None:
+def test_unfit_projects_are_refused_before_anything_happens(
+    project: Path, prepare, message: str
+) -> None:
     prepare(project)
     with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
         inspect_project(project)
@@ -152,7 +175,9 @@ def test_a_project_from_cw_scaffold_new_updates_with_plain_copier(
     release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
     subprocess.run(
         [sys.executable, "-m", "copier", "update", "--defaults", "--quiet"],
-        cwd=project, check=True, capture_output=True,
+        cwd=project,
+        check=True,
+        capture_output=True,
     )
     assert "noncurrent_days = 7" in (project / "artifacts.tf").read_text()
     assert answers(project)["_commit"] == "v2"
@@ -167,7 +192,11 @@ def test_a_renamed_question_keeps_its_answer_through_the_migration(
     current = copier_yml.read_text()
     tfvars = template_repo / "template" / "terraform.tfvars.jinja"
     current_tfvars = tfvars.read_text()
-    copier_yml.write_text(current.replace("\nalarm_email:", "\nalarm_address:").replace("alarm_email", "alarm_address"))
+    copier_yml.write_text(
+        current.replace("\nalarm_email:", "\nalarm_address:").replace(
+            "alarm_email", "alarm_address"
+        )
+    )
     tfvars.write_text(current_tfvars.replace("alarm_email", "alarm_address"))
     readme = template_repo / "template" / "README.md.jinja"
     readme_text = readme.read_text()
@@ -184,14 +213,17 @@ def test_a_renamed_question_keeps_its_answer_through_the_migration(
         "_migrations:\n"
         "  - version: v4\n"
         "    when: \"{{ _stage == 'before' }}\"\n"
-        "    command: [\"{{ _copier_python }}\", \"{{ _copier_conf.src_path }}/migrations/rename_answer.py\",\n"
-        "              \"{{ _copier_conf.answers_file }}\", alarm_address, alarm_email]\n"
+        '    command: ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/rename_answer.py",\n'
+        '              "{{ _copier_conf.answers_file }}", alarm_address, alarm_email]\n'
     )
     copier_yml.write_text(current.replace("_skip_if_exists:", migration + "_skip_if_exists:"))
     tfvars.write_text(current_tfvars)
     readme.write_text(readme_text)
     (template_repo / "migrations").mkdir()
-    shutil.copy(Path(__file__).resolve().parent.parent / "migrations" / "rename_answer.py", template_repo / "migrations")
+    shutil.copy(
+        Path(__file__).resolve().parent.parent / "migrations" / "rename_answer.py",
+        template_repo / "migrations",
+    )
     commit_all(template_repo, "v4 renames alarm_address to alarm_email")
     git(template_repo, "tag", "v4")
 

@@ -37,7 +37,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "vpc_mode": "existing",
         "vpc_id": "vpc-0a1b2c3d4e5f67890",
         "subnet_ids": ["subnet-0a1b2c3d", "subnet-4e5f6a7b", "subnet-0123456789abcdef0"],
-        "source_accounts": {"payments": "012345678901", "search": "210987654321", "ml": "111122223333"},
+        "source_accounts": {
+            "payments": "012345678901",
+            "search": "210987654321",
+            "ml": "111122223333",
+        },
         "services": ["orders", "payments", "users"],
     },
     "new-existing-nat": {

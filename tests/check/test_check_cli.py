@@ -35,12 +35,16 @@ def test_missing_checkov_exits_2_naming_the_install(
     assert "CW_SCAFFOLD_CHECKOV" in capsys.readouterr().err
 
 
-def test_not_a_module_exits_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_a_module_exits_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", str(tmp_path / "absent")]) == 2
     assert "is not a directory" in capsys.readouterr().err
 
 
-def test_findings_exit_1_and_json_lists_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_findings_exit_1_and_json_lists_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     module = write(tmp_path, 'terraform {\n  backend "s3" {}\n}\n')
     assert main(["check", str(module), "--no-terraform", "--no-checkov", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
@@ -49,7 +53,9 @@ def test_findings_exit_1_and_json_lists_them(tmp_path: Path, capsys: pytest.Capt
     assert f1 and f1[0]["file"] == "main.tf" and f1[0]["line"] == 2
 
 
-def test_clean_module_exits_0_with_a_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_module_exits_0_with_a_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", str(write(tmp_path, CLEAN)), "--no-checkov"]) == 0
     captured = capsys.readouterr()
     assert "check: clean" in captured.out
