@@ -17,7 +17,7 @@ from generator.errors import CwScaffoldError
 __all__ = ["main"]
 
 
-def _data_arguments(parser: argparse.ArgumentParser) -> None:
+def _data_arguments(parser: argparse.ArgumentParser, *, defaults: bool = False) -> None:
     parser.add_argument(
         "--data",
         "-d",
@@ -29,6 +29,10 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-file", type=Path, metavar="FILE", help="answers from a YAML file; --data wins"
     )
+    if defaults:
+        parser.add_argument(
+            "--defaults", action="store_true", help="take the default of every answer not given"
+        )
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -48,10 +52,7 @@ def _build_parser() -> argparse.ArgumentParser:
     new.add_argument(
         "dest", type=Path, nargs="?", help="directory to render into (the wizard asks if omitted)"
     )
-    _data_arguments(new)
-    new.add_argument(
-        "--defaults", action="store_true", help="take the default of every answer not given"
-    )
+    _data_arguments(new, defaults=True)
     new.add_argument(
         "--no-input",
         action="store_true",
@@ -76,10 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
         " existing project (a directory with .copier-answers.yml).",
     )
     cost.add_argument("dir", type=Path, nargs="?", help="a project rendered by cw-scaffold")
-    _data_arguments(cost)
-    cost.add_argument(
-        "--defaults", action="store_true", help="take the default of every answer not given"
-    )
+    _data_arguments(cost, defaults=True)
     cost.add_argument(
         "--schedule",
         default="rate(5 minutes)",

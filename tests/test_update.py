@@ -119,15 +119,20 @@ def test_adding_a_service_changes_data_not_code(template_repo: Path, project: Pa
     assert (project / "services.auto.tfvars").read_text() == settings_before
 
 
-def test_a_true_conflict_is_reported_with_the_file_named(
-    template_repo: Path, project: Path
-) -> None:
+@pytest.fixture
+def conflicting_fix(template_repo: Path, project: Path) -> Path:
+    """The user changed the very line a template fix changes: the update must conflict."""
     artifacts = project / "artifacts.tf"
     artifacts.write_text(
         artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 3")
     )
     commit_all(project, "Keep old versions 3 days")
     release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
+    return project
+
+
+def test_a_true_conflict_is_reported_with_the_file_named(conflicting_fix: Path) -> None:
+    project = conflicting_fix
 
     result = update(project)
 
@@ -135,16 +140,11 @@ def test_a_true_conflict_is_reported_with_the_file_named(
 
 
 def test_cli_update_exits_non_zero_while_conflicts_remain(
-    template_repo: Path, project: Path, capsys: pytest.CaptureFixture[str]
+    conflicting_fix: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from generator.cli import main
 
-    artifacts = project / "artifacts.tf"
-    artifacts.write_text(
-        artifacts.read_text().replace("noncurrent_days = 1", "noncurrent_days = 3")
-    )
-    commit_all(project, "Keep old versions 3 days")
-    release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
+    project = conflicting_fix
 
     assert main(["update", str(project)]) == 1
     out = capsys.readouterr()

@@ -4,7 +4,6 @@ wizard driven by a scripted prompter, and the non-interactive --no-input and --d
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ import pexpect
 import pytest
 import yaml
 from test_questions import REJECTED
+from trees import copier_copy, tree
 
 from generator.cli import main
 from generator.discovery import DiscoveryOff, Subnet, Vpc
@@ -95,10 +95,6 @@ class Terminal:
     @property
     def text(self) -> str:
         return "".join(self.output)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_enter_alone_writes_the_default_module(template_dir: Path, tmp_path: Path) -> None:
@@ -273,25 +269,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
     term.answer(CONFIRM)
     assert term.finish() == 0, term.text
 
-    data_file = tmp_path / "answers.yml"
-    data_file.write_text(yaml.safe_dump(answers))
-    copied = tmp_path / "copier"
-    copier = Path(sys.executable).with_name("copier")
-    subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--defaults",
-            "--quiet",
-            "--data-file",
-            str(data_file),
-            str(template_dir),
-            str(copied),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    assert tree(dest) == tree(copied)
+    assert tree(dest) == tree(copier_copy(template_dir, answers, tmp_path / "copier"))
     assert "AWS discovery" not in term.text, "--no-discovery: not even tried"
     assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"] == "vpc-0a1b2c3d"
 
