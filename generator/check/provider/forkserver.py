@@ -12,8 +12,9 @@ that takes them over and serves exactly as `python -m generator.check.provider` 
 the launcher's directory and environment. Each provider process Terraform starts is thus
 still a process of its own with fresh state: only the imports are shared.
 
-The server writes "ready" on stdout once it listens, stops when its stdin closes (the
-check that started it has ended), and forks nothing but these children. grpc must not
+The server writes "ready" on stdout as soon as it listens (launchers then queue until it has
+loaded everything), stops when its stdin closes (the check that started it has ended), and
+forks nothing but these children. grpc must not
 have started (no channel or server) before a fork; only modules are imported here.
 """
 
@@ -28,10 +29,13 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.check.provider.install import PROVIDERS
-from generator.check.provider.schema import ProviderSchema, load_schema, types_in_module
+from generator.check.provider.launch import STARTED
+
+if TYPE_CHECKING:
+    from generator.check.provider.schema import ProviderSchema
 
 _MAX_REQUEST = 1 << 20  # a launcher's environment, as JSON
 
@@ -39,13 +43,13 @@ _MAX_REQUEST = 1 << 20  # a launcher's environment, as JSON
 def _preload() -> None:
     """Import what serving imports lazily, so that children find it loaded."""
     import grpc.aio  # noqa: F401
-    import pyvider.cli.provide_command  # noqa: F401
-    import pyvider.common.config  # noqa: F401
-    import pyvider.common.launch_context  # noqa: F401
-    import pyvider.handler  # noqa: F401
-    import pyvider.hub.discovery  # noqa: F401
-    import pyvider.protocols.tfprotov6.protobuf  # noqa: F401
-    import pyvider.rpcplugin  # noqa: F401
+    import pyvider.cli.provide_command
+    import pyvider.common.config
+    import pyvider.common.launch_context
+    import pyvider.handler
+    import pyvider.hub.discovery
+    import pyvider.protocols.tfprotov6.protobuf
+    import pyvider.rpcplugin
     import pyvider.rpcplugin.server  # noqa: F401
     from provide.foundation.crypto import certificates  # noqa: F401
 
@@ -55,31 +59,52 @@ def _preload() -> None:
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     """A launcher's request and the three file descriptors sent with it."""
     fds: list[int] = []
+    try:
+        return _read_request(conn, fds), fds
+    except (OSError, ValueError):
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
+def _read_request(conn: socket.socket, fds: list[int]) -> dict[str, Any]:
     header = b""
     while len(header) < 4:
         data, ancillary, _, _ = conn.recvmsg(4 - len(header), socket.CMSG_SPACE(3 * 4))
         for level, kind, payload in ancillary:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds += [int.from_bytes(payload[i : i + 4], sys.byteorder) for i in range(0, len(payload) - len(payload) % 4, 4)]
+                usable = len(payload) - len(payload) % 4
+                fds += [
+                    int.from_bytes(payload[i : i + 4], sys.byteorder) for i in range(0, usable, 4)
+                ]
         if not data:
             raise ConnectionError("launcher closed the connection")
         header += data
     size = int.from_bytes(header, "big")
     if size > _MAX_REQUEST or len(fds) != 3:
-        raise ConnectionError("malformed launcher request")
+        raise ValueError("malformed launcher request")
     body = b""
     while len(body) < size:
         chunk = conn.recv(size - len(body))
         if not chunk:
             raise ConnectionError("launcher closed the connection")
         body += chunk
-    return json.loads(body), fds
+    request: dict[str, Any] = json.loads(body)
+    if request.get("name") not in PROVIDERS or not isinstance(request.get("env"), dict):
+        raise ValueError("malformed launcher request")
+    return request
 
 
-def _child(conn: socket.socket, request: dict[str, Any], fds: list[int], schemas: dict[str, ProviderSchema]) -> None:
+def _child(
+    conn: socket.socket,
+    request: dict[str, Any],
+    fds: list[int],
+    schemas: dict[str, ProviderSchema],
+) -> None:
     """Become the provider the launcher asked for; never returns."""
     code = 1
     try:
+        conn.sendall(STARTED)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
         for fd in set(fds) - {0, 1, 2}:
@@ -99,7 +124,7 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int], schemas
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - a forked child must never return to the server loop
         traceback.print_exc()
     _finish(conn, code)
 
@@ -129,14 +154,21 @@ def _exit_when_closed(conn: socket.socket) -> None:
 
 
 def serve_forks(socket_path: str, module_dir: Path) -> None:
-    types = types_in_module(module_dir)
-    schemas = {name: load_schema(name, only=types) for name in PROVIDERS}
-    _preload()
+    """Serve launchers on `socket_path` until stdin closes (see the module docstring).
+
+    "ready" comes as soon as the socket listens, before the imports: a launcher that
+    connects meanwhile waits in the backlog rather than starting a provider the slow way.
+    """
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     print("ready", flush=True)
+    from generator.check.provider.schema import load_schema, types_in_module
+
+    types = types_in_module(module_dir)
+    schemas = {name: load_schema(name, only=types) for name in PROVIDERS}
+    _preload()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     while True:
         readable, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in readable and not os.read(sys.stdin.fileno(), 4096):
@@ -146,15 +178,23 @@ def serve_forks(socket_path: str, module_dir: Path) -> None:
         conn, _ = listener.accept()
         try:
             request, fds = _receive(conn)
-        except (OSError, ValueError, ConnectionError):
+        except (OSError, ValueError):  # ConnectionError is an OSError
             conn.close()
             continue
-        if request.get("name") not in schemas:
-            conn.close()
-            continue
-        if os.fork() == 0:
+        try:
+            pid = os.fork()
+        except OSError as exc:  # the launcher, told nothing, starts the provider itself
+            print(f"cannot fork: {exc}", file=sys.stderr, flush=True)
+            pid = -1
+        if pid == 0:
             listener.close()
             _child(conn, request, fds, schemas)
+        elif pid > 0:
+            print(
+                f"started {request['name']} (pid {pid}) in {request.get('cwd')}",
+                file=sys.stderr,
+                flush=True,
+            )
         conn.close()
         for fd in fds:
             os.close(fd)

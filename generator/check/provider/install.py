@@ -16,7 +16,6 @@ provider from the registry. `write_cli_config` writes, into a directory of the c
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
@@ -82,19 +81,30 @@ def write_cli_config(directory: Path, module_dir: Path) -> Path:
     return config
 
 
-def start_fork_server(directory: Path, module_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+def start_fork_server(
+    directory: Path, module_dir: Path, env: dict[str, str]
+) -> subprocess.Popen[str] | None:
     """Start the fork server for the launchers `write_cli_config` wrote into `directory`.
 
-    It says "ready" on stdout once it listens, and stops when its stdin is closed. Its
-    stderr goes to `forkserver.log` in `directory`.
+    It says "ready" on stdout once it listens, stops when its stdin is closed, and notes
+    each provider it starts in `forkserver.log` in `directory` (its stderr). Linux only (it
+    forks a process that has imported grpc); elsewhere, None, and launchers start
+    providers the ordinary way.
     """
+    if not sys.platform.startswith("linux"):
+        return None
+    command = [PYTHON, "-m", "generator.check.provider.forkserver"]
     with (directory / "forkserver.log").open("ab") as log:
-        return subprocess.Popen(
-            [PYTHON, "-m", "generator.check.provider.forkserver", str(directory / FORK_SOCKET), str(module_dir.resolve())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            env=env,
-            cwd=directory,
-            text=True,
-        )
+        try:
+            return subprocess.Popen(
+                [*command, str(directory / FORK_SOCKET), str(module_dir.resolve())],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                cwd=directory,
+                text=True,
+            )
+        except OSError as exc:  # launchers will say what is wrong with PYTHON
+            log.write(f"fork server not started: {exc}\n".encode())
+            return None

@@ -10,7 +10,8 @@ serves Terraform on these streams, and the launcher waits for it, exiting with i
 so that to Terraform the launcher is the provider process. If the launcher dies (Terraform
 kills a plugin that does not stop), the child sees its socket close and exits too.
 
-No fork server listening: the launcher execs the ordinary start instead (the command after
+No fork server, or one that fails to start the provider (the child's first word over the
+socket says it started): the launcher execs the ordinary start instead (the command after
 the socket path), so a provider always starts, only slower.
 
 Run as `python -I -S launch.py SOCKET NAME COMMAND...`: standard library only, no site
@@ -26,20 +27,25 @@ import signal
 import socket
 import sys
 
+STARTED = b"+"
+
 
 def main(argv: list[str]) -> None:
     socket_path, name, *command = argv
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as go-plugin plugins do: the host stops us
     try:
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.connect(socket_path)
+        request = json.dumps({"name": name, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
+        server.sendmsg(
+            [len(request).to_bytes(4, "big"), request],
+            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0, 1, 2]).tobytes())],
+        )
+        started = server.recv(1) == STARTED  # the child says so before anything else
     except OSError:
+        started = False
+    if not started:  # no provider was started: start it the ordinary way
         os.execv(command[0], command)
-    request = json.dumps({"name": name, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
-    server.sendmsg(
-        [len(request).to_bytes(4, "big"), request],
-        [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0, 1, 2]).tobytes())],
-    )
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as go-plugin plugins do: the host stops us
     status = b""
     while chunk := server.recv(64):
         status = chunk

@@ -11,6 +11,8 @@ Two things pyvider does slowly are done faster here, without changing what Terra
   process exits right after the answer is sent; nothing is pending by then (the stand-in
   never applies, and each RPC finishes its own writes).
 - The hot RPCs (fastpath.py).
+
+Set CW_SCAFFOLD_PROVIDER_PROFILE to a directory to profile every provider process.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from collections.abc import Callable
 from generator.check.provider.schema import ProviderSchema
 
 SHUTDOWN_DELAY_SECONDS = 0.02  # time for gRPC to send the Shutdown answer
+# A directory: each provider process writes its cProfile statistics there, as
+# <name>-<pid>.prof (for `python -m pstats`). The check passes it on to providers.
+PROFILE_ENV = "CW_SCAFFOLD_PROVIDER_PROFILE"
 
 
 def _default_exit(status: int) -> None:
@@ -64,7 +69,7 @@ def _install_fast_shutdown() -> None:
         await asyncio.sleep(SHUTDOWN_DELAY_SECONDS)
         _exit(0)
 
-    GRPCControllerService._delayed_shutdown = exit_after_answering
+    setattr(GRPCControllerService, "_delayed_shutdown", exit_after_answering)  # noqa: B010
 
 
 def serve(name: str, schema: ProviderSchema) -> None:
@@ -80,7 +85,7 @@ def serve(name: str, schema: ProviderSchema) -> None:
 
     # pyvider refuses to serve unless argv[0] names a terraform-provider-* binary
     sys.argv = [f"terraform-provider-{name}", "provide"]
-    profile_dir = os.environ.get("CW_SCAFFOLD_PROVIDER_PROFILE")
+    profile_dir = os.environ.get(PROFILE_ENV)
     if not profile_dir:
         pyvider_main()
         return
@@ -89,9 +94,12 @@ def serve(name: str, schema: ProviderSchema) -> None:
     profile = cProfile.Profile()
     exit_process = _exit
 
-    def dump_then_exit(status: int) -> None:
+    def dump() -> None:
         profile.disable()
         profile.dump_stats(os.path.join(profile_dir, f"{name}-{os.getpid()}.prof"))
+
+    def dump_then_exit(status: int) -> None:
+        dump()
         exit_process(status)
 
     on_exit(dump_then_exit)
@@ -99,4 +107,4 @@ def serve(name: str, schema: ProviderSchema) -> None:
     try:
         pyvider_main()
     finally:
-        profile.disable()
+        dump()
