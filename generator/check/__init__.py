@@ -2,9 +2,10 @@
 
     report = check(Path("my-module"))
 
-runs, in order: real Terraform (fmt, init, validate, plan, test) against the stand-in
-providers, the project's rules (generator.check.rules) on the HCL and the plan JSON, then
-checkov with the project's own policies. Each part but the rules can be left out. Heavy
+runs real Terraform (fmt, init, validate, plan, test) against the stand-in providers, then
+the project's rules (generator.check.rules) on the HCL and the plan JSON; checkov, with the
+project's own policies, scans the module meanwhile (it only reads the files), and its
+findings come last. Each part but the rules can be left out. Heavy
 dependencies are imported only when their stage runs, and a missing one raises
 EnvironmentProblem naming the extra to install.
 """
@@ -12,6 +13,7 @@ EnvironmentProblem naming the extra to install.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from generator.check.findings import Finding, Report, Severity
@@ -49,24 +51,35 @@ def check(
     stages: list[str] = []
     plan = None
     model = load_module(module_dir)  # first: a missing python-hcl2 stops before anything runs
-    if terraform:
-        from generator.check.terraform import run_terraform
-
-        outcome = run_terraform(module_dir, progress=progress)
-        findings += outcome.findings
-        stages += [f"terraform {stage}" for stage in outcome.stages]
-        plan = outcome.plan
-    start("rules")
-    findings += model.problems
-    findings += run_rules(RuleContext(module_dir=module_dir, hcl=model, plan=plan))
     if checkov:
-        from generator.check.checkov import run_checkov
+        from generator.check.checkov import checkov_command
 
-        start("checkov")
-        findings += run_checkov(module_dir)
+        checkov_command()  # a missing checkov stops the check before Terraform starts
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # checkov only reads the module directory: it runs while Terraform does.
+        scan = background.submit(_checkov_findings, module_dir) if checkov else None
+        if terraform:
+            from generator.check.terraform import run_terraform
+
+            outcome = run_terraform(module_dir, progress=progress)
+            findings += outcome.findings
+            stages += [f"terraform {stage}" for stage in outcome.stages]
+            plan = outcome.plan
+        start("rules")
+        findings += model.problems
+        findings += run_rules(RuleContext(module_dir=module_dir, hcl=model, plan=plan))
+        if scan is not None:
+            start("checkov")
+            findings += scan.result()
     return Report(
         module=str(module_dir),
         findings=tuple(ordered(tuple(findings))),
         stages=tuple(stages),
         plan=plan,
     )
+
+
+def _checkov_findings(module_dir: Path) -> tuple[Finding, ...]:
+    from generator.check.checkov import run_checkov
+
+    return run_checkov(module_dir)
