@@ -22,6 +22,18 @@ from generator.discovery import Discovery, DiscoveryOff, _reason
 
 REGION = "us-east-1"
 
+# The prompts after the VPC's subnets, each taken with its default.
+AFTER_THE_SUBNETS = (
+    "create_vpc_endpoints",
+    "services",
+    "service_endpoint_pattern",
+    "canary_runtime",
+    "backend",
+    "source_accounts",
+    "alarm_email",
+    "additional_tags",
+)
+
 
 @dataclass(frozen=True)
 class FakeAccount:
@@ -141,17 +153,7 @@ def test_wizard_offers_the_accounts_cluster_vpc_and_subnets(
     term.answer("vpc_id", DOWN + ENTER, shown=["(default VPC)", "apps", "Enter it by hand"])
     # Every subnet of the VPC comes checked.
     term.answer("subnet_ids", shown=[*account.subnet_ids, "Enter them by hand instead"])
-    for prompt in (
-        "create_vpc_endpoints",
-        "services",
-        "service_endpoint_pattern",
-        "canary_runtime",
-        "backend",
-        "source_accounts",
-        "alarm_email",
-        "additional_tags",
-        CONFIRM,
-    ):
+    for prompt in (*AFTER_THE_SUBNETS, CONFIRM):
         term.answer(prompt)
     assert term.finish() == 0, term.text
     assert "AWS discovery is off" not in term.text
@@ -174,17 +176,7 @@ def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
     term.answer("vpc_mode", DOWN + DOWN + ENTER)
     term.answer("vpc_id", "vpc-0a1b2c3d" + ENTER)
     term.answer("subnet_ids", "subnet-0a1b2c3d" + ENTER)
-    for prompt in (
-        "create_vpc_endpoints",
-        "services",
-        "service_endpoint_pattern",
-        "canary_runtime",
-        "backend",
-        "source_accounts",
-        "alarm_email",
-        "additional_tags",
-        CONFIRM,
-    ):
+    for prompt in (*AFTER_THE_SUBNETS, CONFIRM):
         term.answer(prompt)
     assert term.finish() == 0, term.text
     assert term.text.count("AWS discovery is off") == 1 and "Traceback" not in term.text
