@@ -148,12 +148,11 @@ def _cmd_cost(args: argparse.Namespace) -> int:
 
 
 def _cmd_update(args: argparse.Namespace) -> int:
-    from generator.update import inspect_project, latest_release, update
+    from generator.update import update
 
-    state = inspect_project(args.dest)
-    target = args.vcs_ref or latest_release(state.src_path) or "HEAD"
-    print(f"Template version: {state.version} -> {target}")
-    result = update(args.dest, data=_answers(args), vcs_ref=target, trust=args.trust)
+    result = update(
+        args.dest, data=_answers(args), vcs_ref=args.vcs_ref, trust=args.trust, progress=print
+    )
     if not result.updated:
         print("Already up to date: nothing to do")
         return 0

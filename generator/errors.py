@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+# copier's message for an answer its validator rejects.
+_COPIER_VALIDATION_ERROR = re.compile(
+    r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.DOTALL
+)
+
 
 class CwScaffoldError(Exception):
     """Base class of all errors cw-scaffold raises on purpose."""
@@ -33,3 +40,11 @@ class EnvironmentProblem(CwScaffoldError):
     """Something this machine lacks (an extra not installed, Terraform cannot start): exit 2."""
 
     exit_code = 2
+
+
+def from_copier(error: ValueError) -> UserError:
+    """copier's ValueError as ours: an answer its validator refused becomes InvalidAnswer."""
+    match = _COPIER_VALIDATION_ERROR.match(str(error))
+    if match:
+        return InvalidAnswer(match["name"], match["message"].strip())
+    return UserError(str(error))

@@ -7,7 +7,6 @@ moved into place, so an error (an invalid answer, a template failure) leaves not
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -16,15 +15,10 @@ from typing import Any
 
 import copier
 
-from generator.errors import DestinationExists, InvalidAnswer, UserError
+from generator.errors import DestinationExists, from_copier
 from generator.questions import check_known_answers, load_questions, template_root
 
 __all__ = ["render"]
-
-# copier's message for an answer its validator rejects.
-_VALIDATION_ERROR = re.compile(
-    r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.DOTALL
-)
 
 
 def render(
@@ -75,10 +69,7 @@ def _copy(source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | No
             cleanup_on_error=False,  # we remove the staging directory ourselves
         )
     except ValueError as error:
-        match = _VALIDATION_ERROR.match(str(error))
-        if match:
-            raise InvalidAnswer(match["name"], match["message"].strip()) from error
-        raise UserError(str(error)) from error
+        raise from_copier(error) from error
 
 
 def _nearest_existing_dir(path: Path) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,15 +18,12 @@ import copier
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from generator.errors import InvalidAnswer, UserError
+from generator.errors import UserError, from_copier
 from generator.questions import check_known_answers, load_questions
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
 ANSWERS_FILE = ".copier-answers.yml"
-_VALIDATION_ERROR = re.compile(
-    r"Validation error for question '(?P<name>\w+)': (?P<message>.*)", re.DOTALL
-)
 # What copier writes into a file it could not merge (conflict="inline").
 _CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
 
@@ -115,18 +112,22 @@ def update(
     data: Mapping[str, Any] | None = None,
     vcs_ref: str | None = None,
     trust: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> UpdateResult:
     """Update `project` to `vcs_ref` (default: the template's latest release).
 
     Does nothing when the project is already at that version and no answer changes.
+    `progress` hears the project's version and the target before copier starts.
     """
     project = project.resolve()
     state = inspect_project(project)
     target = vcs_ref or latest_release(state.src_path) or "HEAD"
+    if progress is not None:
+        progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})
     if data and Path(state.src_path).is_dir():
         check_known_answers(data, load_questions(Path(state.src_path)))
-    if not data and _same_version(project, state, target):
+    if not data and _same_version(state, target):
         return UpdateResult(state.version, state.version, updated=False, conflicts=())
     try:
         copier.run_update(
@@ -146,15 +147,12 @@ def update(
             " review copier.yml's _migrations, then run again with --trust"
         ) from error
     except ValueError as error:
-        match = _VALIDATION_ERROR.match(str(error))
-        if match:
-            raise InvalidAnswer(match["name"], match["message"].strip()) from error
-        raise UserError(str(error)) from error
+        raise from_copier(error) from error
     after = inspect_answers_version(project)
     return UpdateResult(state.version, after, updated=True, conflicts=leftover_conflicts(project))
 
 
-def _same_version(project: Path, state: ProjectState, target: str) -> bool:
+def _same_version(state: ProjectState, target: str) -> bool:
     """True when `target` names the commit the project was rendered from."""
     if state.version == target:
         return True

@@ -4,6 +4,7 @@ behind failure classes F1-F9 designed in."""
 from __future__ import annotations
 
 import filecmp
+import functools
 import json
 import re
 import subprocess
@@ -32,6 +33,7 @@ ENI_ACTIONS = {
 }
 
 
+@functools.cache
 def parse(module: Path) -> dict[str, dict[str, list[Any]]]:
     """Every .tf file of the module, merged: {block type: {file: [blocks]}}."""
     merged: dict[str, dict[str, list[Any]]] = {}
