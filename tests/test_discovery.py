@@ -16,22 +16,17 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
-from test_wizard import CLEAR, CONFIRM, DOWN, ENTER, Terminal, offline_env
+from test_wizard import CLEAR, CONFIRM, DEFAULT_PROMPTS, DOWN, ENTER, Terminal, offline_env
 
 from generator.discovery import Discovery, DiscoveryOff, _reason
 
 REGION = "us-east-1"
 
-# The prompts after the VPC's subnets, each taken with its default.
+# The prompts after the VPC's subnets, each taken with its default: the endpoints question
+# (asked only for an existing VPC), then the rest of the wizard's default path.
 AFTER_THE_SUBNETS = (
     "create_vpc_endpoints",
-    "services",
-    "service_endpoint_pattern",
-    "canary_runtime",
-    "backend",
-    "source_accounts",
-    "alarm_email",
-    "additional_tags",
+    *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") :],
 )
 
 
