@@ -5,7 +5,8 @@
 runs real Terraform (fmt, init, validate, plan, test) against the stand-in providers, then
 the project's rules (generator.check.rules) on the HCL and the plan JSON; checkov, with the
 project's own policies, scans the module meanwhile (it only reads the files), and its
-findings come last. Each part but the rules can be left out. Heavy
+findings come last. Each part but the rules can be left out; checkov is skipped when it is
+not installed, unless `require_checkov` (the report lists skipped stages). Heavy
 dependencies are imported only when their stage runs, and a missing one raises
 EnvironmentProblem naming the extra to install.
 """
@@ -29,6 +30,7 @@ def check(
     *,
     terraform: bool = True,
     checkov: bool = True,
+    require_checkov: bool = False,
     progress: Progress | None = None,
 ) -> Report:
     """Check the Terraform module in `module_dir`; see the module docstring for the stages."""
@@ -51,10 +53,18 @@ def check(
     stages: list[str] = []
     plan = None
     model = load_module(module_dir)  # first: a missing python-hcl2 stops before anything runs
+    skipped = [] if terraform else ["terraform"]
     if checkov:
-        from generator.check.checkov import checkov_command
+        from generator.check.checkov import CheckovMissing, checkov_command
 
-        checkov_command()  # a missing checkov stops the check before Terraform starts
+        try:
+            checkov_command()  # a required checkov that is missing stops the check first
+        except CheckovMissing:
+            if require_checkov:
+                raise
+            checkov = False
+    if not checkov:
+        skipped.append("checkov")
     with ThreadPoolExecutor(max_workers=1) as background:
         # checkov only reads the module directory: it runs while Terraform does.
         scan = background.submit(_checkov_findings, module_dir) if checkov else None
@@ -75,6 +85,7 @@ def check(
         module=str(module_dir),
         findings=tuple(ordered(tuple(findings))),
         stages=tuple(stages),
+        skipped=tuple(skipped),
         plan=plan,
     )
 

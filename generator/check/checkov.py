@@ -34,6 +34,10 @@ INSTALL = (
 )
 
 
+class CheckovMissing(EnvironmentProblem):
+    """checkov is nowhere to be found (not configured, not importable, not on PATH)."""
+
+
 def checkov_command() -> list[str]:
     """How to start checkov here, or EnvironmentProblem saying how to install it."""
     configured = os.environ.get("CW_SCAFFOLD_CHECKOV")
@@ -46,7 +50,7 @@ def checkov_command() -> list[str]:
     found = shutil.which("checkov")
     if found:
         return [found]
-    raise EnvironmentProblem(f"checkov is not installed: {INSTALL}")
+    raise CheckovMissing(f"checkov is not installed: {INSTALL}")
 
 
 def run_checkov(module_dir: Path) -> tuple[Finding, ...]:

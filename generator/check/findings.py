@@ -45,6 +45,7 @@ class Report:
     module: str
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     stages: tuple[str, ...] = field(default_factory=tuple)  # stages that ran, in order
+    skipped: tuple[str, ...] = field(default_factory=tuple)  # "terraform", "checkov"
     # `terraform show -json` of the plan, when the plan ran: for callers that want to look
     # further (the tests check AWS limits on it).
     plan: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)

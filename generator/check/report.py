@@ -63,6 +63,7 @@ def render_json(report: Report) -> str:
             "errors": len(report.errors),
             "warnings": len(report.warnings),
             "stages": list(report.stages),
+            "skipped": list(report.skipped),
             "module": report.module,
         },
     }

@@ -4,10 +4,12 @@ itself cannot run, with a message that says what is missing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from generator.check import checkov
 from generator.check.provider import install
 from generator.cli import main
 
@@ -60,3 +62,33 @@ def test_clean_module_exits_0_with_a_verdict(
     captured = capsys.readouterr()
     assert "check: clean" in captured.out
     assert "cw-scaffold check: terraform plan" in captured.err, "a progress line per stage"
+
+
+@pytest.fixture
+def no_checkov(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A machine without checkov: not configured, not importable here, not on PATH."""
+    monkeypatch.delenv("CW_SCAFFOLD_CHECKOV", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+
+
+def test_without_checkov_the_default_module_passes_with_one_warning(
+    no_checkov: None, rendered: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(rendered("defaults")), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    warnings = [line for line in captured.err.splitlines() if "warning" in line]
+    assert warnings == [
+        "cw-scaffold check: warning: checkov skipped, it is not installed: "
+        + checkov.INSTALL
+        + " (--require-checkov makes this an error)"
+    ]
+    summary = json.loads(captured.out)["summary"]
+    assert summary["skipped"] == ["checkov"]
+    assert "terraform plan" in summary["stages"] and "checkov" not in summary["stages"]
+
+
+def test_require_checkov_makes_its_absence_exit_2(
+    no_checkov: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(write(tmp_path, CLEAN)), "--no-terraform", "--require-checkov"]) == 2
+    assert "checkov is not installed" in capsys.readouterr().err
