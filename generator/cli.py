@@ -16,6 +16,8 @@ from generator.errors import CwScaffoldError
 
 __all__ = ["main"]
 
+INSTALLED = ""  # `update --template` without SRC: the installed template
+
 
 def _data_arguments(parser: argparse.ArgumentParser, *, defaults: bool = False) -> None:
     parser.add_argument(
@@ -40,7 +42,10 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="cw-scaffold",
         description="Scaffold CloudWatch observability for ECS services as a Terraform module.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version", action="store_true", help="print the package and template versions and exit"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     new = commands.add_parser(
         "new",
@@ -67,7 +72,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="do not list the AWS account's clusters, VPCs and subnets in the wizard",
     )
     new.add_argument("--force", action="store_true", help="render into a non-empty directory")
-    new.add_argument("--template", help="template path or git URL (default: the installed one)")
+    new.add_argument(
+        "--template",
+        metavar="SRC",
+        help="template: git URL, local clone or git bundle, with release tags"
+        " (default: the installed one)",
+    )
     new.add_argument("--vcs-ref", help="template git tag or commit (default: the latest tag)")
 
     cost = commands.add_parser(
@@ -89,6 +99,14 @@ def _build_parser() -> argparse.ArgumentParser:
     _data_arguments(update)
     update.add_argument("--vcs-ref", help="template tag or commit (default: the latest release)")
     update.add_argument(
+        "--template",
+        nargs="?",
+        const=INSTALLED,
+        metavar="SRC",
+        help="re-point the project at this template (git URL, local clone or git bundle) and"
+        " record it; without SRC, the installed template",
+    )
+    update.add_argument(
         "--trust", action="store_true", help="allow the template's answer migrations to run"
     )
 
@@ -99,6 +117,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-terraform", action="store_true", help="skip Terraform (fmt, validate, plan, test)"
     )
     check.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
+    check.add_argument(
+        "--require-checkov",
+        action="store_true",
+        help="exit 2 when checkov is not installed (by default the scan is skipped with a warning)",
+    )
     return parser
 
 
@@ -148,10 +171,17 @@ def _cmd_cost(args: argparse.Namespace) -> int:
 
 
 def _cmd_update(args: argparse.Namespace) -> int:
+    from generator.source import installed_template
     from generator.update import update
 
+    template = installed_template() if args.template == INSTALLED else args.template
     result = update(
-        args.dest, data=_answers(args), vcs_ref=args.vcs_ref, trust=args.trust, progress=print
+        args.dest,
+        data=_answers(args),
+        vcs_ref=args.vcs_ref,
+        template=template,
+        trust=args.trust,
+        progress=print,
     )
     if not result.updated:
         print("Already up to date: nothing to do")
@@ -180,8 +210,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
 
     report = check(
-        args.dir, terraform=not args.no_terraform, checkov=not args.no_checkov, progress=progress
+        args.dir,
+        terraform=not args.no_terraform,
+        checkov=not args.no_checkov,
+        require_checkov=args.require_checkov,
+        progress=progress,
     )
+    if "checkov" in report.skipped and not args.no_checkov:
+        from generator.check.checkov import INSTALL
+
+        print(
+            f"cw-scaffold check: warning: checkov skipped, it is not installed: {INSTALL}"
+            " (--require-checkov makes this an error)",
+            file=sys.stderr,
+        )
     print(render_json(report) if args.format == "json" else render_text(report))
     return exit_status(report)
 
@@ -189,9 +231,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
 _COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost": _cmd_cost}
 
 
+def _version() -> str:
+    from generator.source import installed_template, package_version, template_version
+
+    try:
+        template = template_version(installed_template())
+    except CwScaffoldError as error:
+        template = f"not found ({error})"
+    return f"cw-scaffold {package_version()}, template {template}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print(_version())
+        return 0
+    if args.command is None:
+        parser.error("name a COMMAND (new, update, check, cost), or --version")
     try:
         return _COMMANDS[args.command](args)
     except CwScaffoldError as error:

@@ -53,13 +53,12 @@ class QuestionSpec:
 
 
 def template_root() -> Path:
-    """The directory holding copier.yml and template/ (the repository root)."""
-    root = Path(__file__).resolve().parent.parent
-    if not (root / "copier.yml").is_file():
-        raise EnvironmentProblem(
-            f"the cw-scaffold template (copier.yml) is not at {root}: "
-            "install cw-scaffold from its repository with `pip install -e .`"
-        )
+    """The directory holding the installed template's copier.yml (see generator.source)."""
+    from generator.source import installed_template, questions_root
+
+    root = questions_root(installed_template())
+    if root is None:
+        raise EnvironmentProblem("the installed cw-scaffold template has no copier.yml beside it")
     return root
 
 

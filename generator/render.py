@@ -16,7 +16,8 @@ from typing import Any
 import copier
 
 from generator.errors import DestinationExists, from_copier
-from generator.questions import check_known_answers, load_questions, template_root
+from generator.questions import check_known_answers, load_questions
+from generator.source import installed_template, questions_root
 
 __all__ = ["render"]
 
@@ -31,13 +32,15 @@ def render(
 ) -> Path:
     """Render the template with `answers` (defaults for the rest) into `dest`.
 
-    `template` is a local path or git URL (default: this installation's template);
-    `vcs_ref` a git tag or commit of it (default: copier's choice, the latest release tag).
+    `template` is a template directory, git repository, git URL or git bundle (default: this
+    installation's template, generator.source); `vcs_ref` a git tag or commit of it (default:
+    copier's choice, the latest release tag).
     `dest` must not exist or be empty unless `force` is set. Returns the resolved `dest`.
     """
-    source = Path(template) if template is not None else template_root()
-    if isinstance(source, Path) and source.is_dir():
-        check_known_answers(answers, load_questions(source))
+    source = str(template) if template is not None else installed_template()
+    questions = questions_root(source)
+    if questions is not None:
+        check_known_answers(answers, load_questions(questions))
     dest = Path(dest).resolve()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
         raise DestinationExists(str(dest))
@@ -49,7 +52,7 @@ def render(
     os.umask(umask)
     staging.chmod(0o777 & ~umask)
     try:
-        _copy(str(template or source), staging, dict(answers), vcs_ref)
+        _copy(_absolute(source), staging, dict(answers), vcs_ref)
         _move_into_place(staging, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -70,6 +73,13 @@ def _copy(source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | No
         )
     except ValueError as error:
         raise from_copier(error) from error
+
+
+def _absolute(source: str) -> str:
+    """A local source as an absolute path: copier records it as given (as `_src_path`), and
+    `update` must find it from the project's directory."""
+    path = Path(source).expanduser()
+    return str(path.resolve()) if path.exists() else source
 
 
 def _nearest_existing_dir(path: Path) -> Path:

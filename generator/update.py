@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from generator.errors import UserError, from_copier
 from generator.questions import check_known_answers, load_questions
+from generator.source import SourceUnreadable, latest_release, questions_root
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
@@ -84,49 +86,42 @@ def inspect_project(project: Path) -> ProjectState:
     return ProjectState(project, str(answers["_src_path"]), str(answers["_commit"]), answers)
 
 
-def latest_release(src_path: str) -> str | None:
-    """The highest PEP 440 tag of the template repository, as copier would choose it."""
-    listing = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", src_path],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if listing.returncode != 0:
-        raise UserError(f"cannot read the template's tags at {src_path}: {listing.stderr.strip()}")
-    releases: list[tuple[Version, str]] = []
-    for line in listing.stdout.splitlines():
-        tag = line.rsplit("refs/tags/", 1)[-1]
-        try:
-            version = Version(tag)
-        except InvalidVersion:
-            continue
-        if not version.is_prerelease:
-            releases.append((version, tag))
-    return max(releases)[1] if releases else None
-
-
 def update(
     project: Path,
     *,
     data: Mapping[str, Any] | None = None,
     vcs_ref: str | None = None,
+    template: str | None = None,
     trust: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> UpdateResult:
     """Update `project` to `vcs_ref` (default: the template's latest release).
 
-    Does nothing when the project is already at that version and no answer changes.
-    `progress` hears the project's version and the target before copier starts.
+    `template` re-points the project at another source first (the installed template, a
+    fork): it must hold the project's version, and the change is committed on its own so the
+    update stays reviewable. Refuses a target older than the project's version. Does nothing
+    when the project is already at the target and no answer changes. `progress` hears the
+    project's version and the target before copier starts.
     """
     project = project.resolve()
     state = inspect_project(project)
-    target = vcs_ref or latest_release(state.src_path) or "HEAD"
+    if template is not None:
+        state = _repoint(state, template, progress)
+    try:
+        target = vcs_ref or latest_release(state.src_path) or "HEAD"
+    except SourceUnreadable as error:
+        raise UserError(
+            f"the template this project was rendered from, {state.src_path}, is gone or"
+            f" unreadable; re-point it at the installed template with `cw-scaffold update"
+            f" --template` (or at a copy of yours with --template SRC)"
+        ) from error
+    _refuse_downgrade(state.version, target)
     if progress is not None:
         progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})
-    if data and Path(state.src_path).is_dir():
-        check_known_answers(data, load_questions(Path(state.src_path)))
+    questions = questions_root(state.src_path)
+    if data and questions is not None:
+        check_known_answers(data, load_questions(questions))
     if not data and _same_version(state, target):
         return UpdateResult(state.version, state.version, updated=False, conflicts=())
     try:
@@ -150,6 +145,69 @@ def update(
         raise from_copier(error) from error
     after = inspect_answers_version(project)
     return UpdateResult(state.version, after, updated=True, conflicts=leftover_conflicts(project))
+
+
+def _refuse_downgrade(version: str, target: str) -> None:
+    try:
+        older = Version(target) < Version(version)
+    except InvalidVersion:  # a commit or branch: no order to compare
+        return
+    if older:
+        raise UserError(
+            f"the project is at template version {version}, newer than {target}: refusing to"
+            " move it to an older template (upgrade cw-scaffold, or pass --template with a"
+            " newer source)"
+        )
+
+
+def _repoint(
+    state: ProjectState, template: str, progress: Callable[[str], None] | None
+) -> ProjectState:
+    """Record `template` as the project's source (`_src_path`) in a commit of its own."""
+    path = Path(template).expanduser()
+    source = str(path.resolve()) if path.exists() else template
+    if source == state.src_path:
+        return state
+    _require_commit(source, state.version)
+    answers_path = state.path / ANSWERS_FILE
+    text = answers_path.read_text(encoding="utf-8")
+    line = "_src_path: " + yaml.safe_dump(source, default_style=None).splitlines()[0]
+    answers_path.write_text(
+        re.sub(r"^_src_path:.*$", lambda _: line, text, count=1, flags=re.MULTILINE),
+        encoding="utf-8",
+    )
+    _git(state.path, "add", "--", ANSWERS_FILE)
+    message = f"Re-point the template source at {source}"
+    committed = _git(state.path, "commit", "--quiet", "-m", message, "--", ANSWERS_FILE)
+    if committed.returncode != 0:
+        raise UserError(f"cannot commit the new template source: {committed.stderr.strip()}")
+    if progress is not None:
+        progress(f"Template source: {state.src_path} -> {source} (committed)")
+    return ProjectState(state.path, source, state.version, {**state.answers, "_src_path": source})
+
+
+def _require_commit(source: str, commit: str) -> None:
+    """Refuse a source that does not hold the project's version: copier renders that version
+    too, to tell the user's edits from the template's changes."""
+    with tempfile.TemporaryDirectory(prefix="cw-scaffold-source-") as scratch:
+        cloned = subprocess.run(
+            ["git", "clone", "--quiet", "--bare", source, scratch],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if cloned.returncode != 0:
+            raise SourceUnreadable(source, cloned.stderr)
+        found = subprocess.run(
+            ["git", "--git-dir", scratch, "cat-file", "-e", f"{commit}^{{commit}}"],
+            capture_output=True,
+            check=False,
+        )
+    if found.returncode != 0:
+        raise UserError(
+            f"the template at {source} does not hold the project's version {commit}:"
+            " copier needs it to tell your edits from the template's"
+        )
 
 
 def _same_version(state: ProjectState, target: str) -> bool:

@@ -28,9 +28,9 @@ from generator.questions import (
     load_questions,
     render_field,
     resolve_answers,
-    template_root,
 )
 from generator.render import render
+from generator.source import installed_template, questions_root
 
 __all__ = ["Prompter", "TerminalPrompter", "ask_answers", "new_project", "summary"]
 
@@ -330,8 +330,8 @@ def _ask_destination(prompter: Prompter, force: bool) -> Path:
 
 def _local_questions(template: str | Path | None) -> dict[str, QuestionSpec] | None:
     """copier.yml's questions when the template is a directory here (None for a git URL)."""
-    source = Path(template) if template is not None else template_root()
-    return load_questions(source) if (source / "copier.yml").is_file() else None
+    root = questions_root(str(template) if template is not None else installed_template())
+    return load_questions(root) if root is not None else None
 
 
 def new_project(
