@@ -10,10 +10,11 @@ export CW_SCAFFOLD_CHECKOV := $(abspath $(CHECKOV_VENV))/bin/checkov
 
 install: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Editable, with the exact versions of constraints.txt (pyproject.toml has the ranges).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[check,test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[check,test]'
 	touch $@
 
 $(CHECKOV_VENV)/.installed:

@@ -1,0 +1,1 @@
+"""The installed template: setup.py's build hook writes cw-scaffold.bundle and copier.yml here."""
