@@ -143,7 +143,6 @@ def test_a_true_conflict_is_reported_with_the_file_named(conflicting_fix: Path) 
 def test_cli_update_exits_non_zero_while_conflicts_remain(
     conflicting_fix: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-
     project = conflicting_fix
 
     assert main(["update", str(project)]) == 1
