@@ -134,22 +134,34 @@ def _answers(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from generator.wizard import new_project
-
     interactive = sys.stdin.isatty() and not (args.defaults or args.no_input)
     if args.dest is None and not (interactive or args.dry_run):
         print("cw-scaffold new: name the directory to render into (DEST)", file=sys.stderr)
         return 2
-    dest = new_project(
-        args.dest,
-        data=_answers(args),
-        template=args.template,
-        vcs_ref=args.vcs_ref,
-        force=args.force,
-        interactive=interactive,
-        dry_run=args.dry_run,
-        discovery=not args.no_discovery,
-    )
+    dest: Path | None
+    if interactive or args.dry_run:
+        from generator.wizard import new_project
+
+        dest = new_project(
+            args.dest,
+            data=_answers(args),
+            template=args.template,
+            vcs_ref=args.vcs_ref,
+            force=args.force,
+            interactive=interactive,
+            dry_run=args.dry_run,
+            discovery=not args.no_discovery,
+        )
+    else:  # the scripted path skips the wizard's imports: startup counts
+        from generator.render import render_new
+
+        dest = render_new(
+            _answers(args),
+            args.dest,
+            template=args.template,
+            vcs_ref=args.vcs_ref,
+            force=args.force,
+        )
     if dest is not None:
         print(f"Rendered {dest}")
         print(f"Next: cd {dest} && terraform init && terraform plan")

@@ -15,11 +15,11 @@ from typing import Any
 
 import copier
 
-from generator.errors import DestinationExists, from_copier
-from generator.questions import check_known_answers, load_questions
+from generator.errors import DestinationExists, UserError, from_copier
+from generator.questions import check_known_answers, load_questions, resolve_answers
 from generator.source import installed_template, questions_root
 
-__all__ = ["render"]
+__all__ = ["render", "render_new"]
 
 
 def render(
@@ -57,6 +57,30 @@ def render(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return dest
+
+
+def render_new(
+    data: Mapping[str, Any],
+    dest: Path,
+    *,
+    template: str | Path | None = None,
+    vcs_ref: str | None = None,
+    force: bool = False,
+) -> Path:
+    """`cw-scaffold new` without questions: render `data` (defaults for the rest) into `dest`.
+
+    copier settles and validates the answers, as `copier copy --defaults` does; settling them
+    here first too would make `new` slower than plain copier (README, Performance). An answer
+    copier refuses is explained by resolve_answers, which names the answer and the rule.
+    """
+    try:
+        return render(data, dest, template=template, vcs_ref=vcs_ref, force=force)
+    except UserError:
+        source = str(template) if template is not None else installed_template()
+        questions = questions_root(source)
+        if questions is not None:
+            resolve_answers(data, load_questions(questions))  # raises the clearer error
+        raise
 
 
 def _copy(source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | None) -> None:

@@ -14,7 +14,6 @@ sees it: its latest release tag, or the working tree when it has none.
 from __future__ import annotations
 
 import subprocess
-from importlib import metadata
 from pathlib import Path
 
 from generator.errors import EnvironmentProblem, UserError
@@ -93,6 +92,8 @@ class SourceUnreadable(UserError):
 
 
 def package_version() -> str:
+    from importlib import metadata  # not at import: it takes longer than the rest of `new`
+
     try:
         return metadata.version("cw-scaffold")
     except metadata.PackageNotFoundError:

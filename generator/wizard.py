@@ -29,7 +29,7 @@ from generator.questions import (
     render_field,
     resolve_answers,
 )
-from generator.render import render
+from generator.render import render, render_new
 from generator.source import installed_template, questions_root
 
 __all__ = ["Prompter", "TerminalPrompter", "ask_answers", "new_project", "summary"]
@@ -364,14 +364,14 @@ def new_project(
     if dest is not None:
         _check_destination(dest, force)
     if not interactive:
-        answers = resolve_answers(data, questions) if questions is not None else dict(data)
         if dry_run:
+            answers = resolve_answers(data, questions) if questions is not None else dict(data)
             print(summary(answers))
             _print_files(answers, dest, template, vcs_ref)
             return None
         if dest is None:
             raise UserError("name the directory to render into: cw-scaffold new DEST")
-        return render(answers, dest, template=template, vcs_ref=vcs_ref, force=force)
+        return render_new(data, dest, template=template, vcs_ref=vcs_ref, force=force)
 
     assert questions is not None
     prompter = prompter or TerminalPrompter()
