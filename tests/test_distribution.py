@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from test_update import commit_all, git
+from test_update import COMMITTER, commit_all, git
 
 REPO = Path(__file__).resolve().parent.parent
 FIX = ("noncurrent_days = 1", "noncurrent_days = 7")  # the template fix of release 1.0.1
@@ -25,6 +25,7 @@ EDIT = ("deletion_window_in_days = 30", "deletion_window_in_days = 14")  # the u
 def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     # A user's environment: no CW_SCAFFOLD_* settings, no virtualenv of the test run.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CW_SCAFFOLD", "VIRTUAL_ENV"))}
+    env.update(COMMITTER)
     return subprocess.run(
         [str(part) for part in command],
         cwd=cwd,

@@ -25,6 +25,15 @@ GIT_ENV = [
 ]
 
 
+# A git identity for commits cw-scaffold makes itself (a fresh machine has none configured).
+COMMITTER = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
 def git(cwd: Path, *args: str) -> str:
     result = subprocess.run(
         ["git", *GIT_ENV, *args], cwd=cwd, capture_output=True, text=True, check=False
@@ -257,8 +266,17 @@ def test_update_refuses_an_older_template(template_repo: Path, tmp_path: Path) -
 
 
 def test_update_template_repoints_the_project_at_a_fork(
-    template_repo: Path, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    template_repo: Path,
+    project: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    for (
+        variable,
+        value,
+    ) in COMMITTER.items():  # re-pointing commits; a fresh machine has no identity
+        monkeypatch.setenv(variable, value)
     fork = tmp_path / "fork"
     git(tmp_path, "clone", "-q", str(template_repo), str(fork))
     release_fix(fork, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
