@@ -3,7 +3,8 @@ editable) into a fresh venv, used from another directory, then upgraded to a new
 whose template fix reaches the project through `cw-scaffold update` and plain `copier update`.
 
 Slow by nature (a fresh venv installs the dependencies, from pip's cache where it has them):
-one wheel build per version, one venv, one test walking the whole story.
+one build per version (1.0.1 through its sdist, which must carry the bundle: the wheel is built
+from the unpacked sdist, without git history), one venv, one test walking the whole story.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import yaml
@@ -55,13 +57,21 @@ def release_repo(dest: Path) -> Path:
     return dest
 
 
-def build_wheel(repo: Path, dist: Path) -> Path:
-    """`pip wheel` of the repository with this environment's setuptools and setuptools-scm."""
+def build_wheel(source: Path, dist: Path) -> Path:
+    """`pip wheel` of a repository or an sdist, with this environment's setuptools and
+    setuptools-scm (no build isolation: nothing to download)."""
     before = set(dist.glob("*.whl"))
     ok(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-       "-w", dist, repo, cwd=repo)  # fmt: skip
+       "-w", dist, source, cwd=dist)  # fmt: skip
     (wheel,) = set(dist.glob("*.whl")) - before
     return wheel
+
+
+def build_sdist(repo: Path, dist: Path) -> Path:
+    """The sdist, through setuptools' PEP 517 backend as any build frontend calls it."""
+    backend = f"from setuptools import build_meta; print(build_meta.build_sdist({str(dist)!r}))"
+    name = ok(sys.executable, "-c", backend, cwd=repo).strip().splitlines()[-1]
+    return dist / name
 
 
 def answers(project: Path) -> dict[str, object]:
@@ -71,6 +81,7 @@ def answers(project: Path) -> dict[str, object]:
 def test_install_render_upgrade_and_update_from_wheels(tmp_path: Path) -> None:
     repo = release_repo(tmp_path / "repo")
     dist = tmp_path / "dist"
+    dist.mkdir()
     wheel_1 = build_wheel(repo, dist)
     assert wheel_1.name == "cw_scaffold-1.0.0-py3-none-any.whl"
 
@@ -114,7 +125,12 @@ def test_install_render_upgrade_and_update_from_wheels(tmp_path: Path) -> None:
     artifacts.write_text(artifacts.read_text().replace(*FIX))
     commit_all(repo, "Keep noncurrent versions a week")
     git(repo, "tag", "v1.0.1")
-    ok(*pip, "--upgrade", build_wheel(repo, dist), cwd=tmp_path)
+    sdist = build_sdist(repo, dist)  # this time through the sdist, which carries the bundle
+    with tarfile.open(sdist) as archive:
+        assert "cw_scaffold-1.0.1/generator/installed_template/cw-scaffold.bundle" in (
+            archive.getnames()
+        )
+    ok(*pip, "--upgrade", build_wheel(sdist, dist), cwd=tmp_path)
     assert ok(cli, "--version", cwd=home).strip() == "cw-scaffold 1.0.1, template v1.0.1"
 
     # cw-scaffold update applies the fix and keeps the edit.
