@@ -105,17 +105,20 @@ def update(
     """
     project = project.resolve()
     state = inspect_project(project)
-    if template is not None:
-        state = _repoint(state, template, progress)
+    source = state.src_path if template is None else _local_absolute(template)
     try:
-        target = vcs_ref or latest_release(state.src_path) or "HEAD"
+        target = vcs_ref or latest_release(source) or "HEAD"
     except SourceUnreadable as error:
+        if template is not None:
+            raise
         raise UserError(
-            f"the template this project was rendered from, {state.src_path}, is gone or"
-            f" unreadable; re-point it at the installed template with `cw-scaffold update"
-            f" --template` (or at a copy of yours with --template SRC)"
+            f"the template this project was rendered from, {source}, is gone or unreadable;"
+            " re-point it at the installed template with `cw-scaffold update --template`"
+            " (or at a copy of yours with --template SRC)"
         ) from error
     _refuse_downgrade(state.version, target)
+    if source != state.src_path:
+        state = _repoint(state, source, progress)
     if progress is not None:
         progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})
@@ -160,26 +163,29 @@ def _refuse_downgrade(version: str, target: str) -> None:
         )
 
 
-def _repoint(
-    state: ProjectState, template: str, progress: Callable[[str], None] | None
-) -> ProjectState:
-    """Record `template` as the project's source (`_src_path`) in a commit of its own."""
+def _local_absolute(template: str) -> str:
+    """A local template path made absolute, as `new` records it; a URL as it is."""
     path = Path(template).expanduser()
-    source = str(path.resolve()) if path.exists() else template
-    if source == state.src_path:
-        return state
+    return str(path.resolve()) if path.exists() else template
+
+
+def _repoint(
+    state: ProjectState, source: str, progress: Callable[[str], None] | None
+) -> ProjectState:
+    """Record `source` as the project's template (`_src_path`) in a commit of its own:
+    copier refuses a project with uncommitted changes, and reads the old version from there."""
     _require_commit(source, state.version)
     answers_path = state.path / ANSWERS_FILE
     text = answers_path.read_text(encoding="utf-8")
-    line = "_src_path: " + yaml.safe_dump(source, default_style=None).splitlines()[0]
+    line = "_src_path: " + yaml.safe_dump(source).splitlines()[0]
     answers_path.write_text(
         re.sub(r"^_src_path:.*$", lambda _: line, text, count=1, flags=re.MULTILINE),
         encoding="utf-8",
     )
-    _git(state.path, "add", "--", ANSWERS_FILE)
     message = f"Re-point the template source at {source}"
     committed = _git(state.path, "commit", "--quiet", "-m", message, "--", ANSWERS_FILE)
     if committed.returncode != 0:
+        answers_path.write_text(text, encoding="utf-8")  # nothing changed when it fails
         raise UserError(f"cannot commit the new template source: {committed.stderr.strip()}")
     if progress is not None:
         progress(f"Template source: {state.src_path} -> {source} (committed)")
