@@ -94,6 +94,15 @@ def test_install_render_upgrade_and_update_from_wheels(tmp_path: Path) -> None:
     home.mkdir()
     assert ok(cli, "--version", cwd=home).strip() == "cw-scaffold 1.0.0, template v1.0.0"
 
+    # The questions come from the installed copy of copier.yml: dry run, typos, cost.
+    assert "Nothing written (--dry-run)." in ok(
+        cli, "new", "x", "--defaults", "--dry-run", cwd=home
+    )
+    typo = run(cli, "new", "typo", "--defaults", "--data", "enviroment_suffix=prod", cwd=home)
+    assert typo.returncode == 1 and "unknown answer 'enviroment_suffix'" in typo.stderr
+    assert "USD" in ok(cli, "cost", "--defaults", cwd=home)
+    assert not any(home.iterdir())
+
     # Render from another directory, commit, and edit a template-owned file.
     assert "Rendered" in ok(cli, "new", "project", "--defaults", cwd=home)
     project = home / "project"
