@@ -99,6 +99,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-terraform", action="store_true", help="skip Terraform (fmt, validate, plan, test)"
     )
     check.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
+    check.add_argument(
+        "--list-constraints",
+        action="store_true",
+        help="print which resource types and attributes AWS-VALUE checks, then exit",
+    )
     return parser
 
 
@@ -172,6 +177,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from generator.check import check
     from generator.check.report import exit_status, render_json, render_text
 
+    if args.list_constraints:
+        from generator.check.constraints import listing
+
+        types = listing.covered_types()
+        print(listing.as_json(types) if args.format == "json" else listing.text(types))
+        return 0
     if not args.dir.is_dir():
         print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
         return 2

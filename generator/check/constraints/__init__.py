@@ -12,7 +12,7 @@ says which resource types and attributes are constrained. docs/constraints.md de
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from generator.check.constraints.tree import (
     problems,
 )
 
-__all__ = ["Violation", "coverage", "violations"]
+__all__ = ["Coverage", "ProviderRule", "Violation", "coverage", "violations", "warm"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,12 @@ def violations(resource_type: str, values: Mapping[str, Any]) -> list[Violation]
             if not any(path[: len(p)] == p for p in found):
                 found[path] = Violation(path, message, f"AWS API: {_source(constraint, path)}")
     return list(found.values())
+
+
+def warm(resource_types: Iterable[str]) -> None:
+    """Build (and cache) the constraints of `resource_types` ahead of the plan."""
+    for resource_type in resource_types:
+        constraints_for(resource_type)
 
 
 def _at(value: Any, steps: tuple[str, ...], path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
@@ -122,6 +128,3 @@ def _bounds(c: Constraint) -> str:
     low = "" if c.min is None else number_text(c.min)
     high = "" if c.max is None else number_text(c.max)
     return f"{low}..{high}"
-
-
-__all__ += ["Coverage", "ProviderRule"]
