@@ -6,9 +6,9 @@ lists and maps `min`/`max` entries. botocore's own Loader reads them from the in
 package; nothing is downloaded. A model is loaded the first time a resource type of its
 service is checked, and kept for the process (the EC2 model, the largest, takes ~0.1 s).
 
-Patterns follow Smithy's `pattern` trait: ECMA-262 regular expressions, not implicitly
-anchored (https://smithy.io/2.0/spec/constraint-traits.html#pattern-trait), so a value
-passes when the pattern is found in it. A pattern Python's `re` cannot compile (`\\p{L}`
+A value must match a pattern whole: the services answer "Member must satisfy regular
+expression pattern: [\\.\\-_A-Za-z0-9]+" for an EventBridge rule named "my rule", which a
+pattern merely found in the value would allow. A pattern Python's `re` cannot compile (`\\p{L}`
 classes) is left out rather than guessed.
 """
 

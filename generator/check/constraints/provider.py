@@ -50,6 +50,13 @@ def _number_in(*allowed: int) -> Callable[[Any], str | None]:
     return problem
 
 
+def _between(low: int, high: int) -> Callable[[Any], str | None]:
+    def problem(value: Any) -> str | None:
+        return None if low <= value <= high else f"{value} is outside {low}-{high}"
+
+    return problem
+
+
 def _matches(pattern: str, what: str) -> Callable[[Any], str | None]:
     compiled = re.compile(pattern)
 
@@ -153,6 +160,15 @@ RULES: tuple[ProviderRule, ...] = (
         _matches(_STATISTIC, "a percentile or trimmed statistic (p99, tm90, TM(10%:90%))"),
         _ALARM,
     ),
+    ProviderRule(
+        "aws_cloudwatch_metric_alarm",
+        "metric_query.metric.stat",
+        _matches(
+            f"SampleCount|Average|Sum|Minimum|Maximum|{_STATISTIC}",
+            "a statistic (Average, Sum, Minimum, Maximum, SampleCount, p99, tm90, ...)",
+        ),
+        _ALARM,
+    ),
     *(
         ProviderRule("aws_cloudwatch_metric_alarm", actions, _alarm_action, _ALARM)
         for actions in ("alarm_actions", "ok_actions", "insufficient_data_actions")
@@ -229,6 +245,9 @@ RULES: tuple[ProviderRule, ...] = (
             "internal/service/sns/topic_subscription.go",
         )
         for attr in ("topic_arn", "subscription_role_arn")
+    ),
+    ProviderRule(
+        "aws_kms_key", "deletion_window_in_days", _between(7, 30), "internal/service/kms/key.go"
     ),
     ProviderRule(
         "aws_security_group_rule",

@@ -255,7 +255,7 @@ def _string_problems(c: Constraint, value: str) -> Iterator[str]:
     if (c.min is not None and len(value) < c.min) or (c.max is not None and len(value) > c.max):
         yield f"{_short(value)} is {len(value)} characters: {_range(c)} allowed"
     pattern = models.compiled(c.pattern) if c.pattern else None
-    if pattern is not None and pattern.search(value) is None:
+    if pattern is not None and pattern.fullmatch(value) is None:
         yield f"{_short(value)} does not match the pattern {c.pattern}"
 
 
