@@ -361,6 +361,30 @@ CASES = [
         "has 11 items",
     ),
     ("ec2", "provider", "aws_security_group_rule", {"type": "inbound"}, "type", "is not one of"),
+    (
+        "ec2",
+        "provider",
+        "aws_subnet",
+        {"cidr_block": "10.0.0.1/24"},
+        "cidr_block",
+        "is not an IPv4 CIDR network address",
+    ),
+    (
+        "ec2",
+        "provider",
+        "aws_vpc_security_group_ingress_rule",
+        {"cidr_ipv4": "10.0.0.5"},
+        "cidr_ipv4",
+        "is not an IPv4 CIDR network address",
+    ),
+    (
+        "ec2",
+        "provider",
+        "aws_security_group",
+        {"description": "d" * 256},
+        "description",
+        "256 characters",
+    ),
     # EventBridge
     (
         "events",

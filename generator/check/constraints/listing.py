@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from itertools import groupby
 
-from generator.check.constraints import Coverage, coverage
+from generator.check.constraints import coverage
 from generator.check.constraints.mapping import TARGETS, target
 from generator.check.constraints.tree import resource_types
 
@@ -52,13 +52,13 @@ def as_json(types: Iterable[str]) -> str:
 
 
 def markdown(types: Iterable[str]) -> str:
-    """One row per resource type: the attributes the API model constrains, and the provider's."""
+    """One row per resource type: the attributes the API model constrains, and those the
+    provider's (or service's) own rules check; "-" where nothing is."""
     lines = ["| resource type | API model (botocore) | provider / service rules |", "|---|---|---|"]
-    rows: list[Coverage] = list(coverage(tuple(types)))
-    for resource_type, group in groupby(rows, key=lambda row: row.resource_type):
-        items = list(group)
-        api = [r.attribute for r in items if not r.what.startswith("provider")]
-        provider = [r.attribute for r in items if r.what.startswith("provider")]
+    for resource_type in types:
+        rows = list(coverage((resource_type,)))
+        api = [r.attribute for r in rows if not r.what.startswith("provider")]
+        provider = [r.attribute for r in rows if r.what.startswith("provider")]
         lines.append(
             f"| `{resource_type}` | {', '.join(api) or '-'} | {', '.join(provider) or '-'} |"
         )

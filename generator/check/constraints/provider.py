@@ -9,6 +9,7 @@ github.com/hashicorp/terraform-provider-aws (internal/...).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,36 @@ def _number_in(*allowed: int) -> Callable[[Any], str | None]:
 def _between(low: int, high: int) -> Callable[[Any], str | None]:
     def problem(value: Any) -> str | None:
         return None if low <= value <= high else f"{value} is outside {low}-{high}"
+
+    return problem
+
+
+def _cidr(version: int, prefixes: range = range(129)) -> Callable[[Any], str | None]:
+    """verify.ValidIPv4CIDRNetworkAddress / ValidIPv6CIDRNetworkAddress: a network address,
+    no host bits set (10.0.0.0/16, not 10.0.0.1/16); validation.IsCIDRNetwork also bounds the
+    prefix length."""
+
+    def problem(value: Any) -> str | None:
+        try:
+            if "/" not in str(value):
+                raise ValueError("no prefix length")
+            network = ipaddress.ip_network(str(value), strict=True)
+        except ValueError:
+            return f"{value!r} is not an IPv{version} CIDR network address (e.g. 10.0.0.0/16)"
+        if network.version != version:
+            return f"{value!r} is not an IPv{version} CIDR block"
+        if network.prefixlen not in prefixes:
+            return f"{value!r} has a /{network.prefixlen} prefix: /{prefixes[0]} to /{prefixes[-1]}"
+        return None
+
+    return problem
+
+
+def _length(high: int) -> Callable[[Any], str | None]:
+    def problem(value: Any) -> str | None:
+        return (
+            None if len(str(value)) <= high else f"is {len(str(value))} characters: at most {high}"
+        )
 
     return problem
 
@@ -248,6 +279,28 @@ RULES: tuple[ProviderRule, ...] = (
     ),
     ProviderRule(
         "aws_kms_key", "deletion_window_in_days", _between(7, 30), "internal/service/kms/key.go"
+    ),
+    *(
+        ProviderRule(
+            "aws_security_group", attr, _length(255), "internal/service/ec2/vpc_security_group.go"
+        )
+        for attr in ("name", "description")
+    ),
+    ProviderRule("aws_vpc", "cidr_block", _cidr(4, range(16, 29)), "internal/service/ec2/vpc_.go"),
+    ProviderRule("aws_subnet", "cidr_block", _cidr(4), "internal/service/ec2/vpc_subnet.go"),
+    *(
+        ProviderRule(rule_type, "cidr_ipv4", _cidr(4), f"internal/service/ec2/{rule_type[4:]}.go")
+        for rule_type in (
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        )
+    ),
+    *(
+        ProviderRule(rule_type, "cidr_ipv6", _cidr(6), f"internal/service/ec2/{rule_type[4:]}.go")
+        for rule_type in (
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        )
     ),
     ProviderRule(
         "aws_security_group_rule",
