@@ -11,7 +11,11 @@ from typing import Any
 import pytest
 
 from generator.check.constraints import models
-from generator.check.constraints.listing import markdown
+from generator.check.constraints.listing import (
+    exceptions_markdown,
+    markdown,
+    provider_rules_markdown,
+)
 from generator.check.constraints.mapping import EXCEPTIONS, TARGETS, derived, exception
 from generator.check.constraints.tree import _resolve, _resource_schemas, _Scope, _top_scopes
 from generator.check.rules.names import LIMITS
@@ -105,3 +109,9 @@ def project_types() -> list[str]:
         if path.is_file() and path.suffix in (".tf", ".jinja"):
             found.update(re.findall(r'^resource "(aws_\w+)"', path.read_text(), re.MULTILINE))
     return sorted(found)
+
+
+def test_the_docs_show_the_exception_table_and_the_provider_rules():
+    docs = (REPO / "docs" / "constraints.md").read_text()
+    assert exceptions_markdown() in docs
+    assert provider_rules_markdown() in docs

@@ -63,3 +63,25 @@ def markdown(types: Iterable[str]) -> str:
             f"| `{resource_type}` | {', '.join(api) or '-'} | {', '.join(provider) or '-'} |"
         )
     return "\n".join(lines)
+
+
+def exceptions_markdown() -> str:
+    """The reviewed exception table, as docs/constraints.md shows it."""
+    from generator.check.constraints.mapping import COMMON, EXCEPTIONS
+
+    lines = ["| resource type | attribute | API member | why |", "|---|---|---|---|"]
+    rows = [("(every type)", path, o) for path, o in COMMON.items()]
+    rows += [(t, path, o) for t, overrides in EXCEPTIONS.items() for path, o in overrides.items()]
+    for resource_type, path, override in rows:
+        member = "none" if override.member is None else f"`{override.member or '(parent)'}`"
+        lines.append(f"| `{resource_type}` | `{path}` | {member} | {override.reason} |")
+    return "\n".join(lines)
+
+
+def provider_rules_markdown() -> str:
+    """The provider's (and services') own rules, as docs/constraints.md shows them."""
+    from generator.check.constraints.provider import RULES
+
+    lines = ["| resource type | attribute | source |", "|---|---|---|"]
+    lines += [f"| `{r.resource_type}` | `{r.path}` | {r.source} |" for r in RULES]
+    return "\n".join(lines)
