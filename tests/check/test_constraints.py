@@ -623,3 +623,7 @@ def test_the_issues_examples_through_real_terraform(tmp_path: Path):
         ("main.tf:49", "schedule[0].expression"),
     }
     assert [f.rule for f in report.findings if f.rule != "AWS-VALUE"] == []
+    messages = " ".join(f.message for f in report.findings)
+    assert "'Avg' is not one of" in messages
+    assert ", set by var.statistic's default at main.tf:16" in messages
+    assert ", set by var.runtime at terraform.tfvars:1" in messages
