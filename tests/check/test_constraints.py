@@ -526,6 +526,24 @@ def test_valid_values_and_unknown_values_pass(module, run, plan_of):
     assert run("AWS-VALUE", module({"main.tf": text}, plan=plan)) == []
 
 
+def test_sensitive_values_are_never_printed(module, run, plan_of):
+    values = {"run_config": [{"environment_variables": {"1BAD": "hunter2"}}]}
+    text, lines = hcl("aws_synthetics_canary", values)
+    resource = {"address": "aws_synthetics_canary.this", "type": "aws_synthetics_canary"}
+    plan = plan_of(
+        {
+            **resource,
+            "name": "this",
+            "values": values,
+            "sensitive_values": {"run_config": [{"environment_variables": True}]},
+        }
+    )
+    (found,) = run("AWS-VALUE", module({"main.tf": text}, plan=plan))
+    assert found.line == lines["run_config.environment_variables"]
+    assert "1BAD" not in found.message and "hunter2" not in found.message
+    assert "(sensitive) value is rejected" in found.message
+
+
 def test_names_are_left_to_name_limit(module, run, plan_of):
     """One concern, one id: a canary name NAME-LIMIT reports is not reported again."""
     values = {"name": "My Canary"}

@@ -36,8 +36,11 @@ class AwsValues:
             if not found:
                 continue
             block = block_of(ctx, address)
+            secret = resource.get("sensitive_values") or {}
             for violation in found:
                 message = f"{address} {_shown(violation)} {violation.message}"
+                if _sensitive(secret, violation.path):
+                    message = f"{address} {_shown(violation)}: its (sensitive) value is rejected"
                 if block is None or block.kind != "resource":
                     # in a child module: the module call's line is the best we know
                     yield finding(self, f"{message} ({violation.source})", block)
@@ -54,6 +57,21 @@ def _shown(violation: Violation) -> str:
     return "".join(
         f"[{step}]" if isinstance(step, int) else f".{step}" for step in violation.path
     ).lstrip(".")
+
+
+def _sensitive(marks: Any, path: tuple[str | int, ...]) -> bool:
+    """Whether the plan's `sensitive_values` (the values' shape, true where sensitive) marks
+    `path` or a value around it: such a value is never printed."""
+    for step in path:
+        if marks is True:
+            return True
+        if isinstance(marks, dict) and isinstance(step, str):
+            marks = marks.get(step)
+        elif isinstance(marks, list) and isinstance(step, int) and step < len(marks):
+            marks = marks[step]
+        else:
+            return False
+    return marks is True
 
 
 def _variable_origin(ctx: RuleContext, expression: Any) -> str:
