@@ -40,7 +40,7 @@ from generator.check.hcl import load_module
 from generator.check.rules import RULES, RuleContext
 report = check(Path({str(module)!r}), checkov=False)
 import generator.check.constraints.tree as tree, generator.check.constraints.models as models
-tree.constraints_for.cache_clear(); models.service_model.cache_clear(); tree._resource_schemas.cache_clear()
+tree.constraints_for.cache_clear(); models.service_model.cache_clear(); tree.resource_schemas.cache_clear()
 ctx = RuleContext(module_dir=Path({str(module)!r}), hcl=load_module(Path({str(module)!r})), plan=report.plan)
 for label in ("cold", "warm"):
     start = time.perf_counter(); list(RULES["AWS-VALUE"].run(ctx)); print(time.perf_counter() - start)

@@ -17,7 +17,7 @@ from generator.check.constraints.listing import (
     provider_rules_markdown,
 )
 from generator.check.constraints.mapping import EXCEPTIONS, TARGETS, derived, exception
-from generator.check.constraints.tree import _resolve, _resource_schemas, _Scope, _top_scopes
+from generator.check.constraints.tree import Scope, resolve, resource_schemas, top_scopes
 from generator.check.rules.names import LIMITS
 from generator.cli import main
 
@@ -27,11 +27,11 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("resource_type", sorted(TARGETS))
 def test_each_target_names_a_real_type_service_and_operation(resource_type):
     tgt = TARGETS[resource_type]
-    assert resource_type in _resource_schemas()
+    assert resource_type in resource_schemas()
     assert tgt.service in models.services()
     for operation in tgt.operations:
         assert models.operation_input(tgt.service, operation) is not None, operation
-    assert len(_top_scopes(tgt)) == len(tgt.operations) * (1 + len(tgt.roots))
+    assert len(top_scopes(tgt)) == len(tgt.operations) * (1 + len(tgt.roots))
 
 
 def _schema_has(block: dict[str, Any], path: list[str]) -> bool:
@@ -47,20 +47,20 @@ def _schema_has(block: dict[str, Any], path: list[str]) -> bool:
     [(t, p) for t, overrides in sorted(EXCEPTIONS.items()) for p in sorted(overrides)],
 )
 def test_each_exception_names_a_real_attribute_and_member(resource_type, path):
-    assert _schema_has(_resource_schemas()[resource_type], path.split(".")), path
+    assert _schema_has(resource_schemas()[resource_type], path.split(".")), path
     override = EXCEPTIONS[resource_type][path]
     assert override.reason
     if override.member and "." not in path:
-        scopes = _top_scopes(TARGETS[resource_type])
-        assert any(_resolve(TARGETS[resource_type].service, s, override.member) for s in scopes)
+        scopes = top_scopes(TARGETS[resource_type])
+        assert any(resolve(TARGETS[resource_type].service, s, override.member) for s in scopes)
 
 
-def test_nested_exceptions_resolve_below_their_parent():
+def test_nested_exceptionsresolve_below_their_parent():
     tgt = TARGETS["aws_cloudwatch_metric_alarm"]
-    (top,) = _top_scopes(tgt)
-    stat = _resolve(tgt.service, top, "Metrics[].MetricStat")
-    assert isinstance(stat, _Scope)
-    assert _resolve(tgt.service, stat, "Metric.MetricName") is not None
+    (top,) = top_scopes(tgt)
+    stat = resolve(tgt.service, top, "Metrics[].MetricStat")
+    assert isinstance(stat, Scope)
+    assert resolve(tgt.service, stat, "Metric.MetricName") is not None
 
 
 @pytest.mark.parametrize(("resource_type", "limit"), sorted(LIMITS.items()))

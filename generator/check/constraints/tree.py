@@ -46,7 +46,7 @@ class Constraint:
 
 
 @cache
-def _resource_schemas() -> Mapping[str, Any]:
+def resource_schemas() -> Mapping[str, Any]:
     with gzip.open(SCHEMA, "rt", encoding="utf-8") as handle:
         resources: Mapping[str, Any] = json.load(handle)["resources"]
     return resources
@@ -54,57 +54,66 @@ def _resource_schemas() -> Mapping[str, Any]:
 
 def resource_types() -> tuple[str, ...]:
     """Every resource type of the provider schema the check serves."""
-    return tuple(sorted(_resource_schemas()))
+    return tuple(sorted(resource_schemas()))
 
 
 @dataclass(frozen=True)
-class _Scope:
-    """A structure whose members attributes are matched to; `label` is its path so far."""
+class Scope:
+    """A structure whose members attributes are matched to: `operation` ("cloudwatch
+    PutMetricAlarm"), the member path to it ("Metrics[].MetricStat"), and its shape."""
 
-    label: str
+    operation: str
+    members: str
     shape: models.Shape
+
+    @property
+    def label(self) -> str:
+        return f"{self.operation} {self.members}".rstrip()
+
+    def below(self, member: str, shape: models.Shape) -> Scope:
+        members = f"{self.members}.{member}" if self.members else member
+        return Scope(self.operation, members, shape)
 
 
 @cache
 def constraints_for(resource_type: str) -> Mapping[str, Constraint]:
     """attribute → Constraint for the attributes of `resource_type` the API constrains."""
     tgt = target(resource_type)
-    schema = _resource_schemas().get(resource_type)
+    schema = resource_schemas().get(resource_type)
     if tgt is None or schema is None:
         return {}
-    return _Builder(resource_type, tgt).fields(schema, _top_scopes(tgt), "")
+    return _Builder(resource_type, tgt).fields(schema, top_scopes(tgt), "")
 
 
-def _top_scopes(tgt: Target) -> list[_Scope]:
+def top_scopes(tgt: Target) -> list[Scope]:
     scopes = []
     for operation in tgt.operations:
         shape = models.operation_input(tgt.service, operation)
         if shape is None:
             continue
-        top = _Scope(f"{tgt.service} {operation}", shape)
+        top = Scope(f"{tgt.service} {operation}", "", shape)
         scopes.append(top)
         for root in tgt.roots:
-            inner = _resolve(tgt.service, top, root)
+            inner = resolve(tgt.service, top, root)
             if inner is not None:
                 scopes.append(inner)
     return scopes
 
 
-def _resolve(service: str, scope: _Scope, path: str) -> _Scope | None:
+def resolve(service: str, scope: Scope, path: str) -> Scope | None:
     """The member at dotted `path` below `scope` ("" is the scope itself; `x[]` an item)."""
-    label, shape = scope.label, scope.shape
+    shape = scope.shape
     for step in filter(None, path.split(".")):
         found = models.member_shape(service, shape, step.removesuffix("[]"))
         if found is None:
             return None
         name, shape = found
-        label = f"{label} {name}" if " " not in label.split(" ", 1)[-1] else f"{label}.{name}"
         if step.endswith("[]"):
             if shape.get("type") != "list":
                 return None
-            shape = models.item_shape(service, shape)
-            label += "[]"
-    return _Scope(label, shape)
+            shape, name = models.item_shape(service, shape), f"{name}[]"
+        scope = scope.below(name, shape)
+    return scope
 
 
 class _Builder:
@@ -113,7 +122,7 @@ class _Builder:
         self.service = tgt.service
 
     def fields(
-        self, block: Mapping[str, Any], scopes: list[_Scope], prefix: str
+        self, block: Mapping[str, Any], scopes: list[Scope], prefix: str
     ) -> dict[str, Constraint]:
         out: dict[str, Constraint] = {}
         for name, attribute in block.get("attributes", {}).items():
@@ -130,18 +139,18 @@ class _Builder:
                 out[name] = made
         return out
 
-    def _member(self, scopes: list[_Scope], path: str) -> _Scope | None:
+    def _member(self, scopes: list[Scope], path: str) -> Scope | None:
         override = exception(self.resource_type, path)
         if override is not None and override.member is None:
             return None
         step = path.rsplit(".", 1)[-1] if override is None else override.member
         for scope in scopes:
-            found = _resolve(self.service, scope, step or "")
+            found = resolve(self.service, scope, step or "")
             if found is not None:
                 return found
         return None
 
-    def _attribute(self, tf_type: Any, member: _Scope) -> Constraint | None:
+    def _attribute(self, tf_type: Any, member: Scope) -> Constraint | None:
         shape, api = member.shape, member.shape.get("type")
         if tf_type == "string" and api == "string":
             enum = tuple(shape.get("enum", ()))
@@ -160,28 +169,38 @@ class _Builder:
         if isinstance(tf_type, list) and tf_type[0] in ("list", "set") and api == "list":
             item = self._attribute(
                 tf_type[1],
-                _Scope(member.label + "[]", models.item_shape(self.service, shape)),
+                Scope(
+                    member.operation, member.members + "[]", models.item_shape(self.service, shape)
+                ),
             )
             return _collection(member.label, "list", shape, item=item)
         if isinstance(tf_type, list) and tf_type[0] == "map" and api == "map":
             value = self._attribute(
                 tf_type[1],
-                _Scope(member.label, models.item_shape(self.service, shape, "value")),
+                Scope(
+                    member.operation,
+                    member.members,
+                    models.item_shape(self.service, shape, "value"),
+                ),
             )
             key = self._attribute(
                 "string",
-                _Scope(member.label, models.item_shape(self.service, shape, "key")),
+                Scope(
+                    member.operation, member.members, models.item_shape(self.service, shape, "key")
+                ),
             )
             return _collection(member.label, "map", shape, item=value, key=key)
         return None
 
-    def _block(self, block: Mapping[str, Any], member: _Scope, prefix: str) -> Constraint | None:
+    def _block(self, block: Mapping[str, Any], member: Scope, prefix: str) -> Constraint | None:
         shape, api = member.shape, member.shape.get("type")
         if api == "list":
             inner = models.item_shape(self.service, shape)
             if inner.get("type") != "structure":
                 return None
-            fields = self.fields(block, [_Scope(member.label + "[]", inner)], prefix)
+            fields = self.fields(
+                block, [Scope(member.operation, member.members + "[]", inner)], prefix
+            )
             return _collection(member.label, "block", shape, fields=fields)
         if api == "structure":
             fields = self.fields(block, [member], prefix)
