@@ -645,3 +645,59 @@ def test_the_issues_examples_through_real_terraform(tmp_path: Path):
     assert "'Avg' is not one of" in messages
     assert ", set by var.statistic's default at main.tf:16" in messages
     assert ", set by var.runtime at terraform.tfvars:1" in messages
+
+
+def test_values_from_a_dynamic_block_point_at_its_content(module, run, plan_of):
+    text = """\
+    resource "aws_ecs_cluster" "this" {
+      name = "c"
+
+      dynamic "setting" {
+        for_each = toset(["insights"])
+        content {
+          name  = setting.value
+          value = "enabled"
+        }
+      }
+    }
+    """
+    values = {"name": "c", "setting": [{"name": "insights", "value": "enabled"}]}
+    plan = plan_of(
+        {
+            "address": "aws_ecs_cluster.this",
+            "type": "aws_ecs_cluster",
+            "name": "this",
+            "values": values,
+        }
+    )
+    (found,) = run("AWS-VALUE", module({"main.tf": text}, plan=plan))
+    assert (found.file, found.line) == ("main.tf", 7)
+    assert "setting[0].name 'insights' is not one of containerInsights" in found.message
+
+
+def test_resources_of_a_child_module_point_at_the_module_call(module, run, plan_of):
+    text = 'module "alarms" {\n  source = "./alarms"\n}\n'
+    address = "module.alarms.aws_cloudwatch_metric_alarm.this"
+    plan = {
+        "planned_values": {
+            "root_module": {
+                "child_modules": [
+                    {
+                        "address": "module.alarms",
+                        "resources": [
+                            {
+                                "address": address,
+                                "mode": "managed",
+                                "name": "this",
+                                "type": "aws_cloudwatch_metric_alarm",
+                                "values": {"statistic": "Avg"},
+                            }
+                        ],
+                    }
+                ]
+            }
+        }
+    }
+    (found,) = run("AWS-VALUE", module({"main.tf": text}, plan=plan))
+    assert (found.file, found.line) == ("main.tf", 1)
+    assert found.message.startswith(f"{address} statistic 'Avg'")
