@@ -122,6 +122,11 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 2 when checkov is not installed (by default the scan is skipped with a warning)",
     )
+    check.add_argument(
+        "--list-constraints",
+        action="store_true",
+        help="print which resource types and attributes AWS-VALUE checks, then exit",
+    )
     return parser
 
 
@@ -214,6 +219,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from generator.check import check
     from generator.check.report import exit_status, render_json, render_text
 
+    if args.list_constraints:
+        from generator.check.constraints import listing
+
+        types = listing.covered_types()
+        print(listing.as_json(types) if args.format == "json" else listing.text(types))
+        return 0
     if not args.dir.is_dir():
         print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
         return 2

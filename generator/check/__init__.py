@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.check.findings import Finding, Report, Severity
 from generator.errors import UserError
+
+if TYPE_CHECKING:
+    from generator.check.hcl import HclModule
 
 __all__ = ["Finding", "Progress", "Report", "Severity", "check"]
 
@@ -65,9 +69,11 @@ def check(
             checkov = False
     if not checkov:
         skipped.append("checkov")
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with ThreadPoolExecutor(max_workers=2) as background:
         # checkov only reads the module directory: it runs while Terraform does.
         scan = background.submit(_checkov_findings, module_dir) if checkov else None
+        # AWS-VALUE's constraint tables (~0.5 s of API models, cold) load meanwhile too.
+        warming = background.submit(_warm_constraints, model) if terraform else None
         if terraform:
             from generator.check.terraform import run_terraform
 
@@ -76,6 +82,8 @@ def check(
             stages += [f"terraform {stage}" for stage in outcome.stages]
             plan = outcome.plan
         start("rules")
+        if warming is not None:
+            warming.result()
         findings += model.problems
         findings += run_rules(RuleContext(module_dir=module_dir, hcl=model, plan=plan))
         if scan is not None:
@@ -88,6 +96,12 @@ def check(
         skipped=tuple(skipped),
         plan=plan,
     )
+
+
+def _warm_constraints(model: HclModule) -> None:
+    from generator.check.constraints import warm
+
+    warm({block.type for block in model.of_kind("resource")})
 
 
 def _checkov_findings(module_dir: Path) -> tuple[Finding, ...]:

@@ -19,6 +19,7 @@ from generator.check.rules.security import KeyRotation, LogRetention
 from generator.check.rules.storage import BucketEncryption, BucketPublicAccess, LifecycleRuleFilter
 from generator.check.rules.tags import HardCodedEnvironment
 from generator.check.rules.toggles import UntestedToggle
+from generator.check.rules.values import AwsValues
 
 __all__ = ["RULES", "Rule", "RuleContext", "run_rules"]
 
@@ -40,6 +41,7 @@ RULES: dict[str, Rule] = {
         BucketPublicAccess(),
         KeyRotation(),
         LogRetention(),
+        AwsValues(),
     )
 }
 
