@@ -99,6 +99,21 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-terraform", action="store_true", help="skip Terraform (fmt, validate, plan, test)"
     )
     check.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
+    check.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for an input variable of the plan, as for `terraform plan`; repeatable",
+    )
+    check.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a .tfvars or .tfvars.json file of variable values for the plan; repeatable",
+    )
     return parser
 
 
@@ -169,20 +184,30 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from generator.check import check
-    from generator.check.report import exit_status, render_json, render_text
+    from generator.check.run import exit_on_signals
 
-    if not args.dir.is_dir():
-        print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
-        return 2
+    # SIGINT / SIGTERM: the check ends its children, removes its temporary files and
+    # prints no verdict; main() exits 130 / 143.
+    with exit_on_signals():
+        from generator.check import Inputs, check
+        from generator.check.report import exit_status, render_json, render_text
 
-    def progress(stage: str) -> None:
-        print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
+        if not args.dir.is_dir():
+            print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
+            return 2
 
-    report = check(
-        args.dir, terraform=not args.no_terraform, checkov=not args.no_checkov, progress=progress
-    )
-    print(render_json(report) if args.format == "json" else render_text(report))
+        def progress(stage: str) -> None:
+            print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
+
+        report = check(
+            args.dir,
+            terraform=not args.no_terraform,
+            checkov=not args.no_checkov,
+            progress=progress,
+            inputs=Inputs(values=tuple(args.var), files=tuple(args.var_file)),
+        )
+        text = render_json(report) if args.format == "json" else render_text(report)
+    print(text)
     return exit_status(report)
 
 
@@ -197,9 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CwScaffoldError as error:
         print(f"cw-scaffold {args.command}: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or run.Interrupted for SIGINT / SIGTERM
         print(f"cw-scaffold {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return int(getattr(interrupt, "exit_code", 130))
     except Exception as error:  # noqa: BLE001 - the last resort: say it is a bug
         print(
             f"cw-scaffold {args.command}: unexpected error (a bug in cw-scaffold, please report it):"

@@ -1,0 +1,116 @@
+"""What the check decides before Terraform runs: whether it can check the module here, and
+whether the module's tests are safe to run. docs/check-safety.md states the rules.
+
+- `refuse_large_files`: a Terraform file above MAX_FILE_BYTES is refused (CannotCheck):
+  parsing it for the rules costs tens of seconds per megabyte.
+- `refuse_missing_providers`: every provider the module needs must have a stand-in, i.e. a
+  schema under generator/check/schemas/ (hashicorp/<name>); otherwise CannotCheck naming it,
+  rather than Terraform's init errors, which would read as if the module were broken.
+- `tests_not_run`: `terraform test` runs only when every run block of every test file says
+  `command = plan`: run blocks apply by default, and applying executes what the module says
+  (provisioners, local-exec). Otherwise a reason, which the check reports as info.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.check.hcl import HclModule
+from generator.check.sources import CannotCheck, is_local
+
+MAX_FILE_BYTES = 512 * 1024
+TERRAFORM_FILES = ("*.tf", "*.tf.json", "*.tftest.hcl", "*.tfvars", "*.tfvars.json")
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+BUILTIN = "terraform.io/builtin/terraform"
+_DEFAULT_REGISTRY = "registry.terraform.io/"
+_PROVIDER_REF = re.compile(r"^\$\{([a-z0-9_-]+)(?:\.[\w-]+)?\}$")
+
+
+def refuse_large_files(directories: Iterable[Path]) -> None:
+    """CannotCheck naming the first Terraform file above MAX_FILE_BYTES."""
+    for directory in directories:
+        for pattern in TERRAFORM_FILES:
+            for path in sorted(directory.rglob(pattern)):
+                if ".terraform" in path.relative_to(directory).parts or not path.is_file():
+                    continue
+                size = path.stat().st_size
+                if size > MAX_FILE_BYTES:
+                    raise CannotCheck(
+                        f"{path} is {size / 1_048_576:.1f} MB: the check reads Terraform files"
+                        f" of at most {MAX_FILE_BYTES // 1024} KB (docs/check-safety.md)"
+                    )
+
+
+def stand_ins() -> dict[str, str]:
+    """Provider source address -> name, for every provider with an extracted schema."""
+    names = sorted(p.name.removesuffix(".json.gz") for p in SCHEMA_DIR.glob("*.json.gz"))
+    return {f"hashicorp/{name}": name for name in names}
+
+
+def _normalised(source: str) -> str:
+    source = source.strip().lower()
+    return source.removeprefix(_DEFAULT_REGISTRY)
+
+
+def needed_providers(model: HclModule) -> dict[str, str]:
+    """Provider source address -> where the module first needs it ("file:line")."""
+    declared: dict[str, str] = {}  # local name -> source
+    for block in model.of_kind("terraform"):
+        for entry in block.body.get("required_providers") or []:
+            for local, spec in (entry or {}).items():
+                source = spec.get("source") if isinstance(spec, dict) else None
+                declared[local] = source if isinstance(source, str) else f"hashicorp/{local}"
+    needed: dict[str, str] = {}
+
+    def need(local: str, where: str) -> None:
+        source = _normalised(declared.get(local, f"hashicorp/{local}"))
+        if local == "terraform" and local not in declared:
+            source = BUILTIN
+        needed.setdefault(source, where)
+
+    for block in model.of_kind("terraform"):
+        for local in declared:
+            need(local, f"{block.file}:{block.line}")
+    for block in model.blocks:
+        where = f"{block.file}:{block.line}"
+        if block.kind == "provider" and block.labels:
+            need(block.labels[0], where)
+        elif block.kind in ("resource", "data", "ephemeral") and block.labels:
+            reference = _PROVIDER_REF.match(str(block.body.get("provider", "")))
+            need(reference[1] if reference else block.type.split("_")[0], where)
+    return needed
+
+
+def refuse_missing_providers(models: Iterable[tuple[Path, HclModule]], module: Path) -> None:
+    """CannotCheck naming the first provider without a stand-in (see the module docstring)."""
+    available = stand_ins()
+    for directory, model in models:
+        for source, where in needed_providers(model).items():
+            if source == BUILTIN or source in available:
+                continue
+            place = os.path.relpath(directory / where, module)
+            raise CannotCheck(
+                f"the module needs the provider {source} ({place}), and the check has no"
+                f" stand-in for it (it has: {', '.join(sorted(available.values()))})"
+            )
+
+
+def tests_not_run(model: HclModule) -> str | None:
+    """Why the module's tests must not run, or None when every run block only plans."""
+    unreadable = sorted({p.file for p in model.problems if p.file and ".tftest." in p.file})
+    if unreadable:
+        return f"{unreadable[0]} could not be read, so its run blocks could not be checked"
+    for run in (b for b in model.tests if b.kind == "run"):
+        name = f'run "{run.labels[0] if run.labels else "?"}" ({run.file}:{run.line})'
+        command = run.body.get("command")
+        if command != "plan":
+            shown = "command = apply (the default)" if command is None else f"command = {command}"
+            return f"{name} has {shown}, and the check never applies"
+        for called in run.nested("module"):
+            source = called.body.get("source")
+            if isinstance(source, str) and not is_local(source):
+                return f"{name} calls the remote module {source}, and the check never downloads"
+    return None

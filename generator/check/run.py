@@ -1,0 +1,196 @@
+"""The state of one check run, and how it ends when interrupted.
+
+A `CheckRun` holds what a check has under way: the stages started, the child processes
+running (Terraform, the fork server, checkov), the background threads, its temporary
+directories and what to close at the end. Used as a context manager, it ends all of them
+whichever way the run ends: normally, on an error, or on an interrupt, in which case the
+children are killed first (each runs in a session of its own, so the processes it starts,
+such as Terraform's providers, go with it), so that waiting for the threads and removing
+the temporary directories take no time. docs/check-safety.md states what this promises.
+
+`exit_on_signals()` turns SIGINT and SIGTERM into `Interrupted` in the main thread, once:
+the CLI maps it to exit 130 or 143.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Self
+
+from generator.errors import EnvironmentProblem
+
+TEMP_PREFIX = "cw-scaffold-check-"
+
+Progress = Callable[[str], None]
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: the run stops, and the process exits 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
+
+
+class Cancelled(Exception):
+    """Raised in a background thread whose run was interrupted: its result is not wanted."""
+
+
+@dataclass(frozen=True)
+class Completed:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """Within the block, the first SIGINT or SIGTERM raises Interrupted in the main thread;
+    later ones are ignored, so that cleaning up is not cut short."""
+    raised = False
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        nonlocal raised
+        if not raised:
+            raised = True
+            raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+class CheckRun:
+    """One check run's state; see the module docstring."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress
+        self.stages: list[str] = []
+        self._children: set[subprocess.Popen[str]] = set()
+        self._executors: list[ThreadPoolExecutor] = []
+        self._closers: list[Callable[[], None]] = []
+        self._directories: list[Path] = []
+        self._lock = threading.Lock()
+        self._cancelled = threading.Event()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if error is not None:
+            self.cancel()
+        for executor in self._executors:
+            executor.shutdown(wait=True, cancel_futures=True)
+        for close in reversed(self._closers):
+            close()
+        for directory in self._directories:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def start(self, stage: str) -> None:
+        self.stages.append(stage)
+        if self.progress is not None:
+            self.progress(stage)
+
+    def temporary_directory(self) -> Path:
+        """A new directory named cw-scaffold-check-*, removed when the run ends."""
+        directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        self._directories.append(directory)
+        return directory
+
+    def background(self) -> ThreadPoolExecutor:
+        """A one-thread executor, shut down when the run ends (after its children died, if
+        the run was interrupted)."""
+        executor = ThreadPoolExecutor(max_workers=1)
+        self._executors.append(executor)
+        return executor
+
+    def at_exit(self, close: Callable[[], None]) -> None:
+        """Call `close` when the run ends, after the threads, before removing directories."""
+        self._closers.append(close)
+
+    def spawn(self, command: Sequence[str], **options: object) -> subprocess.Popen[str]:
+        """Start a child in a session of its own, ended with the run if it is interrupted."""
+        with self._lock:
+            if self.cancelled:
+                raise Cancelled()
+            child: subprocess.Popen[str] = subprocess.Popen(  # type: ignore[call-overload]
+                command, start_new_session=True, **options
+            )
+            self._children.add(child)
+        return child
+
+    def run(
+        self, command: Sequence[str], *, cwd: Path, env: dict[str, str] | None, timeout: float
+    ) -> Completed:
+        """Run a child to completion, capturing its output as text (undecodable bytes
+        replaced). A timeout kills it and raises EnvironmentProblem."""
+        child = self.spawn(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            errors="replace",
+        )
+        try:
+            stdout, stderr = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(child)
+            child.communicate()
+            raise EnvironmentProblem(
+                f"{Path(command[0]).name} {' '.join(command[1:4])} did not finish within"
+                f" {timeout:.0f} s"
+            ) from exc
+        finally:
+            with self._lock:
+                self._children.discard(child)
+        if self.cancelled:
+            raise Cancelled()
+        return Completed(child.returncode, stdout, stderr)
+
+    def forget(self, child: subprocess.Popen[str]) -> None:
+        """`child` has ended on its own: no need to end it on an interrupt."""
+        with self._lock:
+            self._children.discard(child)
+
+    def cancel(self) -> None:
+        """Kill every running child with all it started; threads waiting on one resume."""
+        with self._lock:
+            self._cancelled.set()
+            children = list(self._children)
+        for child in children:
+            _kill_group(child)
+
+
+def _kill_group(child: subprocess.Popen[str]) -> None:
+    # The child leads its own process group: its group id is its pid, and lives on while
+    # anything it started does, even after the child itself has exited.
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -1,0 +1,135 @@
+"""A module's module calls, resolved without Terraform and without the network.
+
+Terraform reads a `source` starting with `./` or `../` as a local path; anything else (a
+registry address, `git::`, `http(s)://`, `s3::`, an absolute path, ...) is downloaded by
+`terraform init` (https://developer.hashicorp.com/terraform/language/modules/sources#local-paths).
+The check never downloads (docs/check-safety.md), so `module_tree` works out, before
+Terraform runs:
+- the directories Terraform will read: the module, the local sources it calls, theirs in
+  turn, and those of its tests' `run { module { source } }` blocks; all must lie inside the
+  boundary (the git repository holding the module, or else the module directory itself);
+- the remote calls, which must already be installed by the user's own `terraform init`
+  (`.terraform/modules/modules.json` lists each call by its key, "a.b" for call b in a);
+  the check then copies those modules and runs `init -get=false`, which installs nothing.
+A source that escapes the boundary, or a remote call not installed, raises CannotCheck.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.check.hcl import Block, HclModule, load_module
+from generator.errors import EnvironmentProblem
+
+LOCAL_PREFIXES = ("./", "../")
+MANIFEST = Path(".terraform/modules/modules.json")
+
+
+class CannotCheck(EnvironmentProblem):
+    """The module may be fine, but this checker cannot check it here: exit 2, saying why."""
+
+
+@dataclass(frozen=True)
+class ModuleTree:
+    module: Path  # the module directory given, resolved
+    root: Path  # the smallest directory holding every directory Terraform reads
+    directories: tuple[Path, ...]  # the module first, then the local sources it calls
+    installed: Path | None  # the user's .terraform/modules, when remote calls use it
+
+    def relative(self, directory: Path) -> Path:
+        return directory.relative_to(self.root)
+
+
+def is_local(source: str) -> bool:
+    return source.startswith(LOCAL_PREFIXES)
+
+
+def repository_root(directory: Path) -> Path | None:
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _where(block: Block, directory: Path, module: Path) -> str:
+    return f'module "{block.labels[0] if block.labels else "?"}" ({_shown(directory / block.file, module)}:{block.line})'
+
+
+def _shown(path: Path, module: Path) -> str:
+    return os.path.relpath(path, module)
+
+
+def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -> ModuleTree:
+    """The directories and installed modules a check of `module` needs; see the docstring.
+    `load` reads a module directory (each one once)."""
+    module = module.resolve()
+    boundary = repository_root(module) or module
+    directories: dict[Path, None] = {module: None}
+    remote: list[tuple[str, str, str]] = []  # (key, source, where)
+    local_keys: list[tuple[str, str]] = []  # (key, where)
+    pending: list[tuple[Path, str]] = [(module, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        loaded = load(directory)
+        calls = [(b, prefix + b.labels[0]) for b in loaded.of_kind("module") if b.labels]
+        if directory == module:  # a test's run block may call another module
+            calls += [(m, "") for run in loaded.tests for m in run.nested("module")]
+        for call, key in calls:
+            source = call.body.get("source")
+            where = _where(call, directory, module)
+            if not isinstance(source, str) or "${" in source:
+                continue  # Terraform itself reports a missing or computed source
+            if not is_local(source):
+                if key:
+                    remote.append((key, source, where))
+                continue
+            target = (directory / source).resolve()
+            if not target.is_relative_to(boundary):
+                raise CannotCheck(
+                    f"{where} has the source {source}, which lies outside "
+                    f"{_boundary_name(boundary, module)}: the check never reads outside it"
+                )
+            if key:
+                local_keys.append((key, where))
+            if target.is_dir() and target not in directories:
+                directories[target] = None
+                pending.append((target, f"{key}." if key else ""))
+    installed = _installed(module, remote, local_keys) if remote else None
+    root = Path(os.path.commonpath([str(d) for d in directories]))
+    return ModuleTree(module, root, tuple(directories), installed)
+
+
+def _boundary_name(boundary: Path, module: Path) -> str:
+    if boundary == module:
+        return f"the module directory {module}"
+    return f"its repository {boundary}"
+
+
+def _installed(
+    module: Path, remote: list[tuple[str, str, str]], local_keys: list[tuple[str, str]]
+) -> Path:
+    """The user's .terraform/modules, if it holds every call; else CannotCheck naming one."""
+    manifest = module / MANIFEST
+    try:
+        records = json.loads(manifest.read_text(encoding="utf-8")).get("Modules") or []
+        keys = {str(r.get("Key")): module / str(r.get("Dir")) for r in records}
+    except (OSError, ValueError, AttributeError):
+        keys = {}
+    for key, source, where in remote:
+        if key not in keys or not keys[key].is_dir():
+            raise CannotCheck(
+                f"{where} has the remote source {source}, which is not installed in"
+                f" {module / '.terraform/modules'}: run `terraform init` in {module} first"
+                " (the check never downloads modules)"
+            )
+    for key, where in local_keys:
+        if key not in keys:
+            raise CannotCheck(
+                f"{where} is not in {module / MANIFEST} (it was added after the last"
+                f" `terraform init`): run `terraform init` in {module} first"
+            )
+    return manifest.parent
