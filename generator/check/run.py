@@ -31,6 +31,10 @@ from typing import Self
 from generator.errors import EnvironmentProblem
 
 TEMP_PREFIX = "cw-scaffold-check-"
+# Unix socket paths hold at most 107 bytes on Linux (sun_path); the longest the check
+# makes is <scratch>/providers/tmp/pyvider-<pid>.sock.
+SOCKET_PATH_LIMIT = 107
+LONGEST_SOCKET_SUFFIX = len("/providers/tmp/pyvider-4194304.sock")
 
 Progress = Callable[[str], None]
 
@@ -54,24 +58,53 @@ class Completed:
     stderr: str
 
 
+class _Signals:
+    """What exit_on_signals() has seen: whether it raised, and a signal held back while
+    the main thread cleans up or starts a child (see `_signals_deferred`)."""
+
+    raised = False
+    depth = 0
+    pending: int | None = None
+
+
 @contextmanager
 def exit_on_signals() -> Iterator[None]:
     """Within the block, the first SIGINT or SIGTERM raises Interrupted in the main thread;
     later ones are ignored, so that cleaning up is not cut short."""
-    raised = False
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        nonlocal raised
-        if not raised:
-            raised = True
-            raise Interrupted(signum)
+        if _Signals.raised:
+            return
+        if _Signals.depth:
+            _Signals.pending = signum
+            return
+        _Signals.raised = True
+        raise Interrupted(signum)
 
+    _Signals.raised, _Signals.pending = False, None
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """In the main thread, an interrupt arriving in the block is raised at its end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _Signals.depth += 1
+    try:
+        yield
+    finally:
+        _Signals.depth -= 1
+        if not _Signals.depth and _Signals.pending is not None and not _Signals.raised:
+            signum, _Signals.pending = _Signals.pending, None
+            _Signals.raised = True
+            raise Interrupted(signum)
 
 
 class CheckRun:
@@ -84,7 +117,7 @@ class CheckRun:
         self._executors: list[ThreadPoolExecutor] = []
         self._closers: list[Callable[[], None]] = []
         self._directories: list[Path] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._cancelled = threading.Event()
 
     def __enter__(self) -> Self:
@@ -96,14 +129,15 @@ class CheckRun:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if error is not None:
-            self.cancel()
-        for executor in self._executors:
-            executor.shutdown(wait=True, cancel_futures=True)
-        for close in reversed(self._closers):
-            close()
-        for directory in self._directories:
-            shutil.rmtree(directory, ignore_errors=True)
+        with _signals_deferred():  # an interrupt now waits until everything is cleaned up
+            if error is not None:
+                self.cancel()
+            for executor in self._executors:
+                executor.shutdown(wait=True, cancel_futures=True)
+            for close in reversed(self._closers):
+                close()
+            for directory in self._directories:
+                shutil.rmtree(directory, ignore_errors=True)
 
     @property
     def cancelled(self) -> bool:
@@ -115,8 +149,13 @@ class CheckRun:
             self.progress(stage)
 
     def temporary_directory(self) -> Path:
-        """A new directory named cw-scaffold-check-*, removed when the run ends."""
+        """A new directory named cw-scaffold-check-*, removed when the run ends: in the
+        temporary directory (TMPDIR), or in /tmp if TMPDIR is too long a path for the
+        sockets the providers make in it."""
         directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        if len(str(directory)) + LONGEST_SOCKET_SUFFIX > SOCKET_PATH_LIMIT:
+            directory.rmdir()
+            directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir="/tmp"))
         self._directories.append(directory)
         return directory
 
@@ -133,7 +172,7 @@ class CheckRun:
 
     def spawn(self, command: Sequence[str], **options: object) -> subprocess.Popen[str]:
         """Start a child in a session of its own, ended with the run if it is interrupted."""
-        with self._lock:
+        with _signals_deferred(), self._lock:  # no interrupt between the start and the record
             if self.cancelled:
                 raise Cancelled()
             child: subprocess.Popen[str] = subprocess.Popen(  # type: ignore[call-overload]
@@ -162,13 +201,13 @@ class CheckRun:
         except subprocess.TimeoutExpired as exc:
             _kill_group(child)
             child.communicate()
+            self.forget(child)
             raise EnvironmentProblem(
                 f"{Path(command[0]).name} {' '.join(command[1:4])} did not finish within"
                 f" {timeout:.0f} s"
             ) from exc
-        finally:
-            with self._lock:
-                self._children.discard(child)
+        # Interrupted while waiting, the child stays recorded, for cancel() to end it.
+        self.forget(child)
         if self.cancelled:
             raise Cancelled()
         return Completed(child.returncode, stdout, stderr)
@@ -185,6 +224,11 @@ class CheckRun:
             children = list(self._children)
         for child in children:
             _kill_group(child)
+        for child in children:
+            try:
+                child.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
 
 
 def _kill_group(child: subprocess.Popen[str]) -> None:
