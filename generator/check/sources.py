@@ -56,18 +56,17 @@ def repository_root(directory: Path) -> Path | None:
 
 
 def _where(block: Block, directory: Path, module: Path) -> str:
-    return f'module "{block.labels[0] if block.labels else "?"}" ({_shown(directory / block.file, module)}:{block.line})'
-
-
-def _shown(path: Path, module: Path) -> str:
-    return os.path.relpath(path, module)
+    """`module "name" (file:line)`, the file relative to the module checked."""
+    name = block.labels[0] if block.labels else "?"
+    return f'module "{name}" ({os.path.relpath(directory / block.file, module)}:{block.line})'
 
 
 def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -> ModuleTree:
     """The directories and installed modules a check of `module` needs; see the docstring.
     `load` reads a module directory (each one once)."""
     module = module.resolve()
-    boundary = repository_root(module) or module
+    repository = repository_root(module)
+    boundary = repository or module
     directories: dict[Path, None] = {module: None}
     remote: list[tuple[str, str, str]] = []  # (key, source, where)
     local_keys: list[tuple[str, str]] = []  # (key, where)
@@ -89,9 +88,10 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
                 continue
             target = (directory / source).resolve()
             if not target.is_relative_to(boundary):
+                inside = f"its repository {repository}" if repository else f"the directory {module}"
                 raise CannotCheck(
-                    f"{where} has the source {source}, which lies outside "
-                    f"{_boundary_name(boundary, module)}: the check never reads outside it"
+                    f"{where} has the source {source}, which lies outside {inside}:"
+                    " the check never reads outside it"
                 )
             if key:
                 local_keys.append((key, where))
@@ -101,12 +101,6 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
     installed = _installed(module, remote, local_keys) if remote else None
     root = Path(os.path.commonpath([str(d) for d in directories]))
     return ModuleTree(module, root, tuple(directories), installed)
-
-
-def _boundary_name(boundary: Path, module: Path) -> str:
-    if boundary == module:
-        return f"the module directory {module}"
-    return f"its repository {boundary}"
 
 
 def _installed(

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 import urllib.request
@@ -22,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from test_terraform import SMALL, write_module
 
 from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
@@ -30,14 +30,6 @@ from generator.check.run import TEMP_PREFIX
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'
 MARKER_ENV = "CW_SCAFFOLD_TEST_MARKER"
-
-
-def write(directory: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return directory
 
 
 class Check:
@@ -139,20 +131,22 @@ def listener() -> Iterator[Listener]:
 # 2. check never executes anything a module says
 
 
+def provisioned(marker: Path) -> str:
+    """A resource whose provisioner would create `marker`, were it ever applied."""
+    return f"""\
+    resource "terraform_data" "x" {{
+      input = "x"
+      provisioner "local-exec" {{
+        command = "touch {marker}"
+      }}
+    }}
+    """
+
+
 def test_applying_tests_are_not_run_and_no_provisioner_runs(cli: Check, tmp_path: Path) -> None:
     marker = tmp_path / "PWNED"
-    module = write(
-        tmp_path / "module",
-        {
-            "main.tf": f"""\
-            resource "terraform_data" "x" {{
-              provisioner "local-exec" {{
-                command = "touch {marker}"
-              }}
-            }}
-            """,
-            "tests/a.tftest.hcl": 'run "r" {}\n',
-        },
+    module = write_module(
+        tmp_path / "module", {"main.tf": provisioned(marker), "tests/a.tftest.hcl": 'run "r" {}\n'}
     )
     done = cli.run(module, "--no-checkov")
     assert not marker.exists()
@@ -165,19 +159,9 @@ def test_applying_tests_are_not_run_and_no_provisioner_runs(cli: Check, tmp_path
 
 def test_plan_only_tests_run_and_plan_runs_no_provisioner(cli: Check, tmp_path: Path) -> None:
     marker = tmp_path / "PWNED"
-    module = write(
-        tmp_path / "module",
-        {
-            "main.tf": f"""\
-            resource "terraform_data" "x" {{
-              input = "x"
-              provisioner "local-exec" {{
-                command = "touch {marker}"
-              }}
-            }}
-            """,
-            "tests/a.tftest.hcl": 'run "r" {\n  command = plan\n}\n',
-        },
+    plan_only = 'run "r" {\n  command = plan\n}\n'
+    module = write_module(
+        tmp_path / "module", {"main.tf": provisioned(marker), "tests/a.tftest.hcl": plan_only}
     )
     done = cli.run(module, "--no-checkov")
     assert not marker.exists()
@@ -188,7 +172,7 @@ def test_plan_only_tests_run_and_plan_runs_no_provisioner(cli: Check, tmp_path: 
 
 def test_external_data_source_never_runs_its_program(cli: Check, tmp_path: Path) -> None:
     marker = tmp_path / "PWNED"
-    module = write(
+    module = write_module(
         tmp_path / "module",
         {
             "main.tf": f"""\
@@ -229,7 +213,9 @@ def test_remote_module_sources_are_not_downloaded(
     cli: Check, tmp_path: Path, listener: Listener, source: str
 ) -> None:
     address = source.format(port=listener.port)
-    module = write(tmp_path / "module", {"main.tf": f'module "m" {{\n  source = "{address}"\n}}\n'})
+    module = write_module(
+        tmp_path / "module", {"main.tf": f'module "m" {{\n  source = "{address}"\n}}\n'}
+    )
     done = cli.run(module, "--no-checkov")
     assert done.returncode == 2
     assert f'module "m" (main.tf:1) has the remote source {address}' in done.stderr
@@ -240,7 +226,7 @@ def test_remote_module_sources_are_not_downloaded(
 
 
 def test_public_registry_source_is_refused_before_any_init(cli: Check, tmp_path: Path) -> None:
-    module = write(
+    module = write_module(
         tmp_path / "module",
         {
             "main.tf": 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "~> 5.0"\n}\n'
@@ -256,7 +242,7 @@ def test_provider_from_a_network_registry_is_refused(
     cli: Check, tmp_path: Path, listener: Listener
 ) -> None:
     source = f"localhost:{listener.port}/ns/foo"
-    module = write(
+    module = write_module(
         tmp_path / "module",
         {
             "main.tf": f'terraform {{\n  required_providers {{\n    foo = {{\n      source = "{source}"\n    }}\n  }}\n}}\n'
@@ -274,7 +260,7 @@ def test_the_cli_configuration_alone_installs_no_provider_from_the_network(
     """Were preflight to miss a provider, Terraform's init still looks only at the empty
     mirror: the CLI configuration allows no direct installation."""
     source = f"localhost:{listener.port}/ns/foo"
-    module = write(
+    module = write_module(
         tmp_path / "module",
         {
             "main.tf": f'terraform {{\n  required_providers {{\n    foo = {{\n      source = "{source}"\n    }}\n  }}\n}}\n'
@@ -301,17 +287,7 @@ def test_the_cli_configuration_alone_installs_no_provider_from_the_network(
 
 
 INTERRUPTED = {
-    "main.tf": """\
-    provider "aws" {
-      region = "eu-west-1"
-    }
-
-    data "aws_caller_identity" "current" {}
-
-    resource "aws_sns_topic" "alarms" {
-      name = "alarms-${data.aws_caller_identity.current.account_id}"
-    }
-    """,
+    **SMALL,
     "tests/plan.tftest.hcl": """\
     mock_provider "aws" {}
 
@@ -335,7 +311,7 @@ INTERRUPTED = {
 def test_interrupt_ends_the_check_and_everything_it_started(
     cli: Check, tmp_path: Path, signum: int, stage: str, checkov: bool
 ) -> None:
-    module = write(tmp_path / "module", INTERRUPTED)
+    module = write_module(tmp_path / "module", INTERRUPTED)
     child = cli.start(module, *([] if checkov else ["--no-checkov"]))
     assert child.stderr is not None
     seen = []
@@ -370,7 +346,7 @@ def test_a_file_above_the_size_limit_is_refused_at_once(cli: Check, tmp_path: Pa
     with (module / "main.tf").open("w") as out:
         i = 0
         while out.tell() < 4_400_000:
-            out.write(block.format(i=i))
+            out.write_module(block.format(i=i))
             i += 1
     started = time.monotonic()
     done = cli.run(module)
@@ -398,7 +374,7 @@ def test_random_bytes_are_a_finding_not_a_crash(cli: Check, tmp_path: Path) -> N
 
 
 def test_a_provider_without_a_stand_in_exits_2_naming_it(cli: Check, tmp_path: Path) -> None:
-    module = write(
+    module = write_module(
         tmp_path / "module",
         {"main.tf": TOPIC + 'resource "google_storage_bucket" "b" {\n  name = "b"\n}\n'},
     )
@@ -409,7 +385,7 @@ def test_a_provider_without_a_stand_in_exits_2_naming_it(cli: Check, tmp_path: P
 
 
 def test_a_module_with_a_real_error_exits_1(cli: Check, tmp_path: Path) -> None:
-    module = write(tmp_path / "module", {"main.tf": TOPIC.replace("name", "colour")})
+    module = write_module(tmp_path / "module", {"main.tf": TOPIC.replace("name", "colour")})
     done = cli.run(module, "--no-checkov")
     assert done.returncode == 1
     assert "TF-VALIDATE" in done.stdout and "Unsupported argument" in done.stdout
