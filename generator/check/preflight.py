@@ -6,7 +6,7 @@ whether the module's tests are safe to run. docs/check-safety.md states the rule
 - `refuse_missing_providers`: every provider the module needs must have a stand-in, i.e. a
   schema under generator/check/schemas/ (hashicorp/<name>); otherwise CannotCheck naming it,
   rather than Terraform's init errors, which would read as if the module were broken.
-- `tests_not_run`: `terraform test` runs only when every run block of every test file says
+- `why_tests_not_run`: `terraform test` runs only when every run block of every test file says
   `command = plan`: run blocks apply by default, and applying executes what the module says
   (provisioners, local-exec). Otherwise a reason, which the check reports as info.
 """
@@ -98,8 +98,11 @@ def refuse_missing_providers(models: Iterable[tuple[Path, HclModule]], module: P
             )
 
 
-def tests_not_run(model: HclModule) -> str | None:
+def why_tests_not_run(model: HclModule) -> str | None:
     """Why the module's tests must not run, or None when every run block only plans."""
+    as_json = sorted({*model.root.glob("*.tftest.json"), *model.root.glob("tests/*.tftest.json")})
+    if as_json:  # terraform test runs these too; the check reads only the HCL ones
+        return f"{as_json[0].relative_to(model.root)} is a JSON test file, which the check does not read"
     unreadable = sorted({p.file for p in model.problems if p.file and ".tftest." in p.file})
     if unreadable:
         return f"{unreadable[0]} could not be read, so its run blocks could not be checked"

@@ -63,7 +63,7 @@ from generator.check.inputs import Inputs, placeholders
 from generator.check.preflight import (
     refuse_large_files,
     refuse_missing_providers,
-    tests_not_run,
+    why_tests_not_run,
 )
 from generator.check.run import CheckRun, Completed
 from generator.check.sources import CannotCheck, ModuleTree, module_tree
@@ -84,7 +84,7 @@ CANNOT_INIT = frozenset(
     }
 )
 # The only commands the check runs: none of them applies, and `test` runs only after
-# preflight.tests_not_run has found every run block plan-only.
+# preflight.why_tests_not_run has found every run block plan-only.
 COMMANDS = frozenset({"fmt", "init", "validate", "plan", "show", "test"})
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
@@ -468,7 +468,7 @@ def run_terraform(
     tree = module_tree(module_dir, load=load)
     refuse_missing_providers(models, module_dir)
     notes: list[Finding] = []
-    skip_tests = tests_not_run(model) if run_tests else None
+    skip_tests = why_tests_not_run(model) if run_tests else None
     if skip_tests:
         notes.append(Finding("TF-TEST", Severity.INFO, f"tests not run: {skip_tests}"))
     inputs = inputs or Inputs()
