@@ -346,7 +346,7 @@ def test_a_file_above_the_size_limit_is_refused_at_once(cli: Check, tmp_path: Pa
     with (module / "main.tf").open("w") as out:
         i = 0
         while out.tell() < 4_400_000:
-            out.write_module(block.format(i=i))
+            out.write(block.format(i=i))
             i += 1
     started = time.monotonic()
     done = cli.run(module)

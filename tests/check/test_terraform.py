@@ -334,15 +334,16 @@ def test_failing_plan_and_tests_are_reported(tmp_path):
 
             resource "aws_sns_topic" "this" {
               name = var.name
-            }
 
-            data "aws_availability_zones" "available" {}
-
-            resource "aws_sns_topic" "zoned" {
-              name = data.aws_availability_zones.available.names[10]
+              lifecycle {
+                precondition {
+                  condition     = length(var.name) > 3
+                  error_message = "the name is too short"
+                }
+              }
             }
             """,
-            "terraform.tfvars": 'undeclared = "x"\n',
+            "terraform.tfvars": 'undeclared = "x"\nname = "x"\n',
             "tests/topic.tftest.hcl": """\
             mock_provider "aws" {}
 
@@ -371,11 +372,9 @@ def test_failing_plan_and_tests_are_reported(tmp_path):
     outcome = run_terraform(module)
     assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
     assert outcome.plan is None
-    (index,) = [f for f in outcome.findings if f.rule == "TF-PLAN" and f.severity is Severity.ERROR]
-    assert (index.file, index.line) == ("main.tf", 16)
-    assert "Invalid index" in index.message
-    (placeholder,) = [f for f in outcome.findings if f.severity is Severity.INFO]
-    assert "placeholder values for the required variables nothing sets: name" in placeholder.message
+    (failed,) = [f for f in outcome.findings if f.rule == "TF-PLAN"]
+    assert (failed.severity, failed.file, failed.line) == (Severity.ERROR, "main.tf", 14)
+    assert "the name is too short" in failed.message
     (undeclared,) = [f for f in outcome.findings if f.severity is Severity.WARNING]
     assert 'declare a variable named "undeclared"' in undeclared.message  # once, not per stage
     (test_failure,) = [f for f in outcome.findings if f.rule == "TF-TEST"]
