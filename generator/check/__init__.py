@@ -42,6 +42,7 @@ def check(
     from generator.check.preflight import refuse_large_files
     from generator.check.report import ordered
     from generator.check.rules import RuleContext, run_rules
+    from generator.check.sources import boundary_of, refuse_links_out
 
     module_dir = Path(module_dir).resolve()
     if not module_dir.is_dir():
@@ -51,6 +52,7 @@ def check(
     findings: list[Finding] = []
     plan = None
     with CheckRun(progress) as run:
+        refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
         refuse_large_files([module_dir])
         model = load_module(module_dir)  # first: a missing python-hcl2 stops before anything runs
         if checkov:

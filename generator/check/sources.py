@@ -7,7 +7,8 @@ The check never downloads (docs/check-safety.md), so `module_tree` works out, be
 Terraform runs:
 - the directories Terraform will read: the module, the local sources it calls, theirs in
   turn, and those of its tests' `run { module { source } }` blocks; all must lie inside the
-  boundary (the git repository holding the module, or else the module directory itself);
+  boundary (the git repository holding the module, or else the module directory itself),
+  and so must whatever a symbolic link in them points to;
 - the remote calls, which must already be installed by the user's own `terraform init`
   (`.terraform/modules/modules.json` lists each call by its key, "a.b" for call b in a);
   the check then copies those modules and runs `init -get=false`, which installs nothing.
@@ -66,7 +67,7 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
     `load` reads a module directory (each one once)."""
     module = module.resolve()
     repository = repository_root(module)
-    boundary = repository or module
+    boundary = boundary_of(module)
     directories: dict[Path, None] = {module: None}
     remote: list[tuple[str, str, str]] = []  # (key, source, where)
     local_keys: list[tuple[str, str]] = []  # (key, where)
@@ -98,9 +99,30 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
             if target.is_dir() and target not in directories:
                 directories[target] = None
                 pending.append((target, f"{key}." if key else ""))
+    for directory in directories:
+        refuse_links_out(directory, boundary)
     installed = _installed(module, remote, local_keys) if remote else None
     root = Path(os.path.commonpath([str(d) for d in directories]))
     return ModuleTree(module, root, tuple(directories), installed)
+
+
+def boundary_of(module: Path) -> Path:
+    """The git repository holding `module`, or else the module directory itself."""
+    return repository_root(module) or module
+
+
+def refuse_links_out(directory: Path, boundary: Path) -> None:
+    """CannotCheck for a symbolic link under `directory` pointing outside `boundary`:
+    Terraform, or the check's own parser, would read through it."""
+    for path in directory.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(boundary):
+            parts = path.relative_to(directory).parts
+            if ".terraform" in parts or ".git" in parts:
+                continue  # not copied
+            raise CannotCheck(
+                f"{path} is a link to {path.resolve()}, outside {boundary}:"
+                " the check never reads outside it"
+            )
 
 
 def _installed(

@@ -148,3 +148,11 @@ def test_a_remote_module_missing_from_the_installed_ones_exits_2(tmp_path: Path)
     )
     with pytest.raises(CannotCheck, match=r'module "a" \(main.tf:1\) has the remote source'):
         check(module, checkov=False)
+
+
+def test_a_link_out_of_the_repository_exits_2(tmp_path: Path) -> None:
+    secret = write_module(tmp_path / "elsewhere", {"secret.tf": 'locals {\n  s = "x"\n}\n'})
+    repo = repository(tmp_path / "repo", {"main.tf": "locals {\n  a = 1\n}\n"})
+    (repo / "linked.tf").symlink_to(secret / "secret.tf")
+    with pytest.raises(CannotCheck, match=r"linked.tf is a link to .*elsewhere/secret.tf"):
+        check(repo, checkov=False)
