@@ -182,10 +182,16 @@ class CheckRun:
         return child
 
     def run(
-        self, command: Sequence[str], *, cwd: Path, env: dict[str, str] | None, timeout: float
+        self,
+        command: Sequence[str],
+        *,
+        name: str,
+        cwd: Path,
+        env: dict[str, str] | None,
+        timeout: float,
     ) -> Completed:
         """Run a child to completion, capturing its output as text (undecodable bytes
-        replaced). A timeout kills it and raises EnvironmentProblem."""
+        replaced). A timeout kills it and raises EnvironmentProblem naming it `name`."""
         child = self.spawn(
             command,
             cwd=cwd,
@@ -202,10 +208,7 @@ class CheckRun:
             _kill_group(child)
             child.communicate()
             self.forget(child)
-            raise EnvironmentProblem(
-                f"{Path(command[0]).name} {' '.join(command[1:4])} did not finish within"
-                f" {timeout:.0f} s"
-            ) from exc
+            raise EnvironmentProblem(f"{name} did not finish within {timeout:.0f} s") from exc
         # Interrupted while waiting, the child stays recorded, for cancel() to end it.
         self.forget(child)
         if self.cancelled:

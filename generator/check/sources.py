@@ -74,6 +74,7 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
     pending: list[tuple[Path, str]] = [(module, "")]
     while pending:
         directory, prefix = pending.pop()
+        refuse_links_out(directory, boundary)  # before reading any file there
         loaded = load(directory)
         calls = [(b, prefix + b.labels[0]) for b in loaded.of_kind("module") if b.labels]
         if directory == module:  # a test's run block may call another module
@@ -99,8 +100,6 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
             if target.is_dir() and target not in directories:
                 directories[target] = None
                 pending.append((target, f"{key}." if key else ""))
-    for directory in directories:
-        refuse_links_out(directory, boundary)
     installed = _installed(module, remote, local_keys) if remote else None
     root = Path(os.path.commonpath([str(d) for d in directories]))
     return ModuleTree(module, root, tuple(directories), installed)

@@ -87,7 +87,11 @@ CANNOT_INIT = frozenset(
 # preflight.why_tests_not_run has found every run block plan-only.
 COMMANDS = frozenset({"fmt", "init", "validate", "plan", "show", "test"})
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
-PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
+PLACEHOLDERS = "placeholders.tfvars.json"
+TEST_FILES = (
+    "*.tftest.hcl",
+    "*.tftest.json",
+)  # where terraform test finds them: . and tests/  # in the scratch directory, given to plan
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
@@ -193,10 +197,12 @@ class _Providers:
         return "\n".join(tails)
 
 
-def _copy_tree(tree: ModuleTree, scratch: Path) -> Path:
+def _copy_tree(tree: ModuleTree, scratch: Path, *, tests: bool) -> Path:
     """A copy of the module and the local modules it calls, in their places relative to it,
     without Terraform's working files (but with the user's installed remote modules, if
-    any), under `scratch`/tree; returns the module's copy."""
+    any), under `scratch`/tree; returns the module's copy. Without `tests`, the copy has no
+    test files: `init` would install the modules their run blocks call, from the network
+    if they are remote."""
     for directory in tree.directories:
         shutil.copytree(
             directory,
@@ -206,6 +212,10 @@ def _copy_tree(tree: ModuleTree, scratch: Path) -> Path:
             dirs_exist_ok=True,
         )
     module = scratch / "tree" / tree.relative(tree.module)
+    if not tests:
+        for pattern in TEST_FILES:
+            for test_file in [*module.glob(pattern), *module.glob(f"tests/{pattern}")]:
+                test_file.unlink()
     if tree.installed is not None:
         shutil.copytree(tree.installed, module / ".terraform" / "modules", symlinks=True)
     return module
@@ -231,6 +241,7 @@ class _Workspace:
             args = (*args, *self.init_options)
         completed = self.run.run(
             [sys.executable, "-m", "generator.check.terraform", *args],
+            name=f"terraform {args[0]}",
             cwd=self.module,
             env=self.providers.env,
             timeout=COMMAND_TIMEOUT_SECONDS,
@@ -454,35 +465,11 @@ def run_terraform(
                 module_dir, run_tests=run_tests, run=own, model=model, inputs=inputs
             )
     module_dir = module_dir.resolve()
-    if model is None:
-        refuse_large_files([module_dir])
-        model = load_module(module_dir)
-    models: list[tuple[Path, HclModule]] = []
-
-    def load(directory: Path) -> HclModule:
-        refuse_large_files([directory])
-        loaded = model if directory == module_dir else load_module(directory)
-        models.append((directory, loaded))
-        return loaded
-
-    tree = module_tree(module_dir, load=load)
-    refuse_missing_providers(models, module_dir)
-    notes: list[Finding] = []
-    skip_tests = why_tests_not_run(model) if run_tests else None
-    if skip_tests:
-        notes.append(Finding("TF-TEST", Severity.INFO, f"tests not run: {skip_tests}"))
+    tree, model = _module_to_check(module_dir, model)
     inputs = inputs or Inputs()
     values = placeholders(model, inputs)
-    if values:
-        notes.append(
-            Finding(
-                "TF-PLAN",
-                Severity.INFO,
-                "planned with placeholder values for the required variables nothing sets: "
-                + ", ".join(sorted(values))
-                + " (set them with --var NAME=VALUE or --var-file FILE)",
-            )
-        )
+    skip_tests = why_tests_not_run(model) if run_tests else None
+    notes = _notes(skip_tests, values)
     stages: list[str] = []
 
     def start(stage: str) -> None:
@@ -492,21 +479,56 @@ def run_terraform(
     def outcome(findings: list[Finding], plan: dict[str, Any] | None = None) -> TerraformOutcome:
         return TerraformOutcome(_first_of_each([*findings, *notes]), plan, tuple(stages))
 
+    testing = run_tests and not skip_tests
     scratch = run.temporary_directory()
-    copy = _copy_tree(tree, scratch)
+    copy = _copy_tree(tree, scratch, tests=testing)
     # the stand-ins serve the types of every module copied; this starts the fork server
     providers = _Providers(scratch / "tree", scratch / "providers", run)
     run.at_exit(providers.close)
     init = ["-get=false"] if tree.installed is not None else []
     main = _Workspace(scratch, copy, providers, run, init)
     side_scratch = scratch / "beside"
-    side = _Workspace(side_scratch, _copy_tree(tree, side_scratch), providers, run, init)
+    side_copy = _copy_tree(tree, side_scratch, tests=testing)
+    side = _Workspace(side_scratch, side_copy, providers, run, init)
     placeholder_file = scratch / PLACEHOLDERS
     placeholder_file.write_text(json.dumps(values))
     plan_arguments = [f"-var-file={placeholder_file}", *inputs.arguments()]
-    testing = run_tests and not skip_tests
     background = run.background()
     return _run_stages(main, side, providers, background, testing, plan_arguments, start, outcome)
+
+
+def _module_to_check(module_dir: Path, model: HclModule | None) -> tuple[ModuleTree, HclModule]:
+    """The module's tree and HCL, once preflight found nothing it cannot check here (each
+    directory is looked over before it is read); CannotCheck otherwise."""
+    models: dict[Path, HclModule] = {}
+
+    def load(directory: Path) -> HclModule:
+        refuse_large_files([directory])
+        loaded = model if directory == module_dir and model else load_module(directory)
+        models[directory] = loaded
+        return loaded
+
+    tree = module_tree(module_dir, load=load)
+    refuse_missing_providers(models.items(), module_dir)
+    return tree, models[module_dir]
+
+
+def _notes(skip_tests: str | None, placeholders: dict[str, Any]) -> list[Finding]:
+    """Info findings on what the check left out or guessed."""
+    notes = []
+    if skip_tests:
+        notes.append(Finding("TF-TEST", Severity.INFO, f"tests not run: {skip_tests}"))
+    if placeholders:
+        notes.append(
+            Finding(
+                "TF-PLAN",
+                Severity.INFO,
+                "planned with placeholder values for the required variables nothing sets: "
+                + ", ".join(sorted(placeholders))
+                + " (set them with --var NAME=VALUE or --var-file FILE)",
+            )
+        )
+    return notes
 
 
 def _init(workspace: _Workspace, rule: str, *options: str) -> list[Finding]:

@@ -283,6 +283,30 @@ def test_the_cli_configuration_alone_installs_no_provider_from_the_network(
     assert listener.connections == 0
 
 
+def test_a_registry_module_in_a_test_run_block_is_not_fetched(
+    cli: Check, tmp_path: Path, listener: Listener
+) -> None:
+    """`terraform init` installs the modules test run blocks call: the check's copies hold
+    no test files when the tests do not run, so nothing is looked up."""
+    run_block = (
+        'run "r" {{\n  command = plan\n  module {{\n    source  = "{source}"\n'
+        '    version = "1.0.0"\n  }}\n}}\n'
+    )
+    module = write_module(
+        tmp_path / "module",
+        {
+            "main.tf": TOPIC,
+            "tests/a.tftest.hcl": run_block.format(source="terraform-aws-modules/vpc/aws"),
+            "tests/b.tftest.hcl": run_block.format(source=f"localhost:{listener.port}/ns/m/aws"),
+        },
+    )
+    done = cli.run(module, "--no-checkov")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "TF-INIT" not in done.stdout
+    assert "calls the remote module terraform-aws-modules/vpc/aws" in done.stdout
+    assert listener.connections == 0
+
+
 # 7. interrupts: exit 130 / 143 within 2 s, children ended, temporary files removed
 
 
