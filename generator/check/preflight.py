@@ -1,8 +1,9 @@
 """What the check decides before Terraform runs: whether it can check the module here, and
 whether the module's tests are safe to run. docs/check-safety.md states the rules.
 
-- `refuse_large_files`: a Terraform file above MAX_FILE_BYTES is refused (CannotCheck):
-  parsing it for the rules costs tens of seconds per megabyte.
+- `refuse_large_files`: a Terraform file above MAX_FILE_BYTES, or files adding up to more
+  than MAX_MODULE_BYTES, are refused (CannotCheck): parsing them for the rules costs tens
+  of seconds per megabyte.
 - `refuse_missing_providers`: every provider the module needs must have a stand-in, i.e. a
   schema under generator/check/schemas/ (hashicorp/<name>); otherwise CannotCheck naming it,
   rather than Terraform's init errors, which would read as if the module were broken.
@@ -22,6 +23,7 @@ from generator.check.hcl import HclModule
 from generator.check.sources import CannotCheck, is_local
 
 MAX_FILE_BYTES = 512 * 1024
+MAX_MODULE_BYTES = 2 * 1024 * 1024  # all the files of the module and its local modules
 TERRAFORM_FILES = ("*.tf", "*.tf.json", "*.tftest.hcl", "*.tfvars", "*.tfvars.json")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 BUILTIN = "terraform.io/builtin/terraform"
@@ -30,18 +32,26 @@ _PROVIDER_REF = re.compile(r"^\$\{([a-z0-9_-]+)(?:\.[\w-]+)?\}$")
 
 
 def refuse_large_files(directories: Iterable[Path]) -> None:
-    """CannotCheck naming the first Terraform file above MAX_FILE_BYTES."""
+    """CannotCheck naming the first Terraform file above MAX_FILE_BYTES, or the total when
+    the files under `directories` add up to more than MAX_MODULE_BYTES."""
+    sizes: dict[Path, int] = {}
     for directory in directories:
         for pattern in TERRAFORM_FILES:
             for path in sorted(directory.rglob(pattern)):
                 if ".terraform" in path.relative_to(directory).parts or not path.is_file():
                     continue
-                size = path.stat().st_size
+                sizes[path.resolve()] = size = path.stat().st_size
                 if size > MAX_FILE_BYTES:
                     raise CannotCheck(
                         f"{path} is {size / 1_048_576:.1f} MB: the check reads Terraform files"
                         f" of at most {MAX_FILE_BYTES // 1024} KB (docs/check-safety.md)"
                     )
+    total = sum(sizes.values())
+    if total > MAX_MODULE_BYTES:
+        raise CannotCheck(
+            f"the module's Terraform files add up to {total / 1_048_576:.1f} MB: the check reads"
+            f" at most {MAX_MODULE_BYTES // 1_048_576} MB of them (docs/check-safety.md)"
+        )
 
 
 def stand_ins() -> dict[str, str]:

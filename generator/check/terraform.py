@@ -503,7 +503,7 @@ def _module_to_check(module_dir: Path, model: HclModule | None) -> tuple[ModuleT
     models: dict[Path, HclModule] = {}
 
     def load(directory: Path) -> HclModule:
-        refuse_large_files([directory])
+        refuse_large_files([*models, directory])  # each file, and all read so far
         loaded = model if directory == module_dir and model else load_module(directory)
         models[directory] = loaded
         return loaded

@@ -113,3 +113,12 @@ def test_files_above_the_limit_are_refused_wherever_terraform_reads_them(tmp_pat
     (tmp_path / "big.auto.tfvars").write_text("x = 1\n" + "#" * MAX_FILE_BYTES)
     with pytest.raises(CannotCheck, match=r"big.auto.tfvars is 0.5 MB: .* at most 512 KB"):
         refuse_large_files([tmp_path])
+
+
+def test_files_adding_up_above_the_module_limit_are_refused(tmp_path: Path) -> None:
+    for i in range(5):
+        write_module(tmp_path / f"m{i}", {"main.tf": "#" * (MAX_FILE_BYTES - 1)})
+    refuse_large_files([tmp_path / f"m{i}" for i in range(4)])  # 2 MB: the limit itself
+    refuse_large_files([tmp_path / "m0", tmp_path / "m0"])  # a file counts once
+    with pytest.raises(CannotCheck, match=r"add up to 2.5 MB: .* at most 2 MB"):
+        refuse_large_files([tmp_path / f"m{i}" for i in range(5)])
