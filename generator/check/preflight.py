@@ -88,7 +88,7 @@ def needed_providers(model: HclModule) -> dict[str, str]:
         where = f"{block.file}:{block.line}"
         if block.kind == "provider" and block.labels:
             need(block.labels[0], where)
-        elif block.kind in ("resource", "data", "ephemeral") and block.labels:
+        elif block.kind in ("resource", "data", "ephemeral", "action") and block.labels:
             reference = _PROVIDER_REF.match(str(block.body.get("provider", "")))
             need(reference[1] if reference else block.type.split("_")[0], where)
     return needed

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pexpect
 import pytest
 from test_terraform import SMALL, write_module
 
@@ -67,6 +68,14 @@ class Check:
 
     def left_behind(self) -> list[str]:
         return sorted(p.name for p in self.tmp.iterdir() if p.name.startswith(TEMP_PREFIX))
+
+    def processes_after(self, seconds: float) -> list[str]:
+        """The marked processes still there after up to `seconds` (killed ones go at once,
+        but the kernel may take a moment to reap them)."""
+        deadline = time.monotonic() + seconds
+        while (found := self.processes()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return found
 
     def processes(self) -> list[str]:
         """Command lines of the processes still running with this check's marker."""
@@ -354,10 +363,26 @@ def test_interrupt_ends_the_check_and_everything_it_started(
     assert "Traceback" not in stderr
     assert "interrupted" in stderr
     assert cli.left_behind() == []
-    deadline = time.monotonic() + 2
-    while cli.processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert cli.processes() == []
+    assert cli.processes_after(seconds=2) == []
+
+
+def test_ctrl_c_in_a_terminal_exits_130_and_leaves_nothing(cli: Check, tmp_path: Path) -> None:
+    """Ctrl-C in a real terminal reaches the whole foreground process group."""
+    module = write_module(tmp_path / "module", INTERRUPTED)
+    command = cli.command(module)
+    terminal = pexpect.spawn(command[0], command[1:], env=cli.env, encoding="utf-8", timeout=120)
+    terminal.expect("terraform plan")
+    time.sleep(0.3)
+    terminal.sendintr()
+    sent = time.monotonic()
+    terminal.expect(pexpect.EOF, timeout=10)
+    elapsed = time.monotonic() - sent
+    terminal.close()
+    assert terminal.exitstatus == 130
+    assert elapsed < 2, f"took {elapsed:.1f} s to stop"
+    assert "check:" not in (terminal.before or "").replace("cw-scaffold check:", "")
+    assert cli.left_behind() == []
+    assert cli.processes_after(seconds=2) == []
 
 
 # 9. large files
