@@ -49,7 +49,6 @@ def check(
         raise UserError(f"{module_dir} is not a directory")
     if not any(module_dir.glob("*.tf")):
         raise UserError(f"{module_dir} holds no *.tf file: not a Terraform module")
-    findings: list[Finding] = []
     plan = None
     with CheckRun(progress) as run:
         refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
@@ -65,17 +64,17 @@ def check(
             from generator.check.terraform import run_terraform
 
             outcome = run_terraform(module_dir, run=run, model=model, inputs=inputs)
-            findings += outcome.findings
+            run.findings += outcome.findings
             plan = outcome.plan
         run.start("rules")
-        findings += model.problems
-        findings += run_rules(RuleContext(module_dir=module_dir, hcl=model, plan=plan))
+        run.findings += model.problems
+        run.findings += run_rules(RuleContext(module_dir=module_dir, hcl=model, plan=plan))
         if scan is not None:
             run.start("checkov")
-            findings += scan.result()
+            run.findings += scan.result()
     return Report(
         module=str(module_dir),
-        findings=tuple(ordered(tuple(findings))),
+        findings=tuple(ordered(tuple(run.findings))),
         stages=tuple(run.stages),
         plan=plan,
     )

@@ -1,8 +1,8 @@
 """The state of one check run, and how it ends when interrupted.
 
-A `CheckRun` holds what a check has under way: the stages started, the child processes
-running (Terraform, the fork server, checkov), the background threads, its temporary
-directories and what to close at the end. Used as a context manager, it ends all of them
+A `CheckRun` holds what a check has under way: the stages started, the findings so far,
+the child processes running (Terraform, the fork server, checkov), the background threads,
+its temporary directories and what to close at the end. Used as a context manager, it ends all of them
 whichever way the run ends: normally, on an error, or on an interrupt, in which case the
 children are killed first (each runs in a session of its own, so the processes it starts,
 such as Terraform's providers, go with it), so that waiting for the threads and removing
@@ -28,6 +28,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Self
 
+from generator.check.findings import Finding
 from generator.errors import EnvironmentProblem
 
 TEMP_PREFIX = "cw-scaffold-check-"
@@ -113,6 +114,7 @@ class CheckRun:
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
         self.stages: list[str] = []
+        self.findings: list[Finding] = []
         self._children: set[subprocess.Popen[str]] = set()
         self._executors: list[ThreadPoolExecutor] = []
         self._closers: list[Callable[[], None]] = []
