@@ -234,6 +234,28 @@ def test_remote_module_sources_are_not_downloaded(
     assert cli.left_behind() == []
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        'backend "http" {{\n    address = "http://127.0.0.1:{port}/state"\n  }}',
+        (
+            'cloud {{\n    hostname     = "localhost:{port}"\n    organization = "o"\n'
+            '    workspaces {{\n      name = "w"\n    }}\n  }}'
+        ),
+    ],
+    ids=["http-backend", "cloud"],
+)
+def test_backends_are_never_contacted(
+    cli: Check, tmp_path: Path, listener: Listener, settings: str
+) -> None:
+    terraform_block = "terraform {\n  " + settings.format(port=listener.port) + "\n}\n\n"
+    module = write_module(tmp_path / "module", {"main.tf": terraform_block + TOPIC})
+    done = cli.run(module, "--no-checkov")
+    assert "cw-scaffold check: terraform plan" in done.stderr
+    assert listener.connections == 0
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_public_registry_source_is_refused_before_any_init(cli: Check, tmp_path: Path) -> None:
     module = write_module(
         tmp_path / "module",
