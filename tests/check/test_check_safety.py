@@ -24,9 +24,10 @@ import pexpect
 import pytest
 from test_terraform import SMALL, write_module
 
+from generator.check import terraform
 from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
-from generator.check.run import TEMP_PREFIX
+from generator.check.run import TEMP_PREFIX, CheckRun
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'
@@ -203,6 +204,13 @@ def test_external_data_source_never_runs_its_program(cli: Check, tmp_path: Path)
         assert done.returncode == 2
         assert "the module needs the provider hashicorp/external" in done.stderr
         assert "terraform init" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["apply", "destroy", "import", "console", "state"])
+def test_the_runner_refuses_any_command_but_its_own(command: str) -> None:
+    workspace = terraform._Workspace(Path("."), Path("."), None, CheckRun(), [])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=f"never runs terraform {command}"):
+        workspace.terraform(command)
 
 
 # 3. check never touches the network
