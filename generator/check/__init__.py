@@ -39,7 +39,7 @@ def check(
     child process and removes the temporary files before it propagates.
     """
     from generator.check.hcl import load_module
-    from generator.check.preflight import refuse_large_files
+    from generator.check.preflight import refuse_large_files, terraform_files
     from generator.check.report import ordered
     from generator.check.rules import RuleContext, run_rules
     from generator.check.sources import boundary_of, refuse_links_out
@@ -52,7 +52,7 @@ def check(
     plan = None
     with CheckRun(progress) as run:
         refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
-        refuse_large_files([module_dir])
+        refuse_large_files(terraform_files(module_dir, recursive=True))
         model = load_module(module_dir)  # first: a missing python-hcl2 stops before anything runs
         if checkov:
             from generator.check.checkov import checkov_command

@@ -31,21 +31,29 @@ _DEFAULT_REGISTRY = "registry.terraform.io/"
 _PROVIDER_REF = re.compile(r"^\$\{([a-z0-9_-]+)(?:\.[\w-]+)?\}$")
 
 
-def refuse_large_files(directories: Iterable[Path]) -> None:
-    """CannotCheck naming the first Terraform file above MAX_FILE_BYTES, or the total when
-    the files under `directories` add up to more than MAX_MODULE_BYTES."""
+def terraform_files(directory: Path, *, recursive: bool) -> list[Path]:
+    """The files Terraform reads in `directory` (and below it, if `recursive`, as `fmt
+    -recursive` does for the module checked), without Terraform's own .terraform."""
+    found = []
+    for pattern in TERRAFORM_FILES:
+        paths = directory.rglob(pattern) if recursive else directory.glob(pattern)
+        found += [
+            p for p in paths if p.is_file() and ".terraform" not in p.relative_to(directory).parts
+        ]
+    return sorted(found)
+
+
+def refuse_large_files(files: Iterable[Path]) -> None:
+    """CannotCheck naming the first file above MAX_FILE_BYTES, or the total when the files
+    add up to more than MAX_MODULE_BYTES (each file counts once)."""
     sizes: dict[Path, int] = {}
-    for directory in directories:
-        for pattern in TERRAFORM_FILES:
-            for path in sorted(directory.rglob(pattern)):
-                if ".terraform" in path.relative_to(directory).parts or not path.is_file():
-                    continue
-                sizes[path.resolve()] = size = path.stat().st_size
-                if size > MAX_FILE_BYTES:
-                    raise CannotCheck(
-                        f"{path} is {size / 1_048_576:.1f} MB: the check reads Terraform files"
-                        f" of at most {MAX_FILE_BYTES // 1024} KB (docs/check-safety.md)"
-                    )
+    for path in files:
+        sizes[path.resolve()] = size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CannotCheck(
+                f"{path} is {size / 1_048_576:.1f} MB: the check reads Terraform files"
+                f" of at most {MAX_FILE_BYTES // 1024} KB (docs/check-safety.md)"
+            )
     total = sum(sizes.values())
     if total > MAX_MODULE_BYTES:
         raise CannotCheck(

@@ -63,6 +63,7 @@ from generator.check.inputs import Inputs, placeholders
 from generator.check.preflight import (
     refuse_large_files,
     refuse_missing_providers,
+    terraform_files,
     why_tests_not_run,
 )
 from generator.check.run import CheckRun, Completed
@@ -501,9 +502,12 @@ def _module_to_check(module_dir: Path, model: HclModule | None) -> tuple[ModuleT
     """The module's tree and HCL, once preflight found nothing it cannot check here (each
     directory is looked over before it is read); CannotCheck otherwise."""
     models: dict[Path, HclModule] = {}
+    files = terraform_files(module_dir, recursive=True)
 
     def load(directory: Path) -> HclModule:
-        refuse_large_files([*models, directory])  # each file, and all read so far
+        if directory != module_dir:  # a module it calls: Terraform reads its own files only
+            files.extend(terraform_files(directory, recursive=False))
+        refuse_large_files(files)  # each file, and all read so far
         loaded = model if directory == module_dir and model else load_module(directory)
         models[directory] = loaded
         return loaded

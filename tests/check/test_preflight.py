@@ -13,6 +13,7 @@ from generator.check.preflight import (
     MAX_FILE_BYTES,
     needed_providers,
     refuse_large_files,
+    terraform_files,
     why_tests_not_run,
 )
 from generator.check.sources import CannotCheck
@@ -109,16 +110,21 @@ def test_providers_are_needed_by_declaration_configuration_and_resource_type(
 
 def test_files_above_the_limit_are_refused_wherever_terraform_reads_them(tmp_path: Path) -> None:
     write_module(tmp_path, {"main.tf": "", "tests/a.tftest.hcl": PLAN})
-    refuse_large_files([tmp_path])  # small: nothing to say
-    (tmp_path / "big.auto.tfvars").write_text("x = 1\n" + "#" * MAX_FILE_BYTES)
+    refuse_large_files(terraform_files(tmp_path, recursive=True))  # small: nothing to say
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "big.auto.tfvars").write_text("x = 1\n" + "#" * MAX_FILE_BYTES)
+    (tmp_path / ".terraform").mkdir()
+    (tmp_path / ".terraform" / "big.tf").write_text("#" * MAX_FILE_BYTES * 2)
+    refuse_large_files(terraform_files(tmp_path, recursive=False))  # as a module called
     with pytest.raises(CannotCheck, match=r"big.auto.tfvars is 0.5 MB: .* at most 512 KB"):
-        refuse_large_files([tmp_path])
+        refuse_large_files(terraform_files(tmp_path, recursive=True))  # as the module checked
 
 
 def test_files_adding_up_above_the_module_limit_are_refused(tmp_path: Path) -> None:
     for i in range(5):
         write_module(tmp_path / f"m{i}", {"main.tf": "#" * (MAX_FILE_BYTES - 1)})
-    refuse_large_files([tmp_path / f"m{i}" for i in range(4)])  # 2 MB: the limit itself
-    refuse_large_files([tmp_path / "m0", tmp_path / "m0"])  # a file counts once
+    files = [tmp_path / f"m{i}" / "main.tf" for i in range(5)]
+    refuse_large_files(files[:4])  # 2 MB: the limit itself
+    refuse_large_files([files[0], files[0]])  # a file counts once
     with pytest.raises(CannotCheck, match=r"add up to 2.5 MB: .* at most 2 MB"):
-        refuse_large_files([tmp_path / f"m{i}" for i in range(5)])
+        refuse_large_files(files)
