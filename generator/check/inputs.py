@@ -3,7 +3,7 @@
 A reusable module declares required variables (no `default`) and ships no values for them.
 Rather than stop at "No value for required variable", the check plans with a placeholder
 for each one that nothing sets: a value of the variable's type (one element for a
-collection, the required attributes of an object), or the first choice a
+collection, the required attributes of an object), or the first choice (string or number) a
 `contains([...], var.x)` validation lists. The report names them. The user's `--var
 NAME=VALUE` and `--var-file FILE` come after the placeholders on Terraform's command line,
 so they win, as do the module's terraform.tfvars and *.auto.tfvars (placeholders are given
@@ -23,7 +23,8 @@ from generator.errors import UserError
 
 PLACEHOLDER = "placeholder"
 _TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][\w-]*)|(?P<string>"[^"]*")|(?P<other>\S))')
-_CHOICES = re.compile(r'contains\(\s*\[\s*"((?:[^"\\]|\\.)*)"')
+# the first element of `contains([...], var.x)`: a string or a number, as JSON reads it
+_CHOICES = re.compile(r'contains\(\s*\[\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)\s*[,\]]')
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _placeholder(variable: Block) -> Any:
     for validation in variable.nested("validation"):
         choice = _CHOICES.search(str(validation.body.get("condition", "")))
         if choice:
-            return json.loads(f'"{choice[1]}"')
+            return json.loads(choice[1])
     expression = str(variable.body.get("type", "any"))
     tokens = [m.group(m.lastgroup or "other") for m in _TOKEN.finditer(expression.strip("${}"))]
     value, _ = _value(tokens, 0)

@@ -32,6 +32,10 @@ REUSABLE = {
 
     variable "retention_days" {
       type = number
+      validation {
+        condition     = contains([7, 14, 30], var.retention_days)
+        error_message = "a retention CloudWatch Logs offers."
+      }
     }
 
     variable "subscribers" {
@@ -73,7 +77,7 @@ def test_placeholders_follow_types_and_validations(tmp_path: Path) -> None:
     assert placeholders(model, Inputs()) == {
         "name": "placeholder",
         "environment": "dev",
-        "retention_days": 1,
+        "retention_days": 7,
         "subscribers": [{"protocol": "placeholder", "endpoint": "placeholder"}],
     }
 
