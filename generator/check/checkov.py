@@ -69,7 +69,9 @@ def run_checkov(module_dir: Path, run: CheckRun | None = None) -> tuple[Finding,
     if run is None:
         with CheckRun() as own:
             return run_checkov(module_dir, own)
-    done = run.run(command, name="checkov", cwd=module_dir, env=None, timeout=TIMEOUT_SECONDS)
+    # checkov's own temporary files go with the run's, even if it is killed
+    env = {**os.environ, "TMPDIR": str(run.temporary_directory())}
+    done = run.run(command, name="checkov", cwd=module_dir, env=env, timeout=TIMEOUT_SECONDS)
     # 0: every check passed; 1: some failed. Anything else is checkov itself failing.
     if done.returncode not in (0, 1):
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
