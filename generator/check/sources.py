@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from generator.errors import EnvironmentProblem
 
 LOCAL_PREFIXES = ("./", "../")
 MANIFEST = Path(".terraform/modules/modules.json")
+_MODULE_BLOCK = re.compile(r'^\s*module\s+("[^"]*"|[\w-]+)\s*\{', re.MULTILINE)
 
 
 class CannotCheck(EnvironmentProblem):
@@ -76,6 +78,7 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
         directory, prefix = pending.pop()
         refuse_links_out(directory, boundary)  # before reading any file there
         loaded = load(directory)
+        _refuse_unread_module_calls(directory, loaded)
         calls = [(b, prefix + b.labels[0]) for b in loaded.of_kind("module") if b.labels]
         if directory == module:  # a test's run block may call another module
             calls += [(m, "") for run in loaded.tests for m in run.nested("module")]
@@ -103,6 +106,21 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
     installed = _installed(module, remote, local_keys) if remote else None
     root = Path(os.path.commonpath([str(d) for d in directories]))
     return ModuleTree(module, root, tuple(directories), installed)
+
+
+def _refuse_unread_module_calls(directory: Path, loaded: HclModule) -> None:
+    """CannotCheck if a file python-hcl2 could not parse may hold a module call: its source
+    is unknown, and Terraform might parse the file and download it."""
+    for problem in loaded.problems:
+        path = directory / (problem.file or "")
+        if path.suffix != ".tf":
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if _MODULE_BLOCK.search(text):
+            raise CannotCheck(
+                f"{path} could not be parsed, so the sources of its module calls could not be"
+                " checked (the check never downloads a module)"
+            )
 
 
 def boundary_of(module: Path) -> Path:

@@ -264,6 +264,18 @@ def test_backends_are_never_contacted(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_a_module_call_in_a_file_the_parser_cannot_read_is_not_downloaded(
+    cli: Check, tmp_path: Path, listener: Listener
+) -> None:
+    source = f"http://127.0.0.1:{listener.port}/m.zip"
+    broken = f'module "m" {{\n  source = "{source}"\n}}\n\nlocals {{\n  x =\n}}\n'
+    module = write_module(tmp_path / "module", {"main.tf": TOPIC, "calls.tf": broken})
+    done = cli.run(module, "--no-checkov")
+    assert done.returncode == 2
+    assert "calls.tf could not be parsed, so the sources of its module calls" in done.stderr
+    assert listener.connections == 0
+
+
 def test_public_registry_source_is_refused_before_any_init(cli: Check, tmp_path: Path) -> None:
     module = write_module(
         tmp_path / "module",
