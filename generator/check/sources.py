@@ -79,7 +79,8 @@ def module_tree(module: Path, load: Callable[[Path], HclModule] = load_module) -
         refuse_links_out(directory, boundary)  # before reading any file there
         loaded = load(directory)
         _refuse_unread_module_calls(directory, loaded)
-        calls = [(b, prefix + b.labels[0]) for b in loaded.of_kind("module") if b.labels]
+        blocks = [*loaded.of_kind("module"), *_json_module_calls(directory)]
+        calls = [(b, prefix + b.labels[0]) for b in blocks if b.labels]
         if directory == module:  # a test's run block may call another module
             calls += [(m, "") for run in loaded.tests for m in run.nested("module")]
         for call, key in calls:
@@ -121,6 +122,30 @@ def _refuse_unread_module_calls(directory: Path, loaded: HclModule) -> None:
                 f"{path} could not be parsed, so the sources of its module calls could not be"
                 " checked (the check never downloads a module)"
             )
+
+
+def _json_module_calls(directory: Path) -> list[Block]:
+    """The module calls of *.tf.json files (`{"module": {"name": {"source": ...}}}`, or a
+    list of such objects), which python-hcl2 does not read; CannotCheck for one that is not
+    JSON but mentions a module."""
+    calls = []
+    for path in sorted(directory.glob("*.tf.json")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            if '"module"' not in text:
+                continue  # Terraform reports the broken file; it calls no module
+            raise CannotCheck(
+                f"{path} is not JSON, so the sources of its module calls could not be checked"
+            ) from exc
+        modules = document.get("module", []) if isinstance(document, dict) else []
+        for group in modules if isinstance(modules, list) else [modules]:
+            for name, body in group.items() if isinstance(group, dict) else []:
+                for item in body if isinstance(body, list) else [body]:
+                    if isinstance(item, dict):
+                        calls.append(Block("module", (name,), item, path.name, 1))
+    return calls
 
 
 def boundary_of(module: Path) -> Path:

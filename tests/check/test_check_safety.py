@@ -6,6 +6,7 @@ leaves behind (files, processes) can be seen."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -273,6 +274,18 @@ def test_a_module_call_in_a_file_the_parser_cannot_read_is_not_downloaded(
     done = cli.run(module, "--no-checkov")
     assert done.returncode == 2
     assert "calls.tf could not be parsed, so the sources of its module calls" in done.stderr
+    assert listener.connections == 0
+
+
+def test_a_module_call_in_json_syntax_is_not_downloaded(
+    cli: Check, tmp_path: Path, listener: Listener
+) -> None:
+    source = f"git::http://127.0.0.1:{listener.port}/repo.git"
+    calls = json.dumps({"module": {"m": {"source": source}}})
+    module = write_module(tmp_path / "module", {"main.tf": TOPIC, "calls.tf.json": calls})
+    done = cli.run(module, "--no-checkov")
+    assert done.returncode == 2
+    assert f'module "m" (calls.tf.json:1) has the remote source {source}' in done.stderr
     assert listener.connections == 0
 
 
