@@ -10,6 +10,9 @@ whether the module's tests are safe to run. docs/check-safety.md states the rule
 - `why_tests_not_run`: `terraform test` runs only when every run block of every test file says
   `command = plan`: run blocks apply by default, and applying executes what the module says
   (provisioners, local-exec). Otherwise a reason, which the check reports as info.
+
+`look_over` applies the first two to the module and every local module it calls (found by
+sources.module_tree), each before it is parsed; `notes_on` words what the check leaves out.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from generator.check.hcl import HclModule
-from generator.check.sources import CannotCheck, is_local
+from generator.check.findings import Finding, Severity
+from generator.check.hcl import HclModule, load_module
+from generator.check.sources import CannotCheck, ModuleTree, is_local, module_tree
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_MODULE_BYTES = 2 * 1024 * 1024  # all the files of the module and its local modules
@@ -135,3 +140,40 @@ def why_tests_not_run(model: HclModule) -> str | None:
             if isinstance(source, str) and not is_local(source):
                 return f"{name} calls the remote module {source}, and the check never downloads"
     return None
+
+
+def look_over(module_dir: Path, model: HclModule | None) -> tuple[ModuleTree, HclModule]:
+    """The module's tree and HCL, once preflight found nothing it cannot check here (each
+    directory is looked over before it is read); CannotCheck otherwise."""
+    models: dict[Path, HclModule] = {}
+    files = terraform_files(module_dir, recursive=True)
+
+    def load(directory: Path) -> HclModule:
+        if directory != module_dir:  # a module it calls: Terraform reads its own files only
+            files.extend(terraform_files(directory, recursive=False))
+        refuse_large_files(files)  # each file, and all read so far
+        loaded = model if directory == module_dir and model else load_module(directory)
+        models[directory] = loaded
+        return loaded
+
+    tree = module_tree(module_dir, load=load)
+    refuse_missing_providers(models.items(), module_dir)
+    return tree, models[module_dir]
+
+
+def notes_on(skip_tests: str | None, placeholders: dict[str, Any]) -> list[Finding]:
+    """Info findings on what the check left out or guessed."""
+    notes = []
+    if skip_tests:
+        notes.append(Finding("TF-TEST", Severity.INFO, f"tests not run: {skip_tests}"))
+    if placeholders:
+        notes.append(
+            Finding(
+                "TF-PLAN",
+                Severity.INFO,
+                "planned with placeholder values for the required variables nothing sets: "
+                + ", ".join(sorted(placeholders))
+                + " (set them with --var NAME=VALUE or --var-file FILE)",
+            )
+        )
+    return notes

