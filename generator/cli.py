@@ -127,6 +127,21 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print which resource types and attributes AWS-VALUE checks, then exit",
     )
+    check.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for an input variable of the plan, as for `terraform plan`; repeatable",
+    )
+    check.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a .tfvars or .tfvars.json file of variable values for the plan; repeatable",
+    )
     return parser
 
 
@@ -216,8 +231,7 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from generator.check import check
-    from generator.check.report import exit_status, render_json, render_text
+    from generator.check.run import exit_on_signals
 
     if args.list_constraints:
         from generator.check.constraints import listing
@@ -225,20 +239,28 @@ def _cmd_check(args: argparse.Namespace) -> int:
         types = listing.covered_types()
         print(listing.as_json(types) if args.format == "json" else listing.text(types))
         return 0
-    if not args.dir.is_dir():
-        print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
-        return 2
+    # SIGINT / SIGTERM: the check ends its children, removes its temporary files and
+    # prints no verdict; main() exits 130 / 143.
+    with exit_on_signals():
+        from generator.check import Inputs, check
+        from generator.check.report import exit_status, render_json, render_text
 
-    def progress(stage: str) -> None:
-        print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
+        if not args.dir.is_dir():
+            print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
+            return 2
 
-    report = check(
-        args.dir,
-        terraform=not args.no_terraform,
-        checkov=not args.no_checkov,
-        require_checkov=args.require_checkov,
-        progress=progress,
-    )
+        def progress(stage: str) -> None:
+            print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
+
+        report = check(
+            args.dir,
+            terraform=not args.no_terraform,
+            checkov=not args.no_checkov,
+            require_checkov=args.require_checkov,
+            progress=progress,
+            inputs=Inputs(values=tuple(args.var), files=tuple(args.var_file)),
+        )
+        text = render_json(report) if args.format == "json" else render_text(report)
     if "checkov" in report.skipped and not args.no_checkov:
         from generator.check.checkov import INSTALL
 
@@ -247,7 +269,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             " (--require-checkov makes this an error)",
             file=sys.stderr,
         )
-    print(render_json(report) if args.format == "json" else render_text(report))
+    print(text)
     return exit_status(report)
 
 
@@ -277,9 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CwScaffoldError as error:
         print(f"cw-scaffold {args.command}: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or run.Interrupted for SIGINT / SIGTERM
         print(f"cw-scaffold {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return int(getattr(interrupt, "exit_code", 130))
     except Exception as error:  # noqa: BLE001 - the last resort: say it is a bug
         print(
             f"cw-scaffold {args.command}: unexpected error (a bug in cw-scaffold, please report it):"

@@ -17,12 +17,12 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from generator.check.findings import Finding, Severity
+from generator.check.run import CheckRun
 from generator.errors import EnvironmentProblem
 
 CHECKOV_VERSION = "3.3.30"
@@ -53,8 +53,9 @@ def checkov_command() -> list[str]:
     raise CheckovMissing(f"checkov is not installed: {INSTALL}")
 
 
-def run_checkov(module_dir: Path) -> tuple[Finding, ...]:
-    """checkov's failed checks for the module in `module_dir`, one Finding each."""
+def run_checkov(module_dir: Path, run: CheckRun | None = None) -> tuple[Finding, ...]:
+    """checkov's failed checks for the module in `module_dir`, one Finding each; `run` is
+    the check run it belongs to (an interrupt of the run ends checkov)."""
     command = [
         *checkov_command(),
         "--directory",
@@ -69,17 +70,12 @@ def run_checkov(module_dir: Path) -> tuple[Finding, ...]:
         "--external-checks-dir",
         str(POLICIES),
     ]
-    try:
-        done = subprocess.run(
-            command,
-            cwd=module_dir,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise EnvironmentProblem(f"checkov did not finish in {TIMEOUT_SECONDS} s") from exc
+    if run is None:
+        with CheckRun() as own:
+            return run_checkov(module_dir, own)
+    # checkov's own temporary files go with the run's, even if it is killed
+    env = {**os.environ, "TMPDIR": str(run.temporary_directory())}
+    done = run.run(command, name="checkov", cwd=module_dir, env=env, timeout=TIMEOUT_SECONDS)
     # 0: every check passed; 1: some failed. Anything else is checkov itself failing.
     if done.returncode not in (0, 1):
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]

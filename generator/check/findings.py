@@ -11,6 +11,7 @@ from typing import Any
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # what the check did not do, or did with placeholders: never fails it
 
 
 @dataclass(frozen=True, order=True)
@@ -59,5 +60,10 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
     @property
+    def notes(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.INFO)
+
+    @property
     def clean(self) -> bool:
-        return not self.findings
+        """No errors and no warnings (info findings only say what the check left out)."""
+        return not (self.errors or self.warnings)

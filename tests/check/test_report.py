@@ -58,6 +58,7 @@ def test_json_output():
     assert document["summary"] == {
         "errors": 5,
         "warnings": 2,
+        "info": 0,
         "stages": ["terraform plan", "rules", "checkov"],
         "skipped": [],
         "module": "/m",

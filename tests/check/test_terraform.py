@@ -22,6 +22,7 @@ import pytest
 from generator.check import terraform
 from generator.check.findings import Severity
 from generator.check.provider import install, serve
+from generator.check.sources import CannotCheck
 from generator.check.terraform import TerraformOutcome, run_terraform
 from generator.errors import EnvironmentProblem, UserError
 
@@ -333,9 +334,16 @@ def test_failing_plan_and_tests_are_reported(tmp_path):
 
             resource "aws_sns_topic" "this" {
               name = var.name
+
+              lifecycle {
+                precondition {
+                  condition     = length(var.name) > 3
+                  error_message = "the name is too short"
+                }
+              }
             }
             """,
-            "terraform.tfvars": 'undeclared = "x"\n',
+            "terraform.tfvars": 'undeclared = "x"\nname = "x"\n',
             "tests/topic.tftest.hcl": """\
             mock_provider "aws" {}
 
@@ -364,9 +372,9 @@ def test_failing_plan_and_tests_are_reported(tmp_path):
     outcome = run_terraform(module)
     assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
     assert outcome.plan is None
-    (missing,) = [f for f in outcome.findings if f.rule == "TF-PLAN"]
-    assert (missing.severity, missing.file, missing.line) == (Severity.ERROR, "main.tf", 1)
-    assert 'variable "name" is not set' in missing.message
+    (failed,) = [f for f in outcome.findings if f.rule == "TF-PLAN"]
+    assert (failed.severity, failed.file, failed.line) == (Severity.ERROR, "main.tf", 14)
+    assert "the name is too short" in failed.message
     (undeclared,) = [f for f in outcome.findings if f.severity is Severity.WARNING]
     assert 'declare a variable named "undeclared"' in undeclared.message  # once, not per stage
     (test_failure,) = [f for f in outcome.findings if f.rule == "TF-TEST"]
@@ -392,21 +400,19 @@ def test_tests_can_be_left_out(tmp_path):
     )
 
 
-def test_other_providers_fail_init_at_once_without_the_network(tmp_path):
+def test_a_provider_without_a_stand_in_cannot_be_checked(tmp_path):
     versions = """\
     terraform {
       required_providers {
-        random = {
-          source = "hashicorp/random"
+        imaginary = {
+          source = "example/imaginary"
         }
       }
     }
     """
-    outcome = run_terraform(write_module(tmp_path, {"main.tf": versions}))
-    assert outcome.stages == ("fmt", "init")
-    (found,) = outcome.findings
-    assert (found.rule, found.severity) == ("TF-INIT", Severity.ERROR)
-    assert "hashicorp/random" in found.message
+    with pytest.raises(CannotCheck, match="provider example/imaginary .main.tf:1.") as raised:
+        run_terraform(write_module(tmp_path, {"main.tf": versions}))
+    assert "aws" in str(raised.value)  # the message lists the stand-ins there are
 
 
 def test_missing_extra_is_an_environment_problem(tmp_path, monkeypatch):
@@ -463,7 +469,7 @@ def test_providers_start_through_the_fork_server_or_without_it(tmp_path, monkeyp
 
     monkeypatch.setattr(terraform._Providers, "close", close_and_keep_the_log)
     if not fork_server:
-        monkeypatch.setattr(install, "start_fork_server", lambda *args: None)
+        monkeypatch.setattr(install, "start_fork_server", lambda *args, **options: None)
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     monkeypatch.setenv(serve.PROFILE_ENV, str(profiles))
@@ -484,7 +490,7 @@ def test_providers_start_through_the_fork_server_or_without_it(tmp_path, monkeyp
 
 
 def test_go_runtime_settings_have_defaults_and_the_callers_win(tmp_path, monkeypatch):
-    monkeypatch.setattr(install, "start_fork_server", lambda *args: None)
+    monkeypatch.setattr(install, "start_fork_server", lambda *args, **options: None)
     monkeypatch.delenv("GOGC", raising=False)
     monkeypatch.setenv("GOMEMLIMIT", "3GiB")
     monkeypatch.setenv("TF_LOG", "trace")

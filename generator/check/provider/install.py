@@ -19,6 +19,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import generator
@@ -82,21 +83,25 @@ def write_cli_config(directory: Path, module_dir: Path) -> Path:
 
 
 def start_fork_server(
-    directory: Path, module_dir: Path, env: dict[str, str]
+    directory: Path,
+    module_dir: Path,
+    env: dict[str, str],
+    spawn: Callable[..., subprocess.Popen[str]] = subprocess.Popen,
 ) -> subprocess.Popen[str] | None:
     """Start the fork server for the launchers `write_cli_config` wrote into `directory`.
 
     It says "ready" on stdout once it listens, stops when its stdin is closed, and notes
     each provider it starts in `forkserver.log` in `directory` (its stderr). Linux only (it
     forks a process that has imported grpc); elsewhere, None, and launchers start
-    providers the ordinary way.
+    providers the ordinary way. `spawn` starts the process (a check run's, so that an
+    interrupt ends it and the providers it forked).
     """
     if not sys.platform.startswith("linux"):
         return None
     command = [PYTHON, "-m", "generator.check.provider.forkserver"]
     with (directory / "forkserver.log").open("ab") as log:
         try:
-            return subprocess.Popen(
+            return spawn(
                 [*command, str(directory / FORK_SOCKET), str(module_dir.resolve())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,

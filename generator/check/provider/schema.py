@@ -90,11 +90,14 @@ def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
 def types_in_module(module_dir: Path) -> set[str]:
     """Resource and data source type names declared in any .tf file under module_dir.
 
-    Child modules in subdirectories count; Terraform's own .terraform directory does not.
+    Child modules in subdirectories count, and so do the remote modules `terraform init`
+    installed in .terraform/modules; the rest of .terraform does not.
     """
     found: set[str] = set()
     for path in module_dir.rglob("*.tf"):
-        if ".terraform" in path.relative_to(module_dir).parts:
+        parts = path.relative_to(module_dir).parts
+        terraform_dir = [i for i, part in enumerate(parts) if part == ".terraform"]
+        if any(parts[i + 1 : i + 2] != ("modules",) for i in terraform_dir):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         found.update(match[2] for match in _DECLARATION_RE.finditer(text))
