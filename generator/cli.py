@@ -126,11 +126,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
         interactive=interactive,
         dry_run=args.dry_run,
         discovery=not args.no_discovery,
+        replaced=_print_replaced,
     )
     if dest is not None:
         print(f"Rendered {dest}")
         print(f"Next: cd {dest} && terraform init && terraform plan")
     return 0
+
+
+def _print_replaced(files: Sequence[str]) -> None:
+    print(
+        f"--force replaced {len(files)} existing file{'s' * (len(files) > 1)}: {', '.join(files)}"
+    )
 
 
 def _cmd_cost(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # copier's message for an answer its validator rejects.
 _COPIER_VALIDATION_ERROR = re.compile(
@@ -10,10 +11,26 @@ _COPIER_VALIDATION_ERROR = re.compile(
 )
 
 
+# C0 and C1 control characters, and the Unicode marks that reorder or hide text (bidi
+# embeddings, overrides and isolates, zero-width characters): never echoed raw to a terminal.
+# See docs/input-rules.md.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` safe to print: each control character shown as its escape (\\x1b, \\u202e)."""
+    return CONTROL_CHARACTERS.sub(lambda match: ascii(match[0])[1:-1], text)
+
+
 class CwScaffoldError(Exception):
     """Base class of all errors cw-scaffold raises on purpose."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class UserError(CwScaffoldError):
@@ -25,7 +42,7 @@ class InvalidAnswer(UserError):
 
     def __init__(self, answer: str, message: str) -> None:
         self.answer = answer
-        self.rule_message = message
+        self.rule_message = printable(message)
         super().__init__(f"invalid answer '{answer}': {message}")
 
 
@@ -40,6 +57,19 @@ class EnvironmentProblem(CwScaffoldError):
     """Something this machine lacks (an extra not installed, Terraform cannot start): exit 2."""
 
     exit_code = 2
+
+
+def refuse_option_like(what: str, value: str, source: Path | None = None) -> None:
+    """Refuse a git source or revision that git would read as an option (`--upload-pack=...`).
+
+    Every git call also puts `--` before such values; this refusal keeps them from copier,
+    which passes them to git itself."""
+    if value.startswith("-"):
+        where = f" in {source}" if source is not None else ""
+        raise UserError(
+            f"{what}{where} is '{value}': a git source or revision cannot start with '-'"
+            " (git would read it as an option)"
+        )
 
 
 def from_copier(error: ValueError) -> UserError:

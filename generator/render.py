@@ -1,24 +1,37 @@
 """Render an answer set into a directory through copier's API, atomically.
 
 copier renders into a staging directory beside the destination; only a complete render is
-moved into place, so an error (an invalid answer, a template failure) leaves nothing behind.
+moved into place, so an error (an invalid answer, a template failure, an interrupt) leaves
+nothing behind. With --force into an existing project, every conflict is found before the
+first file moves, files the template writes only once (`_skip_if_exists`) are kept, and
+nothing is written through a symlink that leads out of the destination.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import copier
 
-from generator.errors import DestinationExists, from_copier
+from generator.errors import (
+    DestinationExists,
+    EnvironmentProblem,
+    UserError,
+    from_copier,
+    refuse_option_like,
+)
 from generator.questions import check_known_answers, load_questions, template_root
 
-__all__ = ["render"]
+__all__ = ["check_destination", "render"]
+
+# Errors of the machine rather than of the input: exit 2.
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 def render(
@@ -28,37 +41,89 @@ def render(
     template: str | Path | None = None,
     vcs_ref: str | None = None,
     force: bool = False,
+    replaced: Callable[[Sequence[str]], None] | None = None,
 ) -> Path:
     """Render the template with `answers` (defaults for the rest) into `dest`.
 
     `template` is a local path or git URL (default: this installation's template);
     `vcs_ref` a git tag or commit of it (default: copier's choice, the latest release tag).
-    `dest` must not exist or be empty unless `force` is set. Returns the resolved `dest`.
+    `dest` must not exist or be empty unless `force` is set; `replaced` then hears the
+    existing files that were overwritten (relative paths). Returns the resolved `dest`.
     """
+    if template is not None:
+        refuse_option_like("--template", str(template))
+    if vcs_ref is not None:
+        refuse_option_like("--vcs-ref", vcs_ref)
     source = Path(template) if template is not None else template_root()
     if isinstance(source, Path) and source.is_dir():
         check_known_answers(answers, load_questions(source))
     dest = Path(dest).resolve()
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
+    check_destination(dest, force, template)
+
+    try:
+        staging = _staging_beside(dest)
+    except OSError as error:
+        raise _write_error(error, dest) from error
+    try:
+        keep = _copy(str(template or source), staging, dict(answers), vcs_ref)
+        overwritten = _move_into_place(staging, dest, keep)
+    except OSError as error:
+        raise _write_error(error, dest) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if replaced is not None and overwritten:
+        replaced(overwritten)
+    return dest
+
+
+def check_destination(dest: Path, force: bool, template: str | Path | None = None) -> None:
+    """Refuse, before anything is rendered, a destination that cannot or must not be used:
+    inside the template, under a file, a file itself, or occupied without `force`."""
+    dest = dest.resolve()
+    source = Path(template) if template is not None else template_root()
+    if source.is_dir() and dest.is_relative_to(source.resolve()):
+        raise UserError(
+            f"destination {dest} is inside the template directory {source.resolve()}:"
+            " render somewhere else"
+        )
+    for parent in reversed(dest.parents):
+        if parent.exists() and not parent.is_dir():
+            raise UserError(f"cannot render into {dest}: {parent} is a file, not a directory")
+    if dest.exists() and not dest.is_dir():
+        raise UserError(f"cannot render into {dest}: it is a file, not a directory")
+    if dest.exists() and any(dest.iterdir()) and not force:
         raise DestinationExists(str(dest))
 
-    anchor = _nearest_existing_dir(dest.parent)
+
+def _staging_beside(dest: Path) -> Path:
+    """A private directory on dest's file system, so the final move is a rename."""
+    anchor = dest.parent
+    while not anchor.is_dir():
+        anchor = anchor.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.render-", dir=anchor))
     # mkdtemp makes the directory private (0700); the project gets the usual mode.
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)
-    try:
-        _copy(str(template or source), staging, dict(answers), vcs_ref)
-        _move_into_place(staging, dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return dest
+    return staging
 
 
-def _copy(source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | None) -> None:
+def _write_error(error: OSError, dest: Path) -> UserError | EnvironmentProblem:
+    """An OS error while writing, as one line naming the file; a full or read-only disk is
+    the machine's problem (exit 2), anything else the destination's (exit 1)."""
+    where = error.filename or dest
+    message = f"cannot write {where}: {error.strerror or error}; nothing was written to {dest}"
+    if error.errno in _ENVIRONMENT_ERRNOS:
+        return EnvironmentProblem(message)
+    return UserError(message)
+
+
+def _copy(
+    source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | None
+) -> Callable[[Path], bool]:
+    """Render into `staging`; returns the template's `_skip_if_exists` matcher."""
     try:
-        copier.run_copy(
+        worker = copier.run_copy(
             source,
             staging,
             data=answers,
@@ -70,27 +135,63 @@ def _copy(source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | No
         )
     except ValueError as error:
         raise from_copier(error) from error
+    return worker.match_skip
 
 
-def _nearest_existing_dir(path: Path) -> Path:
-    while not path.is_dir():
-        path = path.parent
-    return path
+def _move_into_place(staging: Path, dest: Path, keep: Callable[[Path], bool]) -> list[str]:
+    """Move the render into `dest`; returns the existing files it replaced.
 
-
-def _move_into_place(staging: Path, dest: Path) -> None:
+    A fresh or empty `dest` is one rename. Otherwise (--force) every target is checked first,
+    so that a conflict stops the move before any file is in place.
+    """
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging, dest)
-        return
+        return []
     if not any(dest.iterdir()):
         dest.rmdir()
         os.replace(staging, dest)
-        return
-    # --force into a non-empty directory: replace the rendered files, keep the others.
-    for source in sorted(staging.rglob("*")):
-        target = dest / source.relative_to(staging)
+        return []
+    moves, replaced = _plan_moves(staging, dest, keep)
+    for source, target in moves:
         if source.is_dir():
             target.mkdir(exist_ok=True)
         else:
             os.replace(source, target)
+    return replaced
+
+
+def _plan_moves(
+    staging: Path, dest: Path, keep: Callable[[Path], bool]
+) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """The (staged, target) moves into an existing `dest` and the files they replace; raise
+    UserError, before anything moves, for a target that is a symlink or the wrong kind.
+    """
+    moves: list[tuple[Path, Path]] = []
+    replaced: list[str] = []
+    for source in sorted(staging.rglob("*")):
+        relative = source.relative_to(staging)
+        target = dest / relative
+        if target.is_symlink():
+            raise UserError(
+                f"cannot render into {dest}: {relative} is a symlink (to {os.readlink(target)}),"
+                " and cw-scaffold never writes through one; nothing was written"
+            )
+        if source.is_dir():
+            if target.exists() and not target.is_dir():
+                raise UserError(
+                    f"cannot render into {dest}: {relative} is a file where the module has a"
+                    " directory; move it away first; nothing was written"
+                )
+        elif target.is_dir():
+            raise UserError(
+                f"cannot render into {dest}: {relative} is a directory where the module has a"
+                " file; move it away first; nothing was written"
+            )
+        elif target.exists() and keep(relative):
+            continue  # written once, then the user's (copier.yml `_skip_if_exists`)
+        else:
+            if target.exists() and target.read_bytes() != source.read_bytes():
+                replaced.append(relative.as_posix())
+        moves.append((source, target))
+    return moves, replaced

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import copier
-import yaml
 from packaging.version import InvalidVersion, Version
 
-from generator.errors import UserError, from_copier
-from generator.questions import check_known_answers, load_questions
+from generator.errors import UserError, from_copier, refuse_option_like
+from generator.questions import check_known_answers, load_questions, read_answers_file
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
@@ -75,19 +74,22 @@ def inspect_project(project: Path) -> ProjectState:
             f"{project} has uncommitted changes ({files}): commit or stash them first,"
             " so that the update can be reviewed and undone"
         )
-    answers = yaml.safe_load(answers_path.read_text(encoding="utf-8")) or {}
+    answers = read_answers_file(answers_path)
     if "_src_path" not in answers or "_commit" not in answers:
         raise UserError(
             f"{answers_path} does not record the template's source and version"
             " (_src_path, _commit): it was not written by copier from a git template"
         )
-    return ProjectState(project, str(answers["_src_path"]), str(answers["_commit"]), answers)
+    src_path, version = str(answers["_src_path"]), str(answers["_commit"])
+    refuse_option_like("_src_path", src_path, answers_path)
+    refuse_option_like("_commit", version, answers_path)
+    return ProjectState(project, src_path, version, answers)
 
 
 def latest_release(src_path: str) -> str | None:
     """The highest PEP 440 tag of the template repository, as copier would choose it."""
     listing = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", src_path],
+        ["git", "ls-remote", "--tags", "--refs", "--", src_path],
         capture_output=True,
         text=True,
         check=False,
@@ -122,6 +124,7 @@ def update(
     project = project.resolve()
     state = inspect_project(project)
     target = vcs_ref or latest_release(state.src_path) or "HEAD"
+    refuse_option_like("the template version", target)
     if progress is not None:
         progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})
@@ -157,7 +160,7 @@ def _same_version(state: ProjectState, target: str) -> bool:
     if state.version == target:
         return True
     resolved = subprocess.run(
-        ["git", "ls-remote", state.src_path, target, f"{target}^{{}}"],
+        ["git", "ls-remote", "--", state.src_path, target, f"{target}^{{}}"],
         capture_output=True,
         text=True,
         check=False,
@@ -166,8 +169,7 @@ def _same_version(state: ProjectState, target: str) -> bool:
 
 
 def inspect_answers_version(project: Path) -> str:
-    answers = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8")) or {}
-    return str(answers.get("_commit", "?"))
+    return str(read_answers_file(project / ANSWERS_FILE).get("_commit", "?"))
 
 
 def leftover_conflicts(project: Path) -> tuple[str, ...]:
