@@ -1,12 +1,14 @@
 """The `cw-scaffold` command: a thin layer that parses arguments and calls the API.
 
 Exit status: 0 success; 1 a user error or check findings; 2 a usage or environment error;
-130 interrupted (Ctrl-C); 3 an unexpected error (a bug: the message says so).
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM); 3 an unexpected error (a bug: the message
+says so).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -193,12 +195,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return exit_status(report)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every `finally` cleans up as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup
+    raise Terminated
+
+
 _COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost": _cmd_cost}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return _COMMANDS[args.command](args)
     except CwScaffoldError as error:
@@ -207,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"cw-scaffold {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"cw-scaffold {args.command}: terminated", file=sys.stderr)
+        return 143
     except Exception as error:  # noqa: BLE001 - the last resort: say it is a bug
         print(
             f"cw-scaffold {args.command}: unexpected error (a bug in cw-scaffold, please report it):"
@@ -214,3 +229,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    finally:
+        signal.signal(signal.SIGTERM, previous)

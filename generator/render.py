@@ -12,8 +12,10 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +62,17 @@ def render(
     dest = Path(dest).resolve()
     check_destination(dest, force, template)
 
+    staging: Path | None = None
     try:
         staging = _staging_beside(dest)
-    except OSError as error:
-        raise _write_error(error, dest) from error
-    try:
         keep = _copy(str(template or source), staging, dict(answers), vcs_ref)
-        overwritten = _move_into_place(staging, dest, keep)
+        with _signals_deferred():  # an interrupt waits until every file is in place
+            overwritten = _move_into_place(staging, dest, keep)
     except OSError as error:
         raise _write_error(error, dest) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     if replaced is not None and overwritten:
         replaced(overwritten)
     return dest
@@ -93,6 +95,17 @@ def check_destination(dest: Path, force: bool, template: str | Path | None = Non
         raise UserError(f"cannot render into {dest}: it is a file, not a directory")
     if dest.exists() and any(dest.iterdir()) and not force:
         raise DestinationExists(str(dest))
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while files move, so the move is never half done."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _staging_beside(dest: Path) -> Path:
