@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.errors import CwScaffoldError
+from generator.errors import CwScaffoldError, printable
 
 __all__ = ["main"]
 
@@ -131,8 +132,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
         replaced=_print_replaced,
     )
     if dest is not None:
-        print(f"Rendered {dest}")
-        print(f"Next: cd {dest} && terraform init && terraform plan")
+        shown = printable(str(dest))
+        print(f"Rendered {shown}")
+        print(f"Next: cd {shown} && terraform init && terraform plan")
     return 0
 
 
@@ -210,7 +212,16 @@ _COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is not threading.main_thread():
+        return _run(args)  # signal handlers belong to the main thread
     previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return _COMMANDS[args.command](args)
     except CwScaffoldError as error:
@@ -225,9 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last resort: say it is a bug
         print(
             f"cw-scaffold {args.command}: unexpected error (a bug in cw-scaffold, please report it):"
-            f" {type(error).__name__}: {error}",
+            f" {type(error).__name__}: {printable(str(error))}",
             file=sys.stderr,
         )
         return 3
-    finally:
-        signal.signal(signal.SIGTERM, previous)

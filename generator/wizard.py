@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from generator.cost import estimate, format_estimate, resource_counts
 from generator.discovery import Discovery, DiscoveryOff
-from generator.errors import InvalidAnswer, UserError
+from generator.errors import InvalidAnswer, UserError, printable
 from generator.questions import (
     NO_DEFAULT,
     QuestionSpec,
@@ -395,6 +395,6 @@ def _print_files(
     with tempfile.TemporaryDirectory(prefix="cw-scaffold-dry-run-") as scratch:
         module = render(answers, Path(scratch) / "module", template=template, vcs_ref=vcs_ref)
         files = sorted(p.relative_to(module).as_posix() for p in module.rglob("*") if p.is_file())
-    print(f"Files it would write into {dest or 'DEST'} ({len(files)}):")
+    print(f"Files it would write into {printable(str(dest or 'DEST'))} ({len(files)}):")
     print("\n".join(f"  {name}" for name in files))
     print("Nothing written (--dry-run).")
