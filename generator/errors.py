@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -70,6 +72,24 @@ def refuse_option_like(what: str, value: str, source: Path | None = None) -> Non
             f"{what}{where} is '{value}': a git source or revision cannot start with '-'"
             " (git would read it as an option)"
         )
+
+
+# Errors of the machine rather than of the input: exit 2.
+_MACHINE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def write_error(error: OSError, dest: Path, note: str = "") -> UserError | EnvironmentProblem:
+    """An OS error while writing into `dest`, as one line naming the file (and `note`); a full
+    or read-only disk is the machine's problem (exit 2), anything else the destination's.
+    A git command that failed (copier runs git) is reported by the last line git printed."""
+    stderr = str(getattr(error, "stderr", "") or "").strip()
+    if error.strerror is None and stderr:
+        message = f"cannot write {dest}: {stderr.splitlines()[-1]}{note}"
+    else:
+        message = f"cannot write {error.filename or dest}: {error.strerror or error}{note}"
+    if error.errno in _MACHINE_ERRNOS or any(os.strerror(n) in message for n in _MACHINE_ERRNOS):
+        return EnvironmentProblem(message)
+    return UserError(message)
 
 
 def from_copier(error: ValueError) -> UserError:

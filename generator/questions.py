@@ -124,7 +124,7 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise UserError(f"{what} {path}:{_yaml_problem(error)}") from error
+        raise UserError(f"{what} {path}:{_yaml_problem(error, text)} (not valid YAML)") from error
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -132,15 +132,18 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     return data
 
 
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    """'line:column: problem' of a YAML error, on one line."""
+def _yaml_problem(error: yaml.YAMLError, text: str) -> str:
+    """Where `text` breaks YAML and why, on one line: '3:12: expected ...'."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or getattr(error, "reason", None) or "invalid YAML"
-    if isinstance(error, yaml.reader.ReaderError):
-        return f" not valid YAML: {problem} at character {error.position}"
-    if mark is None:
-        return f" not valid YAML: {problem}"
-    return f"{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}"
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    elif isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    else:
+        return str(getattr(error, "problem", None) or error).replace("\n", " ")
+    problem = getattr(error, "problem", None) or getattr(error, "reason", None) or "invalid"
+    return f"{line}:{column}: {problem}"
 
 
 def load_data_file(path: Path) -> dict[str, Any]:
@@ -237,8 +240,9 @@ def parse_answer(question: QuestionSpec, value: Any) -> Any:
         try:
             parsed = yaml.safe_load(value) if isinstance(value, str) else value
         except yaml.YAMLError as error:
-            problem = getattr(error, "problem", None) or "not valid YAML"
-            raise InvalidAnswer(question.name, f"cannot be read as YAML: {problem}") from error
+            raise InvalidAnswer(
+                question.name, f"is not valid YAML at {_yaml_problem(error, value)}"
+            ) from error
     elif isinstance(value, str):
         parsed = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):

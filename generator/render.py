@@ -9,7 +9,6 @@ nothing is written through a symlink that leads out of the destination.
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import signal
@@ -23,17 +22,14 @@ import copier
 
 from generator.errors import (
     DestinationExists,
-    EnvironmentProblem,
     UserError,
     from_copier,
     refuse_option_like,
+    write_error,
 )
 from generator.questions import check_known_answers, load_questions, template_root
 
 __all__ = ["check_destination", "render"]
-
-# Errors of the machine rather than of the input: exit 2.
-_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 def render(
@@ -69,7 +65,7 @@ def render(
         with _signals_deferred():  # an interrupt waits until every file is in place
             overwritten = _move_into_place(staging, dest, keep)
     except OSError as error:
-        raise _write_error(error, dest) from error
+        raise write_error(error, dest, f"; nothing was written to {dest}") from error
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -119,16 +115,6 @@ def _staging_beside(dest: Path) -> Path:
     os.umask(umask)
     staging.chmod(0o777 & ~umask)
     return staging
-
-
-def _write_error(error: OSError, dest: Path) -> UserError | EnvironmentProblem:
-    """An OS error while writing, as one line naming the file; a full or read-only disk is
-    the machine's problem (exit 2), anything else the destination's (exit 1)."""
-    where = error.filename or dest
-    message = f"cannot write {where}: {error.strerror or error}; nothing was written to {dest}"
-    if error.errno in _ENVIRONMENT_ERRNOS:
-        return EnvironmentProblem(message)
-    return UserError(message)
 
 
 def _copy(

@@ -17,7 +17,7 @@ from typing import Any
 import copier
 from packaging.version import InvalidVersion, Version
 
-from generator.errors import UserError, from_copier, refuse_option_like
+from generator.errors import UserError, from_copier, refuse_option_like, write_error
 from generator.questions import check_known_answers, load_questions, read_answers_file
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
@@ -151,6 +151,8 @@ def update(
         ) from error
     except ValueError as error:
         raise from_copier(error) from error
+    except OSError as error:
+        raise write_error(error, project, "; check `git status` for partial changes") from error
     after = inspect_answers_version(project)
     return UpdateResult(state.version, after, updated=True, conflicts=leftover_conflicts(project))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_update import commit_all, git, project, template_repo  # noqa: F401 - fixtures
+from test_update import commit_all, git, project, release_fix, template_repo  # noqa: F401
 from trees import tree
 
 from generator.cli import main
@@ -391,20 +391,11 @@ def test_10_new_under_proc(template_dir: Path, capsys) -> None:
     assert "cannot write /proc" in one_line(capsys.readouterr().err)
 
 
-def _in_small_mount(
-    tmp_path: Path, template_dir: Path, options: str
-) -> subprocess.CompletedProcess:
-    """`cw-scaffold new` into a tmpfs of its own (a user and mount namespace: no root needed),
-    then what the mount holds afterwards."""
+def _in_own_mounts(script: str) -> subprocess.CompletedProcess[str]:
+    """`sh -c script` (with $0 this Python) in a user and mount namespace of its own, where it
+    may mount without root; the script exits 99 when it cannot mount."""
     if shutil.which("unshare") is None:
-        pytest.fail("unshare (util-linux) is needed to mount a small file system")
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    script = (
-        f"mount -t tmpfs -o {options} tmpfs {mount} || exit 99; "
-        f'"$0" -m generator new {mount}/proj --defaults --template {template_dir}; '
-        f"status=$?; echo left:$(ls -A {mount}); exit $status"
-    )
+        pytest.fail("unshare (util-linux) is needed to mount a small or read-only file system")
     result = subprocess.run(
         ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, sys.executable],
         capture_output=True,
@@ -413,6 +404,19 @@ def _in_small_mount(
     )
     assert result.returncode != 99, result.stderr
     return result
+
+
+def _in_small_mount(
+    tmp_path: Path, template_dir: Path, options: str
+) -> subprocess.CompletedProcess[str]:
+    """`cw-scaffold new` into a tmpfs of its own, then what the mount holds afterwards."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    return _in_own_mounts(
+        f"mount -t tmpfs -o {options} tmpfs {mount} || exit 99; "
+        f'"$0" -m generator new {mount}/proj --defaults --template {template_dir}; '
+        f"status=$?; echo left:$(ls -A {mount}); exit $status"
+    )
 
 
 @pytest.mark.parametrize(
@@ -427,6 +431,20 @@ def test_10_full_or_read_only_file_system_is_an_environment_error_and_leaves_not
     assert result.returncode == 2, result.stderr
     assert problem in one_line(result.stderr)
     assert result.stdout.strip() == "left:"
+
+
+def test_10_update_of_a_read_only_project_is_an_environment_error(
+    template_repo: Path, project: Path  # noqa: F811 - the fixtures
+) -> None:
+    release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
+    before = tree(project)
+    result = _in_own_mounts(
+        f"mount --bind {project} {project} && mount -o remount,ro,bind {project} || exit 99; "
+        f'exec "$0" -m generator update {project}'
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Read-only file system" in one_line(result.stderr)
+    assert tree(project) == before
 
 
 # 12. Small ones ---------------------------------------------------------------------------------
