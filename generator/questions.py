@@ -35,6 +35,7 @@ __all__ = [
     "render_field",
     "resolve_answers",
     "template_root",
+    "template_subdirectory",
     "validation_error",
 ]
 
@@ -62,6 +63,12 @@ def template_root() -> Path:
             "install cw-scaffold from its repository with `pip install -e .`"
         )
     return root
+
+
+def template_subdirectory(root: Path) -> str:
+    """copier.yml's `_subdirectory`: the part of the template copier renders ('.' for all)."""
+    config = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8")) or {}
+    return str(config.get("_subdirectory", "."))
 
 
 def load_questions(root: Path | None = None) -> dict[str, QuestionSpec]:

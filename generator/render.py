@@ -27,7 +27,12 @@ from generator.errors import (
     refuse_option_like,
     write_error,
 )
-from generator.questions import check_known_answers, load_questions, template_root
+from generator.questions import (
+    check_known_answers,
+    load_questions,
+    template_root,
+    template_subdirectory,
+)
 
 __all__ = ["check_destination", "render"]
 
@@ -79,11 +84,16 @@ def check_destination(dest: Path, force: bool, template: str | Path | None = Non
     inside the template, under a file, a file itself, or occupied without `force`."""
     dest = dest.resolve()
     source = Path(template) if template is not None else template_root()
-    if source.is_dir() and dest.is_relative_to(source.resolve()):
-        raise UserError(
-            f"destination {dest} is inside the template directory {source.resolve()}:"
-            " render somewhere else"
-        )
+    if (source / "copier.yml").is_file():
+        # Rendered there, the module would become part of the template (or replace it);
+        # beside it, as `make demo` does, is fine.
+        root = source.resolve()
+        rendered_from = (root / template_subdirectory(root)).resolve()
+        if dest == root or dest.is_relative_to(rendered_from):
+            raise UserError(
+                f"destination {dest} is inside the template directory {rendered_from}:"
+                " render somewhere else"
+            )
     for parent in reversed(dest.parents):
         if parent.exists() and not parent.is_dir():
             raise UserError(f"cannot render into {dest}: {parent} is a file, not a directory")

@@ -475,14 +475,26 @@ def test_12_destination_inside_the_template_is_refused(template_dir: Path, capsy
     assert tree(template_dir) == before
 
 
+def test_12_the_template_root_itself_is_refused_and_beside_the_template_is_fine(
+    template_dir: Path, capsys
+) -> None:
+    assert new(template_dir, template_dir, "--defaults", "--force") == 1
+    assert "inside the template directory" in one_line(capsys.readouterr().err)
+    demo = template_dir / "demo"  # as `make demo` renders beside the template in a checkout
+    try:
+        assert new(demo, template_dir, "--defaults") == 0
+    finally:
+        shutil.rmtree(demo, ignore_errors=True)
+
+
 def test_12_a_destination_given_through_a_symlink_to_the_template_is_refused(
     template_dir: Path, tmp_path: Path, capsys
 ) -> None:
     link = tmp_path / "link"
-    link.symlink_to(template_dir)
+    link.symlink_to(template_dir / "template")
     assert new(link / "out", template_dir, "--defaults") == 1
     assert "inside the template directory" in one_line(capsys.readouterr().err)
-    assert not (template_dir / "out").exists()
+    assert not (template_dir / "template" / "out").exists()
 
 
 def test_no_user_error_is_reported_as_a_bug(template_dir: Path, tmp_path: Path, capsys) -> None:
