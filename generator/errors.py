@@ -61,16 +61,27 @@ class EnvironmentProblem(CwScaffoldError):
     exit_code = 2
 
 
-def refuse_option_like(what: str, value: str, source: Path | None = None) -> None:
-    """Refuse a git source or revision that git would read as an option (`--upload-pack=...`).
+# git remote helpers that run a command or use a file descriptor instead of reaching a
+# repository (git-remote-ext(1), git-remote-fd(1)).
+_COMMAND_TRANSPORTS = ("ext::", "fd::")
+
+
+def refuse_unsafe_git_argument(what: str, value: str, source: Path | None = None) -> None:
+    """Refuse a git source or revision that git would read as an option (`--upload-pack=...`),
+    or a source through a transport that runs a command (`ext::sh -c ...`).
 
     Every git call also puts `--` before such values; this refusal keeps them from copier,
     which passes them to git itself."""
+    where = f" in {source}" if source is not None else ""
     if value.startswith("-"):
-        where = f" in {source}" if source is not None else ""
         raise UserError(
             f"{what}{where} is '{value}': a git source or revision cannot start with '-'"
             " (git would read it as an option)"
+        )
+    if value.lower().startswith(_COMMAND_TRANSPORTS):
+        raise UserError(
+            f"{what}{where} is '{value}': cw-scaffold does not use git transports that run"
+            " commands (ext::, fd::)"
         )
 
 

@@ -24,7 +24,7 @@ from generator.errors import (
     DestinationExists,
     UserError,
     from_copier,
-    refuse_option_like,
+    refuse_unsafe_git_argument,
     write_error,
 )
 from generator.questions import (
@@ -54,9 +54,9 @@ def render(
     existing files that were overwritten (relative paths). Returns the resolved `dest`.
     """
     if template is not None:
-        refuse_option_like("--template", str(template))
+        refuse_unsafe_git_argument("--template", str(template))
     if vcs_ref is not None:
-        refuse_option_like("--vcs-ref", vcs_ref)
+        refuse_unsafe_git_argument("--vcs-ref", vcs_ref)
     source = Path(template) if template is not None else template_root()
     if isinstance(source, Path) and source.is_dir():
         check_known_answers(answers, load_questions(source))

@@ -17,7 +17,7 @@ from typing import Any
 import copier
 from packaging.version import InvalidVersion, Version
 
-from generator.errors import UserError, from_copier, refuse_option_like, write_error
+from generator.errors import UserError, from_copier, refuse_unsafe_git_argument, write_error
 from generator.questions import check_known_answers, load_questions, read_answers_file
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
@@ -81,8 +81,8 @@ def inspect_project(project: Path) -> ProjectState:
             " (_src_path, _commit): it was not written by copier from a git template"
         )
     src_path, version = str(answers["_src_path"]), str(answers["_commit"])
-    refuse_option_like("_src_path", src_path, answers_path)
-    refuse_option_like("_commit", version, answers_path)
+    refuse_unsafe_git_argument("_src_path", src_path, answers_path)
+    refuse_unsafe_git_argument("_commit", version, answers_path)
     return ProjectState(project, src_path, version, answers)
 
 
@@ -124,7 +124,7 @@ def update(
     project = project.resolve()
     state = inspect_project(project)
     target = vcs_ref or latest_release(state.src_path) or "HEAD"
-    refuse_option_like("the template version", target)
+    refuse_unsafe_git_argument("the template version", target)
     if progress is not None:
         progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})

@@ -39,10 +39,17 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize("vcs_ref", [["--vcs-ref", "v1"], []], ids=["vcs-ref", "plain"])
-def test_1_src_path_that_looks_like_an_option_never_reaches_git(
+@pytest.mark.parametrize(
+    ("attack", "refusal"),
+    [(ATTACK, "cannot start with '-'"), ("ext::sh -c touch% PWNED", "run commands")],
+    ids=["option", "ext-transport"],
+)
+def test_1_src_path_never_runs_a_command_through_git(
     project: Path,  # noqa: F811 - the fixture
     template_repo: Path,  # noqa: F811 - the fixture
     vcs_ref: list[str],
+    attack: str,
+    refusal: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -52,7 +59,7 @@ def test_1_src_path_that_looks_like_an_option_never_reaches_git(
     git(project, "remote", "add", "origin", str(template_repo))
     answers_file = project / ".copier-answers.yml"
     answers = yaml.safe_load(answers_file.read_text())
-    answers.update(_src_path=ATTACK, _commit="v0")
+    answers.update(_src_path=attack, _commit="v0")
     answers_file.write_text(yaml.safe_dump(answers))
     commit_all(project, "A hostile source")
     monkeypatch.chdir(project)
@@ -60,7 +67,7 @@ def test_1_src_path_that_looks_like_an_option_never_reaches_git(
     assert main(["update", *vcs_ref]) == 1
 
     error = one_line(capsys.readouterr().err)
-    assert "_src_path" in error and "cannot start with '-'" in error
+    assert "_src_path" in error and refusal in error
     assert not list(tmp_path.rglob("PWNED")), "the command in _src_path ran"
 
 

@@ -190,7 +190,7 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[str, ...]]] = {
 HOSTILE = st.lists(
     st.sampled_from(
         ["", " ", "  ", "\t", "\n", "\r\n", "\x00", "\x1b[31m", "\x07", "\x7f", "\x85"]
-        + ["\u202e", "\u2066", "\u200b", "\ufeff", '"', "\\", "${", "%{", "a", "-", "."]
+        + ["\u202e", "\u2066", "\u200b", "\ufeff", '"', "\\", "${", "%{", "a", "-", ".", "漢", "é"]
     ),
     max_size=2,
 ).map("".join)
