@@ -10,6 +10,7 @@ nothing is written through a symlink that leads out of the destination.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -34,7 +35,7 @@ from generator.questions import (
     template_subdirectory,
 )
 
-__all__ = ["check_destination", "render"]
+__all__ = ["check_destination", "copier_temporary_files", "render"]
 
 
 def render(
@@ -63,16 +64,20 @@ def render(
     dest = Path(dest).resolve()
     check_destination(dest, force, template)
 
-    staging: Path | None = None
+    staging = _staging_beside(dest)
     try:
-        staging = _staging_beside(dest)
+        _make_private_dir(staging)
+        # The project gets the usual mode, not the staging directory's private one.
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
         keep = _copy(str(template or source), staging, dict(answers), vcs_ref)
         with _signals_deferred():  # an interrupt waits until every file is in place
             overwritten = _move_into_place(staging, dest, keep)
     except OSError as error:
         raise write_error(error, dest, f"; nothing was written to {dest}") from error
     finally:
-        if staging is not None:
+        with _signals_deferred():
             shutil.rmtree(staging, ignore_errors=True)
     if replaced is not None and overwritten:
         replaced(overwritten)
@@ -104,6 +109,23 @@ def check_destination(dest: Path, force: bool, template: str | Path | None = Non
 
 
 @contextmanager
+def copier_temporary_files() -> Iterator[None]:
+    """Send copier's temporary files (its clone of a git template, the copies an update
+    compares) into one directory that is removed whatever happens: an interrupt in the middle
+    of copier's clone, before copier has noted what to clean up, leaves nothing behind."""
+    previous = tempfile.tempdir
+    scratch = Path(tempfile.gettempdir()) / f"cw-scaffold-copier-{secrets.token_hex(6)}"
+    try:
+        _make_private_dir(scratch)
+        tempfile.tempdir = str(scratch)
+        yield
+    finally:
+        tempfile.tempdir = previous
+        with _signals_deferred():
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back while files move, so the move is never half done."""
     held = {signal.SIGINT, signal.SIGTERM}
@@ -115,16 +137,17 @@ def _signals_deferred() -> Iterator[None]:
 
 
 def _staging_beside(dest: Path) -> Path:
-    """A private directory on dest's file system, so the final move is a rename."""
+    """A name for a staging directory on dest's file system, so the final move is a rename."""
     anchor = dest.parent
     while not anchor.is_dir():
         anchor = anchor.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.render-", dir=anchor))
-    # mkdtemp makes the directory private (0700); the project gets the usual mode.
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    return staging
+    return anchor / f".{dest.name}.render-{secrets.token_hex(6)}"
+
+
+def _make_private_dir(path: Path) -> None:
+    """mkdtemp in two steps: the caller holds the name before the directory exists, so an
+    interrupt at any moment leaves nothing its `finally` does not remove."""
+    path.mkdir(mode=0o700)
 
 
 def _copy(
@@ -132,16 +155,17 @@ def _copy(
 ) -> Callable[[Path], bool]:
     """Render into `staging`; returns the template's `_skip_if_exists` matcher."""
     try:
-        worker = copier.run_copy(
-            source,
-            staging,
-            data=answers,
-            vcs_ref=vcs_ref,
-            defaults=True,  # every answer not given takes its default: copier never asks
-            overwrite=True,  # the staging directory is ours
-            quiet=True,
-            cleanup_on_error=False,  # we remove the staging directory ourselves
-        )
+        with copier_temporary_files():
+            worker = copier.run_copy(
+                source,
+                staging,
+                data=answers,
+                vcs_ref=vcs_ref,
+                defaults=True,  # every answer not given takes its default: copier never asks
+                overwrite=True,  # the staging directory is ours
+                quiet=True,
+                cleanup_on_error=False,  # we remove the staging directory ourselves
+            )
     except ValueError as error:
         raise from_copier(error) from error
     return worker.match_skip

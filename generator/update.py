@@ -19,6 +19,7 @@ from packaging.version import InvalidVersion, Version
 
 from generator.errors import UserError, from_copier, refuse_unsafe_git_argument, write_error
 from generator.questions import check_known_answers, load_questions, read_answers_file
+from generator.render import copier_temporary_files
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
@@ -133,17 +134,18 @@ def update(
     if not data and _same_version(state, target):
         return UpdateResult(state.version, state.version, updated=False, conflicts=())
     try:
-        copier.run_update(
-            project,
-            data=data,
-            vcs_ref=target,
-            defaults=True,  # keep every recorded answer; never ask
-            overwrite=True,
-            skip_answered=True,
-            conflict="inline",
-            quiet=True,
-            unsafe=trust,
-        )
+        with copier_temporary_files():
+            copier.run_update(
+                project,
+                data=data,
+                vcs_ref=target,
+                defaults=True,  # keep every recorded answer; never ask
+                overwrite=True,
+                skip_answered=True,
+                conflict="inline",
+                quiet=True,
+                unsafe=trust,
+            )
     except copier.errors.UnsafeTemplateError as error:
         raise UserError(
             "this update runs the template's answer migrations (a question was renamed):"

@@ -241,27 +241,40 @@ def test_6_a_symlink_out_of_the_destination_is_never_written_through(
 # 7. Interrupts during `new` ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("delay", [0.0, 0.2], ids=["at-once", "while-copier-works"])
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_7_interrupted_new_leaves_no_staging_directory(
-    signum: int, status: int, template_dir: Path, tmp_path: Path
+def test_7_interrupted_new_leaves_no_staging_or_temporary_directory(
+    signum: int,
+    status: int,
+    delay: float,
+    template_repo: Path,  # noqa: F811 - the fixture
+    tmp_path: Path,
 ) -> None:
+    work, scratch = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    scratch.mkdir()
     child = subprocess.Popen(
         [sys.executable, "-m", "generator", "new", "module", "--defaults"]
-        + ["--template", str(template_dir)],
-        cwd=tmp_path,
+        + ["--template", str(template_repo)],  # a git template: copier clones it into TMPDIR
+        cwd=work,
+        env={**os.environ, "TMPDIR": str(scratch)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".module.render-*")):
+    while not list(work.glob(".module.render-*")):
         assert child.poll() is None and time.monotonic() < deadline, "no staging directory seen"
         time.sleep(0.005)
+    time.sleep(delay)
+    signalled = time.monotonic()
     child.send_signal(signum)
     _, err = child.communicate(timeout=10)
 
     assert child.returncode == status, err
-    assert list(tmp_path.iterdir()) == [], "nothing is left behind"
+    assert time.monotonic() - signalled < 2
+    assert list(work.iterdir()) == [], "no staging directory and no partial module"
+    assert list(scratch.iterdir()) == [], "no temporary directory"
     assert "Traceback" not in err
 
 
