@@ -18,7 +18,7 @@ import copier
 from packaging.version import InvalidVersion, Version
 
 from generator.errors import UserError, from_copier, refuse_unsafe_git_argument, write_error
-from generator.questions import check_known_answers, load_questions, read_answers_file
+from generator.questions import check_known_answers, load_questions, parse_answer, read_answers_file
 from generator.render import copier_temporary_files
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
@@ -130,7 +130,11 @@ def update(
         progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})
     if data and Path(state.src_path).is_dir():
-        check_known_answers(data, load_questions(Path(state.src_path)))
+        questions = load_questions(Path(state.src_path))
+        check_known_answers(data, questions)
+        # Typed and free of control characters before copier sees them; copier.yml's
+        # validators then run in copier, with the project's other answers.
+        data = {name: parse_answer(questions[name], value) for name, value in data.items()}
     if not data and _same_version(state, target):
         return UpdateResult(state.version, state.version, updated=False, conflicts=())
     try:

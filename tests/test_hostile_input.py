@@ -481,6 +481,17 @@ def test_12_a_yes_no_answer_must_be_a_boolean(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_12_update_refuses_a_non_boolean_and_a_control_character_too(
+    project: Path, capsys  # noqa: F811 - the fixture
+) -> None:
+    before = tree(project)
+    assert main(["update", str(project), "--data", "create_vpc_endpoints=maybe"]) == 1
+    assert "invalid answer 'create_vpc_endpoints'" in capsys.readouterr().err
+    assert main(["update", str(project), "--data", "cluster_name=main\u202e"]) == 1
+    assert "must not contain control characters" in capsys.readouterr().err
+    assert tree(project) == before
+
+
 def test_12_yes_and_no_spellings_still_work(template_dir: Path, tmp_path: Path) -> None:
     args = ["--data", "vpc_mode=default", "--data", "create_vpc_endpoints=no"]
     assert new(tmp_path / "m", template_dir, "--defaults", *args) == 0
