@@ -108,6 +108,28 @@ def parse_data_items(items: Iterable[str]) -> dict[str, str]:
 MAX_ANSWERS_FILE_BYTES = 256 * 1024
 
 
+# The most values (map keys and values, list items) one file or answer may hold, counted with
+# YAML aliases expanded: a few hundred bytes of nested aliases otherwise expand to billions.
+MAX_YAML_VALUES = 100_000
+
+
+def _yaml_values_exceed(value: Any, limit: int = MAX_YAML_VALUES) -> bool:
+    """Whether `value` holds more than `limit` values, each alias counted where it is used
+    (a recursive structure counts without end, so it exceeds any limit)."""
+    pending, count = [value], 0
+    while pending:
+        item = pending.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     """The mapping a YAML file holds ({} when empty); a one-line UserError naming the file and
     the problem (unreadable, too large, not UTF-8, YAML error with line:column, not a map).
@@ -136,6 +158,11 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise UserError(f"{what} {path} must hold a mapping of answer names to values")
+    if _yaml_values_exceed(data):
+        raise UserError(
+            f"{what} {path} holds more than {MAX_YAML_VALUES} values once its YAML aliases"
+            " are expanded"
+        )
     return data
 
 
@@ -250,6 +277,10 @@ def parse_answer(question: QuestionSpec, value: Any) -> Any:
             raise InvalidAnswer(
                 question.name, f"is not valid YAML at {_yaml_problem(error, value)}"
             ) from error
+        if _yaml_values_exceed(parsed):
+            raise InvalidAnswer(
+                question.name, f"holds more than {MAX_YAML_VALUES} values (YAML aliases expanded)"
+            )
     elif isinstance(value, str):
         parsed = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -352,6 +352,27 @@ def test_8_an_oversized_data_file_is_refused_before_it_is_parsed(
     assert str(data_file) in error and "larger than 256 KiB" in error
 
 
+@pytest.mark.parametrize("where", ["file", "data"])
+def test_8_a_yaml_alias_bomb_is_refused_quickly(
+    where: str, template_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """Nine levels of ten aliases: a few hundred bytes that expand to a billion strings."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    bomb = "{" + ", ".join(levels) + ", services: *a9}"
+    if where == "file":
+        data_file = tmp_path / "bomb.yml"
+        data_file.write_text("\n".join(levels) + "\nservices: *a9\n")
+        args = ["--data-file", str(data_file)]
+    else:
+        args = ["--data", f"additional_tags={bomb}"]
+    started = time.monotonic()
+    assert new(tmp_path / "m", template_dir, "--defaults", *args) == 1
+    assert time.monotonic() - started < 10
+    assert "more than 100000 values" in one_line(capsys.readouterr().err)
+    assert not (tmp_path / "m").exists()
+
+
 # 10. User errors are not bugs -------------------------------------------------------------------
 
 
