@@ -3,6 +3,7 @@ answer and the rule, and nothing is written. Free text they accept renders uncha
 
 from __future__ import annotations
 
+import re
 import string
 import tempfile
 from pathlib import Path
@@ -275,3 +276,11 @@ def test_every_free_text_answer_is_tried_with_hostile_text() -> None:
         if not question.choices and question.type in {"str", "yaml"}
     }
     assert free_text == set(FREE_TEXT)
+
+
+def test_no_validator_pattern_ends_with_dollar() -> None:
+    """Python's `$` matches before a final newline; copier.yml's patterns end with `\\Z`."""
+    text = (Path(__file__).resolve().parent.parent / "copier.yml").read_text(encoding="utf-8")
+    patterns = re.findall(r"regex_search\('([^']*)'\)", text)
+    assert patterns, "copier.yml's validators use regex_search"
+    assert [p for p in patterns if p.endswith("$")] == []
