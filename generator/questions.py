@@ -130,10 +130,9 @@ def _yaml_values_exceed(value: Any, limit: int = MAX_YAML_VALUES) -> bool:
     return False
 
 
-def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
-    """The mapping a YAML file holds ({} when empty); a one-line UserError naming the file and
-    the problem (unreadable, too large, not UTF-8, YAML error with line:column, not a map).
-    """
+def _read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
+    """The mapping a YAML file holds ({} when empty), or a one-line UserError naming the file
+    and the problem: unreadable, too large, not UTF-8, YAML error (line:column), not a map."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_ANSWERS_FILE_BYTES + 1)
@@ -182,12 +181,12 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> str:
 
 def load_data_file(path: Path) -> dict[str, Any]:
     """Answers from a YAML file, like `copier copy --data-file`."""
-    return read_yaml_mapping(path, "the data file")
+    return _read_yaml_mapping(path, "the data file")
 
 
 def read_answers_file(path: Path) -> dict[str, Any]:
     """A project's .copier-answers.yml."""
-    return read_yaml_mapping(path, "the answers file")
+    return _read_yaml_mapping(path, "the answers file")
 
 
 def check_known_answers(answers: Mapping[str, Any], questions: Mapping[str, QuestionSpec]) -> None:
