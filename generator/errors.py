@@ -43,6 +43,8 @@ class InvalidAnswer(UserError):
     """An answer broke one of the rules in copier.yml."""
 
     def __init__(self, answer: str, message: str) -> None:
+        # A validator reports each broken item on a line of its own: one line here.
+        message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
         self.answer = answer
         self.rule_message = printable(message)
         super().__init__(f"invalid answer '{answer}': {message}")
