@@ -1,18 +1,21 @@
 """The `cw-scaffold` command: a thin layer that parses arguments and calls the API.
 
 Exit status: 0 success; 1 a user error or check findings; 2 a usage or environment error;
-130 interrupted (Ctrl-C); 3 an unexpected error (a bug: the message says so).
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM); 3 an unexpected error (a bug: the message
+says so).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.errors import CwScaffoldError
+from generator.errors import CwScaffoldError, printable
 
 __all__ = ["main"]
 
@@ -171,6 +174,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
             interactive=interactive,
             dry_run=args.dry_run,
             discovery=not args.no_discovery,
+            replaced=_print_replaced,
         )
     else:  # the scripted path skips the wizard's imports: startup counts
         from generator.render import render_new
@@ -181,11 +185,19 @@ def _cmd_new(args: argparse.Namespace) -> int:
             template=args.template,
             vcs_ref=args.vcs_ref,
             force=args.force,
+            replaced=_print_replaced,
         )
     if dest is not None:
-        print(f"Rendered {dest}")
-        print(f"Next: cd {dest} && terraform init && terraform plan")
+        shown = printable(str(dest))
+        print(f"Rendered {shown}")
+        print(f"Next: cd {shown} && terraform init && terraform plan")
     return 0
+
+
+def _print_replaced(files: Sequence[str]) -> None:
+    print(
+        f"--force replaced {len(files)} existing file{'s' * (len(files) > 1)}: {', '.join(files)}"
+    )
 
 
 def _cmd_cost(args: argparse.Namespace) -> int:
@@ -273,6 +285,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return exit_status(report)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every `finally` cleans up as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup
+    raise Terminated
+
+
 _COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost": _cmd_cost}
 
 
@@ -294,6 +315,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command is None:
         parser.error("name a COMMAND (new, update, check, cost), or --version")
+    if threading.current_thread() is not threading.main_thread():
+        return _run(args)  # signal handlers belong to the main thread
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return _COMMANDS[args.command](args)
     except CwScaffoldError as error:
@@ -302,10 +333,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or run.Interrupted for SIGINT / SIGTERM
         print(f"cw-scaffold {args.command}: interrupted", file=sys.stderr)
         return int(getattr(interrupt, "exit_code", 130))
+    except Terminated:
+        print(f"cw-scaffold {args.command}: terminated", file=sys.stderr)
+        return 143
     except Exception as error:  # noqa: BLE001 - the last resort: say it is a bug
         print(
             f"cw-scaffold {args.command}: unexpected error (a bug in cw-scaffold, please report it):"
-            f" {type(error).__name__}: {error}",
+            f" {type(error).__name__}: {printable(str(error))}",
             file=sys.stderr,
         )
         return 3

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.errors import UserError
-from generator.questions import load_questions, resolve_answers
+from generator.questions import load_questions, read_answers_file, resolve_answers
 
 __all__ = [
     "PRICES",
@@ -304,13 +302,11 @@ def estimate_for(
     answers: dict[str, Any] = {}
     if project is not None:
         path = Path(project) / ".copier-answers.yml"
-        try:
-            recorded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except OSError as error:
+        if not path.is_file():
             raise UserError(
-                f"{project} is not a project cw-scaffold rendered: cannot read {path.name}"
-                f" ({error.strerror})"
-            ) from error
+                f"{project} is not a project cw-scaffold rendered: it has no {path.name}"
+            )
+        recorded = read_answers_file(path)
         answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
     answers.update(data)
     return estimate(resolve_answers(answers, load_questions()), schedule=schedule)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.errors import EnvironmentProblem, InvalidAnswer, UserError
+from generator.errors import CONTROL_CHARACTERS, EnvironmentProblem, InvalidAnswer, UserError
 
 __all__ = [
     "NO_DEFAULT",
@@ -31,9 +31,11 @@ __all__ = [
     "load_questions",
     "parse_answer",
     "parse_data_items",
+    "read_answers_file",
     "render_field",
     "resolve_answers",
     "template_root",
+    "template_subdirectory",
     "validation_error",
 ]
 
@@ -60,6 +62,12 @@ def template_root() -> Path:
     if root is None:
         raise EnvironmentProblem("the installed cw-scaffold template has no copier.yml beside it")
     return root
+
+
+def template_subdirectory(root: Path) -> str:
+    """copier.yml's `_subdirectory`: the part of the template copier renders ('.' for all)."""
+    config = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8")) or {}
+    return str(config.get("_subdirectory", "."))
 
 
 def load_questions(root: Path | None = None) -> dict[str, QuestionSpec]:
@@ -103,24 +111,95 @@ def parse_data_items(items: Iterable[str]) -> dict[str, str]:
     return data
 
 
-def load_data_file(path: Path) -> dict[str, Any]:
-    """Answers from a YAML file, like `copier copy --data-file`."""
+# The largest data or answers file read: real ones are a few kilobytes, and a larger one
+# is a mistake or an attack (docs/input-rules.md).
+MAX_ANSWERS_FILE_BYTES = 256 * 1024
+
+
+# The most values (map keys and values, list items) one file or answer may hold, counted with
+# YAML aliases expanded: a few hundred bytes of nested aliases otherwise expand to billions.
+MAX_YAML_VALUES = 100_000
+
+
+def _yaml_values_exceed(value: Any, limit: int = MAX_YAML_VALUES) -> bool:
+    """Whether `value` holds more than `limit` values, each alias counted where it is used
+    (a recursive structure counts without end, so it exceeds any limit)."""
+    pending, count = [value], 0
+    while pending:
+        item = pending.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def _read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
+    """The mapping a YAML file holds ({} when empty), or a one-line UserError naming the file
+    and the problem: unreadable, too large, not UTF-8, YAML error (line:column), not a map."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ANSWERS_FILE_BYTES + 1)
     except OSError as error:
-        raise UserError(f"cannot read the data file {path}: {error.strerror}") from error
+        raise UserError(f"cannot read {what} {path}: {error.strerror}") from error
+    if len(raw) > MAX_ANSWERS_FILE_BYTES:
+        raise UserError(
+            f"{what} {path} is larger than {MAX_ANSWERS_FILE_BYTES // 1024} KiB:"
+            " answers fit in a few kilobytes"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"{what} {path} is not UTF-8 text (byte {error.start} is 0x{raw[error.start]:02x})"
+        ) from error
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise UserError(f"the data file {path} is not valid YAML: {error}") from error
+        raise UserError(f"{what} {path}:{_yaml_problem(error, text)} (not valid YAML)") from error
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise UserError(f"the data file {path} must hold a mapping of answer names to values")
+        raise UserError(f"{what} {path} must hold a mapping of answer names to values")
+    if _yaml_values_exceed(data):
+        raise UserError(
+            f"{what} {path} holds more than {MAX_YAML_VALUES} values once its YAML aliases"
+            " are expanded"
+        )
     return data
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str) -> str:
+    """Where `text` breaks YAML and why, on one line: '3:12: expected ...'."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    elif isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    else:
+        return str(getattr(error, "problem", None) or error).replace("\n", " ")
+    problem = getattr(error, "problem", None) or getattr(error, "reason", None) or "invalid"
+    return f"{line}:{column}: {problem}"
+
+
+def load_data_file(path: Path) -> dict[str, Any]:
+    """Answers from a YAML file, like `copier copy --data-file`."""
+    return _read_yaml_mapping(path, "the data file")
+
+
+def read_answers_file(path: Path) -> dict[str, Any]:
+    """A project's .copier-answers.yml."""
+    return _read_yaml_mapping(path, "the answers file")
 
 
 def check_known_answers(answers: Mapping[str, Any], questions: Mapping[str, QuestionSpec]) -> None:
     """copier ignores answers it does not know; a typo should not pass silently."""
-    unknown = sorted(set(answers) - set(questions))
+    unknown = sorted(map(str, set(answers) - set(questions)))
     if unknown:
         raise UserError(
             f"unknown answer{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)};"
@@ -163,6 +242,25 @@ def _cast_to_bool(value: Any) -> bool:
     return bool(value)
 
 
+_TRUE = {"y", "yes", "t", "true", "on", "1"}
+_FALSE = {"n", "no", "f", "false", "off", "0"}
+
+
+def _strict_bool(question: QuestionSpec, value: Any) -> bool:
+    """A yes/no answer. copier casts anything (`maybe` becomes true); we refuse what is not
+    one of the YAML spellings of a boolean, or 0 or 1."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int, float)) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidAnswer(
+        question.name, f"must be true or false (yes/no, on/off, 1/0), got {value!r}"
+    )
+
+
 def applies(question: QuestionSpec, answers: Mapping[str, Any]) -> bool:
     """Whether the question's `when` holds for the answers given so far."""
     return _cast_to_bool(render_field(question.when, answers))
@@ -175,27 +273,53 @@ def _choice_values(question: QuestionSpec) -> list[Any]:
 
 def parse_answer(question: QuestionSpec, value: Any) -> Any:
     """An answer cast to the question's type as copier casts it (a `--data` string becomes a
-    bool, a list or a map); raise InvalidAnswer when it cannot be, or is not one of the choices."""
+    bool, a list or a map); raise InvalidAnswer when it cannot be, is not one of the choices,
+    or holds a control character."""
     if question.type == "bool":
-        parsed: Any = _cast_to_bool(value)
+        parsed: Any = _strict_bool(question, value)
     elif question.type == "yaml":
         try:
             parsed = yaml.safe_load(value) if isinstance(value, str) else value
         except yaml.YAMLError as error:
-            problem = getattr(error, "problem", None) or "not valid YAML"
-            raise InvalidAnswer(question.name, f"cannot be read as YAML: {problem}") from error
+            raise InvalidAnswer(
+                question.name, f"is not valid YAML at {_yaml_problem(error, value)}"
+            ) from error
+        if _yaml_values_exceed(parsed):
+            raise InvalidAnswer(
+                question.name, f"holds more than {MAX_YAML_VALUES} values (YAML aliases expanded)"
+            )
     elif isinstance(value, str):
         parsed = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         parsed = str(value)
     else:
         raise InvalidAnswer(question.name, f"must be a single value, got {value!r}")
+    _refuse_control_characters(question, parsed)
     values = _choice_values(question)
     if values and parsed not in values:
         raise InvalidAnswer(
             question.name, f"must be one of {', '.join(map(str, values))}, got {parsed!r}"
         )
     return parsed
+
+
+def _refuse_control_characters(question: QuestionSpec, value: Any) -> None:
+    """No answer carries a control character or a bidi override (in a list item or a map key
+    or value either): they break the rendered HCL or hide what the text says."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _refuse_control_characters(question, key)
+            _refuse_control_characters(question, item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_control_characters(question, item)
+    elif isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        if found:
+            raise InvalidAnswer(
+                question.name,
+                f"must not contain control characters, found {found[0]!a} in {value!r}",
+            )
 
 
 class _NoDefault:

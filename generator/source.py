@@ -63,7 +63,7 @@ def latest_release(src_path: str) -> str | None:
     from packaging.version import InvalidVersion, Version
 
     listing = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", src_path],
+        ["git", "ls-remote", "--tags", "--refs", "--", src_path],
         capture_output=True,
         text=True,
         check=False,

@@ -19,8 +19,14 @@ import copier
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from generator.errors import UserError, from_copier
-from generator.questions import check_known_answers, load_questions
+from generator.errors import UserError, from_copier, refuse_unsafe_git_argument, write_error
+from generator.questions import (
+    check_known_answers,
+    load_questions,
+    parse_answer,
+    read_answers_file,
+)
+from generator.render import copier_temporary_files
 from generator.source import SourceUnreadable, latest_release, questions_root
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
@@ -77,13 +83,16 @@ def inspect_project(project: Path) -> ProjectState:
             f"{project} has uncommitted changes ({files}): commit or stash them first,"
             " so that the update can be reviewed and undone"
         )
-    answers = yaml.safe_load(answers_path.read_text(encoding="utf-8")) or {}
+    answers = read_answers_file(answers_path)
     if "_src_path" not in answers or "_commit" not in answers:
         raise UserError(
             f"{answers_path} does not record the template's source and version"
             " (_src_path, _commit): it was not written by copier from a git template"
         )
-    return ProjectState(project, str(answers["_src_path"]), str(answers["_commit"]), answers)
+    src_path, version = str(answers["_src_path"]), str(answers["_commit"])
+    refuse_unsafe_git_argument("_src_path", src_path, answers_path)
+    refuse_unsafe_git_argument("_commit", version, answers_path)
+    return ProjectState(project, src_path, version, answers)
 
 
 def update(
@@ -106,6 +115,7 @@ def update(
     project = project.resolve()
     state = inspect_project(project)
     source = state.src_path if template is None else _local_absolute(template)
+    refuse_unsafe_git_argument("--template", source)
     try:
         target = vcs_ref or latest_release(source) or "HEAD"
     except SourceUnreadable as error:
@@ -116,29 +126,35 @@ def update(
             " re-point it at the installed template with `cw-scaffold update --template`"
             " (or at a copy of yours with --template SRC)"
         ) from error
+    refuse_unsafe_git_argument("the template version", target)
     _refuse_downgrade(state.version, target)
     if source != state.src_path:
         state = _repoint(state, source, progress)
     if progress is not None:
         progress(f"Template version: {state.version} -> {target}")
     data = dict(data or {})
-    questions = questions_root(state.src_path)
-    if data and questions is not None:
-        check_known_answers(data, load_questions(questions))
+    questions_dir = questions_root(state.src_path)
+    if data and questions_dir is not None:
+        questions = load_questions(questions_dir)
+        check_known_answers(data, questions)
+        # Typed and free of control characters before copier sees them; copier.yml's
+        # validators then run in copier, with the project's other answers.
+        data = {name: parse_answer(questions[name], value) for name, value in data.items()}
     if not data and _same_version(state, target):
         return UpdateResult(state.version, state.version, updated=False, conflicts=())
     try:
-        copier.run_update(
-            project,
-            data=data,
-            vcs_ref=target,
-            defaults=True,  # keep every recorded answer; never ask
-            overwrite=True,
-            skip_answered=True,
-            conflict="inline",
-            quiet=True,
-            unsafe=trust,
-        )
+        with copier_temporary_files():
+            copier.run_update(
+                project,
+                data=data,
+                vcs_ref=target,
+                defaults=True,  # keep every recorded answer; never ask
+                overwrite=True,
+                skip_answered=True,
+                conflict="inline",
+                quiet=True,
+                unsafe=trust,
+            )
     except copier.errors.UnsafeTemplateError as error:
         raise UserError(
             "this update runs the template's answer migrations (a question was renamed):"
@@ -146,6 +162,8 @@ def update(
         ) from error
     except ValueError as error:
         raise from_copier(error) from error
+    except OSError as error:
+        raise write_error(error, project, "; check `git status` for partial changes") from error
     after = inspect_answers_version(project)
     return UpdateResult(state.version, after, updated=True, conflicts=leftover_conflicts(project))
 
@@ -197,7 +215,7 @@ def _require_commit(source: str, commit: str) -> None:
     too, to tell the user's edits from the template's changes."""
     with tempfile.TemporaryDirectory(prefix="cw-scaffold-source-") as scratch:
         cloned = subprocess.run(
-            ["git", "clone", "--quiet", "--bare", source, scratch],
+            ["git", "clone", "--quiet", "--bare", "--", source, scratch],
             capture_output=True,
             text=True,
             check=False,
@@ -221,7 +239,7 @@ def _same_version(state: ProjectState, target: str) -> bool:
     if state.version == target:
         return True
     resolved = subprocess.run(
-        ["git", "ls-remote", state.src_path, target, f"{target}^{{}}"],
+        ["git", "ls-remote", "--", state.src_path, target, f"{target}^{{}}"],
         capture_output=True,
         text=True,
         check=False,
@@ -230,8 +248,7 @@ def _same_version(state: ProjectState, target: str) -> bool:
 
 
 def inspect_answers_version(project: Path) -> str:
-    answers = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8")) or {}
-    return str(answers.get("_commit", "?"))
+    return str(read_answers_file(project / ANSWERS_FILE).get("_commit", "?"))
 
 
 def leftover_conflicts(project: Path) -> tuple[str, ...]:

