@@ -31,6 +31,7 @@ from generator.errors import (
 from generator.questions import (
     check_known_answers,
     load_questions,
+    parse_answer,
     resolve_answers,
     template_root,
     template_subdirectory,
@@ -64,7 +65,11 @@ def render(
     source = str(template) if template is not None else installed_template()
     questions = questions_root(source)
     if questions is not None:
-        check_known_answers(answers, load_questions(questions))
+        specs = load_questions(questions)
+        check_known_answers(answers, specs)
+        # Typed and free of control characters before copier sees them (copier would take
+        # "maybe" for true); copier.yml's validators then run in copier.
+        answers = {name: parse_answer(specs[name], value) for name, value in answers.items()}
     dest = Path(dest).resolve()
     check_destination(dest, force, template)
 
