@@ -165,8 +165,11 @@ class _Providers:
 
 def _copy_module(module_dir: Path, scratch: Path) -> Path:
     """A copy of the module, without Terraform's working files, as `scratch`/module."""
+    from generator.check.provider.deferred import defer_reads
+
     copy = scratch / "module"
     shutil.copytree(module_dir, copy, symlinks=True, ignore=_NOT_COPIED)
+    defer_reads(copy)  # what only running or fetching could tell stays unknown
     return copy
 
 

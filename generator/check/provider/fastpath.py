@@ -13,7 +13,8 @@ small and is decided here on the msgpack value itself:
   diagnostics", and so is this one.
 - PlanResourceChange for a create (no prior state): the proposed new state with every
   null computed attribute, at any depth of blocks, made unknown ("known after apply"),
-  which is what components.py plans and pyvider then encodes.
+  except those a value hook knows (utility.py), which is what components.py plans and
+  pyvider then encodes.
 
 Anything else (a problem to report, a prior state, a value of an unexpected shape, a
 missing or unknown type) goes to pyvider's own handler, so every diagnostic still comes
@@ -27,6 +28,7 @@ from typing import Any
 
 import msgpack
 
+from generator.check.provider import utility
 from generator.check.provider.schema import Block, ProviderSchema, read_only_attributes_set
 
 UNKNOWN = msgpack.ExtType(0, b"\x00")  # cty's unknown value, as Terraform encodes it
@@ -116,6 +118,16 @@ def config_is_clean(block: Block, data: bytes) -> bool:
     return not required_nulls(block, config) and not read_only_attributes_set(block, config)
 
 
+def with_known(block: Block, planned: Any, known: dict[str, Any]) -> Any:
+    """`planned` with the top-level computed attributes that a value hook knows."""
+    result = dict(planned)
+    for name, value in known.items():
+        spec = block["attributes"].get(name)
+        if spec and spec.get("computed") and result.get(name) == UNKNOWN:
+            result[name] = UNKNOWN if value is utility.UNKNOWN else value
+    return result
+
+
 def planned_state(block: Block, request: Any) -> bytes | None:
     """The planned state of a create, or None to leave the request to pyvider."""
     if request.prior_private or (request.prior_state.msgpack or b"\xc0") != b"\xc0":
@@ -129,7 +141,8 @@ def planned_state(block: Block, request: Any) -> bytes | None:
         return None
     if required_nulls(block, proposed) or read_only_attributes_set(block, config):
         return None
-    return pack(computed_unknown(block, proposed))
+    known = utility.planned(request.type_name, config)
+    return pack(with_known(block, computed_unknown(block, proposed), known))
 
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]

@@ -32,7 +32,8 @@ from pyvider.cty import (
 )
 from pyvider.schema import NestingMode, PvsAttribute, PvsNestedBlock, b_main
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from generator.check.provider import catalog
+from generator.check.provider.catalog import SCHEMA_DIR
 
 Block = dict[str, Any]  # {"attributes": {...}, "blocks": {...}} as extracted
 SchemaType = str | list[Any]
@@ -60,8 +61,7 @@ class ProviderSchema:
 
 def provider_version(name: str) -> str:
     """The version of the real provider the schema was extracted from."""
-    versions = json.loads((SCHEMA_DIR / "VERSIONS.json").read_text())
-    return str(versions[name]["version"])
+    return str(catalog.versions()[name]["version"])
 
 
 @cache
