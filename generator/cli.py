@@ -10,9 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import CwScaffoldError
+
+if TYPE_CHECKING:
+    from generator.check import Report
 
 __all__ = ["main"]
 
@@ -94,7 +97,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a Terraform module offline")
     check.add_argument("dir", type=Path, nargs="?", default=Path("."), help="module directory")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument(
+        "--recursive",
+        action="store_true",
+        help="check every module directory under DIR (root, modules, examples), in parallel",
+    )
+    check.add_argument(
+        "--min-severity",
+        choices=["info", "warning", "error"],
+        default="info",
+        help="report only findings at least this severe (default: all)",
+    )
     check.add_argument(
         "--no-terraform", action="store_true", help="skip Terraform (fmt, validate, plan, test)"
     )
@@ -169,8 +183,9 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from generator.check import check
-    from generator.check.report import exit_status, render_json, render_text
+    from generator.check import Severity, check
+    from generator.check.report import exit_status, render_json, render_sarif, render_text
+    from generator.check.tree import check_tree
 
     if not args.dir.is_dir():
         print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
@@ -179,11 +194,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
     def progress(stage: str) -> None:
         print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
 
-    report = check(
-        args.dir, terraform=not args.no_terraform, checkov=not args.no_checkov, progress=progress
-    )
-    print(render_json(report) if args.format == "json" else render_text(report))
-    return exit_status(report)
+    def done(report: Report) -> None:
+        print(f"cw-scaffold check: done {report.module}", file=sys.stderr, flush=True)
+
+    options = {"terraform": not args.no_terraform, "checkov": not args.no_checkov}
+    minimum = Severity(args.min_severity)
+    root = args.dir.resolve() if args.recursive else None
+    if args.recursive:
+        reports = [r.at_least(minimum) for r in check_tree(args.dir, done=done, **options)]
+    else:
+        reports = [check(args.dir, progress=progress, **options).at_least(minimum)]
+    shown: Report | list[Report] = reports if args.recursive else reports[0]
+    render = {"json": render_json, "sarif": render_sarif}.get(args.format, render_text)
+    print(render(shown, root))
+    return exit_status(reports)
 
 
 _COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost": _cmd_cost}

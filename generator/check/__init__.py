@@ -35,6 +35,7 @@ def check(
     from generator.check.hcl import load_module
     from generator.check.report import ordered
     from generator.check.rules import RuleContext, run_rules
+    from generator.check.suppressions import apply_suppressions
 
     module_dir = Path(module_dir).resolve()
     if not module_dir.is_dir():
@@ -71,11 +72,13 @@ def check(
         if scan is not None:
             start("checkov")
             findings += scan.result()
+    findings, suppressed = apply_suppressions(module_dir, findings)
     return Report(
         module=str(module_dir),
         findings=tuple(ordered(tuple(findings))),
         stages=tuple(stages),
         plan=plan,
+        suppressed=tuple(ordered(tuple(suppressed))),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -11,6 +11,12 @@ from typing import Any
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # worth knowing, not a problem (an untested toggle of a reusable module)
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe: `--min-severity` keeps findings of at least this rank."""
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
 @dataclass(frozen=True, order=True)
@@ -22,6 +28,7 @@ class Finding:
     message: str
     file: str | None = None  # relative to the module directory
     line: int | None = None
+    suppressed: str | None = None  # the reason of a `cw-scaffold:ignore` comment that hides it
 
     def location(self) -> str:
         if self.file is None:
@@ -29,13 +36,16 @@ class Finding:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        document: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "message": self.message,
             "file": self.file,
             "line": self.line,
         }
+        if self.suppressed is not None:
+            document["reason"] = self.suppressed
+        return document
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Report:
     # `terraform show -json` of the plan, when the plan ran: for callers that want to look
     # further (the tests check AWS limits on it).
     plan: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    # findings a `cw-scaffold:ignore` comment hides, each with its reason (`suppressed`)
+    suppressed: tuple[Finding, ...] = field(default_factory=tuple)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -58,5 +70,15 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
     @property
+    def infos(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.INFO)
+
+    @property
     def clean(self) -> bool:
         return not self.findings
+
+    def at_least(self, severity: Severity) -> Report:
+        """The report with only the findings of `severity` or more severe (`--min-severity`)."""
+        kept = tuple(f for f in self.findings if f.severity.rank >= severity.rank)
+        hidden = tuple(f for f in self.suppressed if f.severity.rank >= severity.rank)
+        return replace(self, findings=kept, suppressed=hidden)

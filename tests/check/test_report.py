@@ -58,6 +58,8 @@ def test_json_output():
     assert document["summary"] == {
         "errors": 5,
         "warnings": 2,
+        "infos": 0,
+        "suppressed": 0,
         "stages": ["terraform plan", "rules", "checkov"],
         "module": "/m",
     }

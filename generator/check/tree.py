@@ -1,0 +1,69 @@
+"""`cw-scaffold check DIR --recursive`: every module directory of a repository, one report.
+
+A module directory is one that holds a `*.tf` file: the root module, reusable modules
+(`modules/*`), examples (`examples/*`). Terraform's `.terraform` and hidden directories
+(`.git`, ...) are skipped. Modules are checked in parallel, up to the number of cores: each
+check spends most of its time waiting on Terraform and provider processes of its own.
+
+A module that cannot be checked (a missing file, a remote module source with no
+`.terraform/modules`, ...) does not stop the others: its report holds one UNCHECKED finding
+saying why, and the exit status is then 2.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from generator.check.findings import Finding, Report, Severity
+from generator.check.report import UNCHECKED
+from generator.errors import CwScaffoldError, UserError
+
+
+def module_directories(root: Path) -> list[Path]:
+    """Directories under `root` (itself included) that hold a .tf file, sorted."""
+    root = Path(root).resolve()
+    found = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(
+            d for d in subdirectories if not d.startswith(".") and d != "terraform.d"
+        )
+        if any(name.endswith(".tf") for name in files):
+            found.append(Path(directory))
+    return found
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def check_tree(
+    root: Path,
+    *,
+    jobs: int | None = None,
+    done: Callable[[Report], None] | None = None,
+    **options: object,
+) -> list[Report]:
+    """Check every module directory under `root` (see the module docstring), `jobs` at a
+    time; `options` go to `check` as they are. `done` is called as each module finishes.
+    Reports come in directory order."""
+    from generator.check import check
+
+    directories = module_directories(root)
+    if not directories:
+        raise UserError(f"{root} holds no *.tf file in any directory: no module to check")
+
+    def one(directory: Path) -> Report:
+        try:
+            report = check(directory, **options)  # type: ignore[arg-type]
+        except CwScaffoldError as error:
+            reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
+            report = Report(module=str(directory), findings=(reason,))
+        if done is not None:
+            done(report)
+        return report
+
+    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+        return list(pool.map(one, directories))
