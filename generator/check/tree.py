@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from generator.check.findings import Finding, Report, Severity
@@ -39,6 +40,18 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+def _check_environment(terraform: object = True, checkov: object = True, **_: object) -> None:
+    """What every module needs stops the run once, before any starts (exit 2)."""
+    if checkov:
+        from generator.check.checkov import checkov_command
+
+        checkov_command()
+    if terraform:
+        from generator.check.terraform import check_extra_installed
+
+        check_extra_installed()
+
+
 def check_tree(
     root: Path,
     *,
@@ -54,6 +67,7 @@ def check_tree(
     directories = module_directories(root)
     if not directories:
         raise UserError(f"{root} holds no *.tf file in any directory: no module to check")
+    _check_environment(**options)
 
     def one(directory: Path) -> Report:
         try:
@@ -66,4 +80,27 @@ def check_tree(
         return report
 
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-        return list(pool.map(one, directories))
+        reports = list(pool.map(one, directories))
+    return [_without_nested(report, set(directories)) for report in reports]
+
+
+def _without_nested(report: Report, modules: set[Path]) -> Report:
+    """The report without findings in files of another module of the tree under it (checkov
+    scans a directory's subdirectories too): that module's own report has them."""
+    module = Path(report.module).resolve()
+
+    def own(finding: Finding) -> bool:
+        if not finding.file:
+            return True
+        owner = (module / finding.file).parent.resolve()
+        if not owner.is_relative_to(module):
+            return True
+        while owner != module and owner not in modules:
+            owner = owner.parent
+        return owner == module
+
+    return replace(
+        report,
+        findings=tuple(f for f in report.findings if own(f)),
+        suppressed=tuple(f for f in report.suppressed if own(f)),
+    )

@@ -1,0 +1,183 @@
+"""Small modules of the kinds people write beside this project's own, for the real-module
+tests: a root module using random and time, a reusable module with toggles, and a
+repository tree (root, modules/, examples/) that holds them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+VERSIONS = """\
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.6"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.12"
+    }
+  }
+}
+"""
+
+# A root module: a provider configuration and a backend.
+ROOT = {
+    "versions.tf": VERSIONS,
+    "providers.tf": """\
+provider "aws" {
+  region = "eu-west-1"
+}
+""",
+    "backend.tf": """\
+terraform {
+  backend "local" {
+    path = "terraform.tfstate"
+  }
+}
+""",
+    "main.tf": """\
+resource "random_id" "suffix" {
+  byte_length = 4
+}
+
+resource "random_pet" "alarm" {
+  prefix = "cpu"
+}
+
+resource "random_string" "token" {
+  length  = 12
+  special = false
+}
+
+resource "time_sleep" "iam" {
+  create_duration = "15s"
+}
+
+resource "time_static" "created" {}
+
+resource "aws_cloudwatch_metric_alarm" "cpu" {
+  alarm_name          = "${random_pet.alarm.id}-${random_id.suffix.hex}"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  period              = 60
+  statistic           = "Average"
+  threshold           = 80
+  alarm_description   = "token ${random_string.token.result}, created ${time_static.created.rfc3339}"
+
+  depends_on = [time_sleep.iam]
+}
+
+module "alarms" {
+  source = "./modules/alarms"
+
+  name = random_pet.alarm.id
+}
+""",
+    "outputs.tf": """\
+output "alarm_name" {
+  description = "The alarm's name, random suffix included"
+  value       = aws_cloudwatch_metric_alarm.cpu.alarm_name
+}
+""",
+}
+
+# A reusable module: no provider configuration, no backend; two toggle variables, one of
+# which toggles two resources.
+REUSABLE = {
+    "versions.tf": VERSIONS,
+    "variables.tf": """\
+variable "name" {
+  description = "Alarm name prefix"
+  type        = string
+  default     = "svc"
+}
+
+variable "create" {
+  description = "Whether to create anything"
+  type        = bool
+  default     = true
+}
+
+variable "create_memory_alarm" {
+  description = "Whether to add a memory alarm"
+  type        = bool
+  default     = false
+}
+""",
+    "main.tf": """\
+resource "aws_cloudwatch_metric_alarm" "cpu" {
+  count = var.create ? 1 : 0
+
+  alarm_name          = "${var.name}-cpu"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  period              = 60
+  statistic           = "Average"
+  threshold           = 80
+}
+
+resource "aws_cloudwatch_metric_alarm" "memory" {
+  count = var.create && var.create_memory_alarm ? 1 : 0
+
+  alarm_name          = "${var.name}-memory"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "MemoryUtilization"
+  namespace           = "AWS/ECS"
+  period              = 60
+  statistic           = "Average"
+  threshold           = 80
+}
+""",
+}
+
+# An example of its own, as examples/ in public modules are.
+EXAMPLE = {
+    "versions.tf": VERSIONS,
+    "main.tf": """\
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "random_uuid" "run" {}
+
+resource "aws_cloudwatch_log_metric_filter" "errors" {
+  name           = "errors-${random_uuid.run.result}"
+  log_group_name = "/ecs/orders"
+  pattern        = "ERROR"
+
+  metric_transformation {
+    name      = "Errors"
+    namespace = "Orders"
+    value     = "1"
+  }
+}
+""",
+}
+
+
+def write_module(directory: Path, files: dict[str, str]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / name).write_text(text)
+    return directory
+
+
+def write_tree(root: Path) -> Path:
+    """A repository: the root module (which calls modules/alarms), modules/alarms,
+    examples/complete, and a .terraform directory that `--recursive` skips."""
+    write_module(root, ROOT)
+    write_module(root / "modules" / "alarms", REUSABLE)
+    write_module(root / "examples" / "complete", EXAMPLE)
+    write_module(root / ".terraform" / "modules" / "x", {"main.tf": "this is not HCL {"})
+    return root
