@@ -6,6 +6,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+
+def alarm(label: str, metric: str, name: str, count: str) -> str:
+    """An ECS metric alarm toggled by `count`."""
+    return (
+        f'resource "aws_cloudwatch_metric_alarm" "{label}" {{\n'
+        f"  count = {count}\n\n"
+        f"  alarm_name          = {name}\n"
+        '  comparison_operator = "GreaterThanThreshold"\n'
+        "  evaluation_periods  = 2\n"
+        f'  metric_name         = "{metric}"\n'
+        '  namespace           = "AWS/ECS"\n'
+        "  period              = 60\n"
+        '  statistic           = "Average"\n'
+        "  threshold           = 80\n"
+        "}\n"
+    )
+
+
 VERSIONS = """\
 terraform {
   required_version = ">= 1.6"
@@ -80,7 +98,22 @@ module "alarms" {
 
   name = random_pet.alarm.id
 }
-""",
+
+variable "enable_memory_alarm" {
+  description = "Whether to alarm on memory too"
+  type        = bool
+  default     = false
+}
+
+# cw-scaffold:ignore F8 switched on per environment in its tfvars, planned by CI there
+"""
+    + alarm(
+        "memory",
+        "MemoryUtilization",
+        '"memory-${random_id.suffix.hex}"',
+        count="var.enable_memory_alarm ? 1 : 0",
+    )
+    + """""",
     "outputs.tf": """\
 output "alarm_name" {
   description = "The alarm's name, random suffix included"
@@ -113,32 +146,17 @@ variable "create_memory_alarm" {
 }
 """,
     "main.tf": """\
-resource "aws_cloudwatch_metric_alarm" "cpu" {
-  count = var.create ? 1 : 0
-
-  alarm_name          = "${var.name}-cpu"
-  comparison_operator = "GreaterThanThreshold"
-  evaluation_periods  = 2
-  metric_name         = "CPUUtilization"
-  namespace           = "AWS/ECS"
-  period              = 60
-  statistic           = "Average"
-  threshold           = 80
-}
-
-resource "aws_cloudwatch_metric_alarm" "memory" {
-  count = var.create && var.create_memory_alarm ? 1 : 0
-
-  alarm_name          = "${var.name}-memory"
-  comparison_operator = "GreaterThanThreshold"
-  evaluation_periods  = 2
-  metric_name         = "MemoryUtilization"
-  namespace           = "AWS/ECS"
-  period              = 60
-  statistic           = "Average"
-  threshold           = 80
-}
-""",
+"""
+    + alarm("cpu", "CPUUtilization", '"${var.name}-cpu"', count="var.create ? 1 : 0")
+    + """
+"""
+    + alarm(
+        "memory",
+        "MemoryUtilization",
+        '"${var.name}-memory"',
+        count="var.create && var.create_memory_alarm ? 1 : 0",
+    )
+    + """""",
 }
 
 # An example of its own, as examples/ in public modules are.
