@@ -79,8 +79,13 @@ def check_tree(
             done(report)
         return report
 
-    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
+    try:
         reports = list(pool.map(one, directories))
+    except BaseException:  # Ctrl-C: the running checks end, the others never start
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [_without_nested(report, set(directories)) for report in reports]
 
 
