@@ -183,6 +183,86 @@ resource "aws_cloudwatch_log_metric_filter" "errors" {
 """,
 }
 
+# One of each other utility provider's common types, and awscc.
+UTILITIES = {
+    "main.tf": """\
+terraform {
+  required_providers {
+    null      = { source = "hashicorp/null" }
+    tls       = { source = "hashicorp/tls" }
+    local     = { source = "hashicorp/local" }
+    cloudinit = { source = "hashicorp/cloudinit" }
+    awscc     = { source = "hashicorp/awscc" }
+    random    = { source = "hashicorp/random" }
+    time      = { source = "hashicorp/time" }
+  }
+}
+
+provider "awscc" {
+  region = "eu-west-1"
+}
+
+resource "null_resource" "this" {
+  triggers = { always = "x" }
+}
+
+resource "tls_private_key" "this" {
+  algorithm = "ED25519"
+}
+
+data "tls_public_key" "this" {
+  private_key_pem = tls_private_key.this.private_key_pem
+}
+
+resource "local_file" "out" {
+  filename = "${path.module}/out.txt"
+  content  = "hello"
+}
+
+data "local_file" "in" {
+  filename = "${path.module}/main.tf"
+}
+
+data "cloudinit_config" "this" {
+  part {
+    content_type = "text/x-shellscript"
+    content      = "#!/bin/sh\\necho hi"
+  }
+}
+
+resource "awscc_logs_log_group" "this" {
+  log_group_name    = "/ecs/x"
+  retention_in_days = 7
+}
+
+resource "random_integer" "port" {
+  min = 8000
+  max = 8999
+}
+
+resource "random_shuffle" "az" {
+  input        = ["a", "b", "c"]
+  result_count = 2
+}
+
+resource "time_offset" "later" {
+  offset_days = 7
+}
+
+output "rendered" {
+  value = data.cloudinit_config.this.rendered
+}
+
+output "port" {
+  value = random_integer.port.result
+}
+
+output "file" {
+  value = data.local_file.in.content
+}
+""",
+}
+
 
 def write_module(directory: Path, files: dict[str, str]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)

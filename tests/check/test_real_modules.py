@@ -5,6 +5,8 @@ fixture reaches a completed plan with no finding the checker itself causes."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import threading
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from real_modules import REUSABLE, ROOT, VERSIONS, write_module, write_tree
+from real_modules import REUSABLE, ROOT, UTILITIES, VERSIONS, write_module, write_tree
 
 from generator.check import Severity, check
 from generator.check.report import render_json, render_sarif, render_text
@@ -47,6 +49,21 @@ def test_random_and_time_plan_with_known_random_values(tmp_path: Path) -> None:
     assert pet["id"].startswith("cpu-")
     _, sleep_unknown = _after(report, "time_sleep.iam")
     assert sleep_unknown["id"] is True  # known only after apply, as with the real provider
+
+
+def test_every_utility_provider_and_awscc_plan(tmp_path: Path) -> None:
+    report = check(write_module(tmp_path, UTILITIES), checkov=False)
+    assert PLANNED in report.stages and report.findings == ()
+    outputs = report.plan["planned_values"]["outputs"]
+    assert 8000 <= outputs["port"]["value"] <= 8999
+    rendered = gzip.decompress(base64.b64decode(outputs["rendered"]["value"])).decode()
+    assert "Content-Type: text/x-shellscript" in rendered and "echo hi" in rendered
+    assert "value" not in outputs["file"]  # data.local_file is never read: unknown
+    shuffled, _ = _after(report, "random_shuffle.az")
+    assert len(shuffled["result"]) == 2 and set(shuffled["result"]) <= {"a", "b", "c"}
+    _, key_unknown = _after(report, "tls_private_key.this")
+    assert key_unknown["private_key_pem"] is True
+    assert not (tmp_path / "out.txt").exists()
 
 
 class _CountingHandler(BaseHTTPRequestHandler):
