@@ -11,7 +11,7 @@ from typing import Any
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
-    INFO = "info"  # worth knowing, not a problem (an untested toggle of a reusable module)
+    INFO = "info"  # worth knowing, never fails the check (an untested toggle of a reusable module)
 
     @property
     def rank(self) -> int:
@@ -70,12 +70,13 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
     @property
-    def infos(self) -> tuple[Finding, ...]:
+    def notes(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.INFO)
 
     @property
     def clean(self) -> bool:
-        return not self.findings
+        """No errors and no warnings (info findings never fail the check)."""
+        return not (self.errors or self.warnings)
 
     def at_least(self, severity: Severity) -> Report:
         """The report with only the findings of `severity` or more severe (`--min-severity`)."""

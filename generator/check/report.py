@@ -67,12 +67,11 @@ def _all(reports: list[Report], root: Path | None, suppressed: bool = False) -> 
 
 
 def verdict(reports: Report | Sequence[Report]) -> str:
-    found = _all(_as_list(reports), None)
-    if not found:
-        return "check: clean"
-    counts = Counter(f.severity for f in found)
-    text = f"check: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings"
-    return text + (f", {counts[Severity.INFO]} infos" if counts[Severity.INFO] else "")
+    counts = Counter(f.severity for f in _all(_as_list(reports), None))
+    notes = f", {counts[Severity.INFO]} info" if counts[Severity.INFO] else ""
+    if not (counts[Severity.ERROR] or counts[Severity.WARNING]):
+        return "check: clean" + notes
+    return f"check: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings{notes}"
 
 
 def _lines(findings: list[Finding]) -> list[str]:
@@ -108,7 +107,7 @@ def _summary(report: Report) -> dict[str, Any]:
     return {
         "errors": len(report.errors),
         "warnings": len(report.warnings),
-        "infos": len(report.infos),
+        "info": len(report.notes),
         "suppressed": len(report.suppressed),
         "stages": list(report.stages),
         "module": report.module,
@@ -137,7 +136,7 @@ def render_json(reports: Report | Sequence[Report], root: Path | None = None) ->
             "modules": len(listed),
             "errors": totals["error"],
             "warnings": totals["warning"],
-            "infos": totals["info"],
+            "info": totals["info"],
         },
     }
     return json.dumps(tree, indent=2) + "\n"

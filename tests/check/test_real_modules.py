@@ -184,7 +184,7 @@ def test_recursive_checks_every_module_to_a_plan(tree: tuple[Path, list]) -> Non
     ]
     assert all(PLANNED in r.stages for r in reports)
     document = json.loads(render_json(reports, root))
-    assert document["summary"] == {"modules": 3, "errors": 0, "warnings": 0, "infos": 2}
+    assert document["summary"] == {"modules": 3, "errors": 0, "warnings": 0, "info": 2}
     alarms = document["modules"][2]["findings"]
     assert [(f["file"], f["severity"]) for f in alarms] == [
         ("modules/alarms/variables.tf", "info"),

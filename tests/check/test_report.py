@@ -58,7 +58,7 @@ def test_json_output():
     assert document["summary"] == {
         "errors": 5,
         "warnings": 2,
-        "infos": 0,
+        "info": 0,
         "suppressed": 0,
         "stages": ["terraform plan", "rules", "checkov"],
         "module": "/m",

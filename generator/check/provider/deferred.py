@@ -46,13 +46,22 @@ def deferred_reads(directory: Path) -> list[tuple[str, str]]:
     return found
 
 
+def _hidden(parts: tuple[str, ...]) -> bool:
+    """A hidden directory, but not the remote modules `terraform init` installed."""
+    for index, part in enumerate(parts):
+        installed = part == ".terraform" and parts[index + 1 : index + 2] == ("modules",)
+        if part.startswith(".") and not installed:
+            return True
+    return False
+
+
 def defer_reads(tree: Path) -> list[Path]:
     """Make every deferred read in the module directories under `tree` unknown at plan
     (see the module docstring); return the directories changed."""
     changed = []
     directories = [tree, *(p for p in sorted(tree.rglob("*")) if p.is_dir())]
     for directory in directories:
-        if any(part.startswith(".") for part in directory.relative_to(tree).parts):
+        if _hidden(directory.relative_to(tree).parts):
             continue
         reads = deferred_reads(directory)
         if not reads:
