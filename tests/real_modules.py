@@ -41,6 +41,11 @@ terraform {
       version = "~> 0.12"
     }
   }
+
+  # as terraform-aws-modules do: the module's name in the AWS User-Agent
+  provider_meta "aws" {
+    user_agent = ["github.com/example/terraform-aws-alarms"]
+  }
 }
 """
 

@@ -119,6 +119,10 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
     """The provider, configured from the extracted provider block; it remembers the region."""
     built = object_block(schema.provider)
     provider_schema = s_provider(built.attributes, list(built.block_types))
+    meta_schema = None
+    if schema.provider_meta is not None:
+        meta = object_block(schema.provider_meta)
+        meta_schema = s_provider(meta.attributes, list(meta.block_types))
 
     class StandInProvider(BaseProvider):  # type: ignore[misc]
         region: str | None = None
@@ -132,6 +136,10 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
             self.config_class = create_attrs_class_from_schema(
                 "ProviderConfig", provider_schema.block.attributes
             )
+
+        @classmethod
+        def get_provider_meta_schema(cls) -> PvsSchema | None:
+            return meta_schema
 
         async def configure(self, config: Any) -> None:
             await super().configure(config)
