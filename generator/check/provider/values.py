@@ -263,11 +263,15 @@ DATA_SOURCES: dict[str, Reader] = {
     "aws_iam_policy_document": iam_policy_document,
     "archive_file": archive_file,
 }
+
+
+def _without_environment(answer: Callable[[Values], Values]) -> Reader:
+    """A utility data source's answer depends on its configuration alone."""
+    return lambda config, env: answer(config)
+
+
 DATA_SOURCES.update(
-    {
-        name: (lambda config, env, answer=answer: answer(config))
-        for name, answer in utility.DATA_SOURCES.items()
-    }
+    {name: _without_environment(answer) for name, answer in utility.DATA_SOURCES.items()}
 )
 
 # Computed attributes whose value is fixed by the environment, whatever the data source.
