@@ -66,6 +66,30 @@ def test_every_utility_provider_and_awscc_plan(tmp_path: Path) -> None:
     assert not (tmp_path / "out.txt").exists()
 
 
+def test_null_for_a_required_argument_is_named_as_terraform_names_it(tmp_path: Path) -> None:
+    # terraform-aws-modules' reusable modules default such variables to null
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": 'variable "alarm_name" {\n  type    = string\n  default = null\n}\n\n'
+            'resource "aws_cloudwatch_composite_alarm" "this" {\n'
+            '  alarm_name = var.alarm_name\n  alarm_rule = "ALARM(x)"\n}\n'
+        },
+    )
+    report = check(module, checkov=False)
+    assert [(f.rule, f.file, f.line, f.message) for f in report.findings] == [
+        (
+            "TF-PLAN",
+            "main.tf",
+            7,
+            (
+                'Missing required argument: The argument "alarm_name" is required, '
+                "but no definition was found."
+            ),
+        )
+    ]
+
+
 class _CountingHandler(BaseHTTPRequestHandler):
     requests = 0
 

@@ -16,9 +16,14 @@ small and is decided here on the msgpack value itself:
   except those a value hook knows (utility.py), which is what components.py plans and
   pyvider then encodes.
 
-Anything else (a problem to report, a prior state, a value of an unexpected shape, a
-missing or unknown type) goes to pyvider's own handler, so every diagnostic still comes
-from pyvider: this module only answers where the answer is "all is well".
+- The same validations, when a required top-level argument is null (a variable whose
+  default is null, say): the diagnostic the real providers give (terraform-plugin-sdk's
+  "Missing required argument"), naming the argument, where pyvider's says only
+  "Attribute cannot be null".
+
+Anything else (another problem to report, a prior state, a value of an unexpected shape, a
+missing or unknown type) goes to pyvider's own handler, so every other diagnostic still
+comes from pyvider.
 """
 
 from __future__ import annotations
@@ -128,6 +133,20 @@ def with_known(block: Block, planned: Any, known: dict[str, Any]) -> Any:
     return result
 
 
+def missing_required(block: Block, data: bytes) -> list[str]:
+    """Required top-level arguments that are null in this msgpack configuration."""
+    try:
+        config = unpack(data)
+        check_shape(block, config)
+    except (_Unusual, ValueError, msgpack.UnpackException):
+        return []
+    return [
+        name
+        for name, spec in block["attributes"].items()
+        if spec.get("required") and config.get(name) is None
+    ]
+
+
 def planned_state(block: Block, request: Any) -> bytes | None:
     """The planned state of a create, or None to leave the request to pyvider."""
     if request.prior_private or (request.prior_state.msgpack or b"\xc0") != b"\xc0":
@@ -143,6 +162,15 @@ def planned_state(block: Block, request: Any) -> bytes | None:
         return None
     known = utility.planned(request.type_name, config)
     return pack(with_known(block, computed_unknown(block, proposed), known))
+
+
+def _missing_argument(pb: Any, name: str) -> Any:
+    return pb.Diagnostic(
+        severity=pb.Diagnostic.ERROR,
+        summary="Missing required argument",
+        detail=f'The argument "{name}" is required, but no definition was found.',
+        attribute=pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=name)]),
+    )
 
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]
@@ -175,8 +203,13 @@ def install(schema: ProviderSchema) -> None:
 
         async def validate(self: Any, request: Any, context: Any) -> Any:
             block = types.get(request.type_name)
-            if block is not None and config_is_clean(block, request.config.msgpack):
+            if block is None or not request.config.msgpack:
+                return await original(self, request, context)
+            if config_is_clean(block, request.config.msgpack):
                 return response()
+            missing = missing_required(block, request.config.msgpack)
+            if missing:
+                return response(diagnostics=[_missing_argument(pb, name) for name in missing])
             return await original(self, request, context)
 
         return validate
