@@ -2,8 +2,8 @@
 
 A module directory is one that holds a `*.tf` file: the root module, reusable modules
 (`modules/*`), examples (`examples/*`). Terraform's `.terraform` and hidden directories
-(`.git`, ...) are skipped. Modules are checked in parallel, up to the number of cores: each
-check spends most of its time waiting on Terraform and provider processes of its own.
+(`.git`, ...) are skipped. Modules are checked in parallel, up to the number of cores, each
+in a worker process (see `check_tree`).
 
 A module that cannot be checked (a missing file, a remote module source with no
 `.terraform/modules`, ...) does not stop the others: its report holds one UNCHECKED finding
@@ -12,9 +12,11 @@ saying why, and the exit status is then 2.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,41 +54,60 @@ def _check_environment(terraform: object = True, checkov: object = True, **_: ob
         _check_extra_installed()
 
 
+def _check_one(directory: Path, options: dict[str, object]) -> tuple[Report, float]:
+    """One module's report and how long it took, in a worker process."""
+    from generator.check import check
+
+    start = time.perf_counter()
+    try:
+        report = check(directory, **options)  # type: ignore[arg-type]
+    except CwScaffoldError as error:
+        reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
+        report = Report(module=str(directory), findings=(reason,))
+    return report, time.perf_counter() - start
+
+
 def check_tree(
     root: Path,
     *,
     jobs: int | None = None,
     done: Callable[[Report], None] | None = None,
+    timings: dict[Path, float] | None = None,
     **options: object,
 ) -> list[Report]:
     """Check every module directory under `root` (see the module docstring), `jobs` at a
-    time; `options` go to `check` as they are. `done` is called as each module finishes.
-    Reports come in directory order."""
-    from generator.check import check
+    time; `options` go to `check` as they are. `done` is called as each module finishes;
+    `timings`, if given, receives each module's check time in seconds. Reports come in
+    directory order.
 
+    Each check runs in a worker process of its own: python-hcl2 8.1.4 mutates a shared
+    default SerializationContext while it serializes `${...}` expressions, so two modules
+    parsed at once in one process come out wrong (`["sts:AssumeRole"]` read as a string),
+    and so does every later parse in that process.
+    """
     directories = module_directories(root)
     if not directories:
         raise UserError(f"{root} holds no *.tf file in any directory: no module to check")
     _check_environment(**options)
-
-    def one(directory: Path) -> Report:
-        try:
-            report = check(directory, **options)  # type: ignore[arg-type]
-        except CwScaffoldError as error:
-            reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
-            report = Report(module=str(directory), findings=(reason,))
-        if done is not None:
-            done(report)
-        return report
-
-    pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
+    reports: dict[Path, Report] = {}
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs or default_jobs(), len(directories)),
+        mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
+    )
     try:
-        reports = list(pool.map(one, directories))
+        futures = {pool.submit(_check_one, d, options): d for d in directories}
+        for future in as_completed(futures):
+            report, seconds = future.result()
+            reports[futures[future]] = report
+            if timings is not None:
+                timings[futures[future]] = seconds
+            if done is not None:
+                done(report)
     except BaseException:  # Ctrl-C: the running checks end, the others never start
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
-    return [_without_nested(report, set(directories)) for report in reports]
+    return [_without_nested(reports[d], set(directories)) for d in directories]
 
 
 def _without_nested(report: Report, modules: set[Path]) -> Report:

@@ -246,5 +246,29 @@ def test_cli_recursive_sarif(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "3 module directories checked" in capsys.readouterr().out
 
 
+POLICY = """\
+data "aws_iam_policy_document" "assume_{index}" {
+  statement {
+    actions   = ["sts:AssumeRole"]
+    resources = ["arn:aws:iam::${var.account}:role/${var.name}-{index}", local.arns[{index}]]
+    principals {
+      type        = "Service"
+      identifiers = [for s in var.services : "${s}.amazonaws.com" if s != ""]
+    }
+  }
+}
+"""
+
+
+def test_parallel_checks_read_the_hcl_of_each_module_right(tmp_path: Path) -> None:
+    # python-hcl2 parsing two modules at once in one process reads ["sts:AssumeRole"] as a
+    # string (an IAM-ACTION false positive), in every later parse too
+    for index in range(8):
+        policies = "\n".join(POLICY.replace("{index}", str(n)) for n in range(40))
+        write_module(tmp_path / f"m{index}", {"main.tf": policies})
+    reports = check_tree(tmp_path, jobs=2, terraform=False, checkov=False)
+    assert len(reports) == 8 and all(r.findings == () for r in reports)
+
+
 def test_severity_order() -> None:
     assert Severity.INFO.rank < Severity.WARNING.rank < Severity.ERROR.rank
