@@ -201,7 +201,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     minimum = Severity(args.min_severity)
     root = args.dir.resolve() if args.recursive else None
     if args.recursive:
-        reports = [r.at_least(minimum) for r in check_tree(args.dir, done=done, **options)]
+        reports = [r.at_least(minimum) for r in check_tree(args.dir, done=done, options=options)]
     else:
         reports = [check(args.dir, progress=progress, **options).at_least(minimum)]
     shown: Report | list[Report] = reports if args.recursive else reports[0]

@@ -15,10 +15,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from generator.check.findings import Finding, Report, Severity
 from generator.check.report import UNCHECKED
@@ -54,13 +55,13 @@ def _check_environment(terraform: object = True, checkov: object = True, **_: ob
         _check_extra_installed()
 
 
-def _check_one(directory: Path, options: dict[str, object]) -> tuple[Report, float]:
+def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]:
     """One module's report and how long it took, in a worker process."""
     from generator.check import check
 
     start = time.perf_counter()
     try:
-        report = check(directory, **options)  # type: ignore[arg-type]
+        report = check(directory, **options)
     except CwScaffoldError as error:
         reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
         report = Report(module=str(directory), findings=(reason,))
@@ -73,12 +74,12 @@ def check_tree(
     jobs: int | None = None,
     done: Callable[[Report], None] | None = None,
     timings: dict[Path, float] | None = None,
-    **options: object,
+    options: Mapping[str, object] | None = None,
 ) -> list[Report]:
     """Check every module directory under `root` (see the module docstring), `jobs` at a
-    time; `options` go to `check` as they are. `done` is called as each module finishes;
-    `timings`, if given, receives each module's check time in seconds. Reports come in
-    directory order.
+    time; `options` (keyword arguments of `check`: terraform, checkov, ...) go to each
+    check. `done` is called as each module finishes; `timings`, if given, receives each
+    module's check time in seconds. Reports come in directory order.
 
     Each check runs in a worker process of its own: python-hcl2 8.1.4 mutates a shared
     default SerializationContext while it serializes `${...}` expressions, so two modules
@@ -88,6 +89,7 @@ def check_tree(
     directories = module_directories(root)
     if not directories:
         raise UserError(f"{root} holds no *.tf file in any directory: no module to check")
+    options = dict(options or {})
     _check_environment(**options)
     reports: dict[Path, Report] = {}
     pool = ProcessPoolExecutor(

@@ -266,7 +266,7 @@ def test_parallel_checks_read_the_hcl_of_each_module_right(tmp_path: Path) -> No
     for index in range(8):
         policies = "\n".join(POLICY.replace("{index}", str(n)) for n in range(40))
         write_module(tmp_path / f"m{index}", {"main.tf": policies})
-    reports = check_tree(tmp_path, jobs=2, terraform=False, checkov=False)
+    reports = check_tree(tmp_path, jobs=2, options={"terraform": False, "checkov": False})
     assert len(reports) == 8 and all(r.findings == () for r in reports)
 
 
