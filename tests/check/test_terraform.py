@@ -396,8 +396,8 @@ def test_other_providers_fail_init_at_once_without_the_network(tmp_path):
     versions = """\
     terraform {
       required_providers {
-        random = {
-          source = "hashicorp/random"
+        google = {
+          source = "hashicorp/google"
         }
       }
     }
@@ -406,7 +406,7 @@ def test_other_providers_fail_init_at_once_without_the_network(tmp_path):
     assert outcome.stages == ("fmt", "init")
     (found,) = outcome.findings
     assert (found.rule, found.severity) == ("TF-INIT", Severity.ERROR)
-    assert "hashicorp/random" in found.message
+    assert "hashicorp/google" in found.message
 
 
 def test_missing_extra_is_an_environment_problem(tmp_path, monkeypatch):
