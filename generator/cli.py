@@ -13,9 +13,15 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import CwScaffoldError, printable
+
+if TYPE_CHECKING:
+    from generator.check import Report
+
+if TYPE_CHECKING:
+    from generator.check import Report
 
 __all__ = ["main"]
 
@@ -115,7 +121,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a Terraform module offline")
     check.add_argument("dir", type=Path, nargs="?", default=Path("."), help="module directory")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument(
+        "--recursive",
+        action="store_true",
+        help="check every module directory under DIR (root, modules, examples), in parallel",
+    )
+    check.add_argument(
+        "--min-severity",
+        choices=["info", "warning", "error"],
+        default="info",
+        help="report only findings at least this severe (default: all)",
+    )
     check.add_argument(
         "--no-terraform", action="store_true", help="skip Terraform (fmt, validate, plan, test)"
     )
@@ -254,8 +271,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     # SIGINT / SIGTERM: the check ends its children, removes its temporary files and
     # prints no verdict; main() exits 130 / 143.
     with exit_on_signals():
-        from generator.check import Inputs, check
-        from generator.check.report import exit_status, render_json, render_text
+        from generator.check import Inputs, Severity, check
+        from generator.check.report import exit_status, render_json, render_sarif, render_text
+        from generator.check.tree import check_tree
 
         if not args.dir.is_dir():
             print(f"cw-scaffold check: {args.dir} is not a directory", file=sys.stderr)
@@ -264,16 +282,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
         def progress(stage: str) -> None:
             print(f"cw-scaffold check: {stage}", file=sys.stderr, flush=True)
 
-        report = check(
-            args.dir,
-            terraform=not args.no_terraform,
-            checkov=not args.no_checkov,
-            require_checkov=args.require_checkov,
-            progress=progress,
-            inputs=Inputs(values=tuple(args.var), files=tuple(args.var_file)),
-        )
-        text = render_json(report) if args.format == "json" else render_text(report)
-    if "checkov" in report.skipped and not args.no_checkov:
+        def done(report: Report) -> None:
+            print(f"cw-scaffold check: done {report.module}", file=sys.stderr, flush=True)
+
+        options: dict[str, Any] = {
+            "terraform": not args.no_terraform,
+            "checkov": not args.no_checkov,
+            "require_checkov": args.require_checkov,
+            "inputs": Inputs(values=tuple(args.var), files=tuple(args.var_file)),
+        }
+        minimum = Severity(args.min_severity)
+        root = args.dir.resolve() if args.recursive else None
+        if args.recursive:
+            reports = check_tree(args.dir, done=done, options=options)
+        else:
+            reports = [check(args.dir, progress=progress, **options)]
+        reports = [report.at_least(minimum) for report in reports]
+        shown: Report | list[Report] = reports if args.recursive else reports[0]
+        render = {"json": render_json, "sarif": render_sarif}.get(args.format, render_text)
+        text = render(shown, root)
+    if any("checkov" in report.skipped for report in reports) and not args.no_checkov:
         from generator.check.checkov import INSTALL
 
         print(
@@ -282,7 +310,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(text)
-    return exit_status(report)
+    return exit_status(reports)
 
 
 class Terminated(BaseException):

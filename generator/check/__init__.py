@@ -49,6 +49,7 @@ def check(
     from generator.check.report import ordered
     from generator.check.rules import RuleContext, run_rules
     from generator.check.sources import boundary_of, refuse_links_out
+    from generator.check.suppressions import apply_suppressions
 
     module_dir = Path(module_dir).resolve()
     if not module_dir.is_dir():
@@ -90,12 +91,14 @@ def check(
         if scan is not None:
             run.start("checkov")
             run.findings += scan.result()
+    findings, suppressed = apply_suppressions(module_dir, run.findings)
     return Report(
         module=str(module_dir),
-        findings=tuple(ordered(tuple(run.findings))),
+        findings=tuple(ordered(tuple(findings))),
         stages=tuple(run.stages),
         skipped=tuple(skipped),
         plan=plan,
+        suppressed=tuple(ordered(tuple(suppressed))),
     )
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check.hcl import Block, HclModule, load_module
+from generator.check.provider.deferred import defer_reads
 from generator.errors import EnvironmentProblem
 
 LOCAL_PREFIXES = ("./", "../")
@@ -202,7 +203,8 @@ def _installed(
 def copy_tree(tree: ModuleTree, scratch: Path, *, tests: bool) -> Path:
     """A copy of the module and the local modules it calls, in their places relative to it,
     without Terraform's working files (but with the user's installed remote modules, if
-    any), under `scratch`/tree; returns the module's copy. Without `tests`, the copy has no
+    any), under `scratch`/tree, with reads that would run or fetch something deferred
+    (provider/deferred.py); returns the module's copy. Without `tests`, the copy has no
     test files: `init` would install the modules their run blocks call, from the network
     if they are remote."""
     for directory in tree.directories:
@@ -220,4 +222,5 @@ def copy_tree(tree: ModuleTree, scratch: Path, *, tests: bool) -> Path:
                 test_file.unlink()
     if tree.installed is not None:
         shutil.copytree(tree.installed, module / ".terraform" / "modules", symlinks=True)
+    defer_reads(scratch / "tree")  # what only running or fetching could tell stays unknown
     return module

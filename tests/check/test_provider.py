@@ -50,6 +50,7 @@ ENV = values.Environment(region="eu-west-1", working_dir=Path("."))
 def test_versions_satisfy_the_templates_constraints():
     versions = json.loads((SCHEMA_DIR / "VERSIONS.json").read_text())
     assert versions["aws"] == {
+        "address": "hashicorp/aws",
         "version": "6.69.1",
         "source_package": "cdktn-provider-aws",
         "source_version": "25.8.1",

@@ -59,6 +59,7 @@ def test_json_output():
         "errors": 5,
         "warnings": 2,
         "info": 0,
+        "suppressed": 0,
         "stages": ["terraform plan", "rules", "checkov"],
         "skipped": [],
         "module": "/m",

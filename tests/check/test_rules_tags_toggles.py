@@ -116,9 +116,14 @@ resource "aws_oam_sink_policy" "this" {
 """
 
 
+# A root module configures its provider (and usually a backend); a reusable one does not.
+PROVIDER_TF = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+PLAN_TEST = 'run "plan" {\n  command = plan\n}\n'
+
+
 def test_toggle_no_test_switches(module, run):
     ctx = module(
-        {"main.tf": TOGGLED_TF, "tests/plan.tftest.hcl": 'run "plan" {\n  command = plan\n}\n'}
+        {"main.tf": TOGGLED_TF, "providers.tf": PROVIDER_TF, "tests/plan.tftest.hcl": PLAN_TEST}
     )
     found = run("F8", ctx)
     assert [(f.severity, f.file, f.line) for f in found] == [
@@ -126,6 +131,27 @@ def test_toggle_no_test_switches(module, run):
         (Severity.WARNING, "main.tf", 17),
     ]
     assert "var.source_accounts = {}" in found[0].message
+
+
+def test_reusable_module_reports_each_toggle_variable_once_as_info(module, run):
+    two_toggles = TOGGLED_TF + (
+        'variable "create" {\n  type    = bool\n  default = true\n}\n'
+        'resource "aws_sns_topic" "a" {\n  count = var.create ? 1 : 0\n}\n'
+        'resource "aws_sns_topic" "b" {\n  count = var.create ? 1 : 0\n}\n'
+    )
+    found = run("F8", module({"main.tf": two_toggles, "tests/plan.tftest.hcl": PLAN_TEST}))
+    assert [(f.severity, f.file, f.line) for f in found] == [
+        (Severity.INFO, "main.tf", 21),  # var.create
+        (Severity.INFO, "main.tf", 2),  # var.source_accounts
+    ]
+    assert "aws_sns_topic.a, aws_sns_topic.b" in found[0].message
+    assert "aws_oam_sink.this, aws_oam_sink_policy.this" in found[1].message
+
+
+def test_a_backend_alone_makes_a_root_module(module, run):
+    backend = 'terraform {\n  backend "local" {\n    path = "s.tfstate"\n  }\n}\n'
+    found = run("F8", module({"main.tf": TOGGLED_TF, "backend.tf": backend}))
+    assert {f.severity for f in found} == {Severity.WARNING} and len(found) == 2
 
 
 def test_toggle_switched_by_a_run(module, run):

@@ -10,6 +10,7 @@ required ones, wrong types, read-only attributes set in configuration.
 - schema.py: loading the extracted schema and building pyvider's schema objects.
 - components.py: the provider, resource and data-source classes made from it.
 - values.py, policy_document.py, archive.py: what data sources answer.
+- catalog.py: which providers are served (one per extracted schema) and their versions.
 - install.py: the Terraform CLI configuration that points Terraform at the stand-in.
 - __main__.py: the process Terraform starts.
 """

@@ -11,7 +11,9 @@ Behaviour, kept to what a plan needs:
 - a resource plans the configuration as proposed by Terraform, with every computed
   attribute that is still null planned as unknown ("known after apply"); nothing is ever
   applied (`terraform test` runs use `mock_provider` or `command = plan`);
-- a data source answers with realistic values (values.py) and placeholders elsewhere.
+  except those a value hook knows (utility.py);
+- a data source answers with realistic values (values.py, utility.py) and placeholders
+  elsewhere; `utility.UNKNOWN` from a hook is answered as unknown.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pyvider.resources.base import BaseResource
 from pyvider.resources.context import ResourceContext
 from pyvider.schema import PvsSchema, s_data_source, s_provider, s_resource
 
-from generator.check.provider import values
+from generator.check.provider import utility, values
 from generator.check.provider.schema import (
     Block,
     ProviderSchema,
@@ -95,6 +97,18 @@ def _unknown(name: str, schema_type: Any) -> CtyValue:
     return CtyValue.unknown(cty_type(schema_type))
 
 
+def _hook_values(block: Block, known: dict[str, Any]) -> dict[str, Any]:
+    """Values from a hook (values.py, utility.py), `utility.UNKNOWN` made a cty unknown of
+    the attribute's type."""
+    return {
+        name: (
+            _unknown(name, block["attributes"][name]["type"]) if value is utility.UNKNOWN else value
+        )
+        for name, value in known.items()
+        if value is not utility.UNKNOWN or name in block["attributes"]
+    }
+
+
 def _environment() -> values.Environment:
     provider = hub.get_component("singleton", "provider")
     region = getattr(provider, "region", None) or values.DEFAULT_REGION
@@ -105,6 +119,10 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
     """The provider, configured from the extracted provider block; it remembers the region."""
     built = object_block(schema.provider)
     provider_schema = s_provider(built.attributes, list(built.block_types))
+    meta_schema = None
+    if schema.provider_meta is not None:
+        meta = object_block(schema.provider_meta)
+        meta_schema = s_provider(meta.attributes, list(meta.block_types))
 
     class StandInProvider(BaseProvider):  # type: ignore[misc]
         region: str | None = None
@@ -118,6 +136,10 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
             self.config_class = create_attrs_class_from_schema(
                 "ProviderConfig", provider_schema.block.attributes
             )
+
+        @classmethod
+        def get_provider_meta_schema(cls) -> PvsSchema | None:
+            return meta_schema
 
         async def configure(self, config: Any) -> None:
             await super().configure(config)
@@ -147,7 +169,12 @@ def make_resource_class(type_name: str, block: Block) -> type[BaseResource]:
                 ctx.add_error(error)
             if errors:
                 return None, None
-            return _with_computed(block, to_python(proposed), _unknown), None
+            planned = to_python(proposed)
+            known = _hook_values(block, utility.planned(type_name, to_python(ctx.config_cty)))
+            for name, value in known.items():
+                if planned.get(name) is None or utility.is_unknown(planned.get(name)):
+                    planned[name] = value
+            return _with_computed(block, planned, _unknown), None
 
         async def read(self, ctx: ResourceContext) -> Any:
             return ctx.state
@@ -178,7 +205,7 @@ def make_data_source_class(type_name: str, block: Block) -> type[BaseDataSource]
             env = _environment()
             state = dict(config)
             if reader is not None:
-                state.update(reader(config, env))
+                state.update(_hook_values(block, reader(config, env)))
             return _with_computed(block, state, lambda n, t: values.placeholder(n, t, env))
 
     StandInDataSource.__name__ = StandInDataSource.__qualname__ = type_name

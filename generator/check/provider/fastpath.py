@@ -13,11 +13,17 @@ small and is decided here on the msgpack value itself:
   diagnostics", and so is this one.
 - PlanResourceChange for a create (no prior state): the proposed new state with every
   null computed attribute, at any depth of blocks, made unknown ("known after apply"),
-  which is what components.py plans and pyvider then encodes.
+  except those a value hook knows (utility.py), which is what components.py plans and
+  pyvider then encodes.
 
-Anything else (a problem to report, a prior state, a value of an unexpected shape, a
-missing or unknown type) goes to pyvider's own handler, so every diagnostic still comes
-from pyvider: this module only answers where the answer is "all is well".
+- The same validations, when a required top-level argument is null (a variable whose
+  default is null, say): the diagnostic the real providers give (terraform-plugin-sdk's
+  "Missing required argument"), naming the argument, where pyvider's says only
+  "Attribute cannot be null".
+
+Anything else (another problem to report, a prior state, a value of an unexpected shape, a
+missing or unknown type) goes to pyvider's own handler, so every other diagnostic still
+comes from pyvider.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 
 import msgpack
 
+from generator.check.provider import utility
 from generator.check.provider.schema import Block, ProviderSchema, read_only_attributes_set
 
 UNKNOWN = msgpack.ExtType(0, b"\x00")  # cty's unknown value, as Terraform encodes it
@@ -116,6 +123,30 @@ def config_is_clean(block: Block, data: bytes) -> bool:
     return not required_nulls(block, config) and not read_only_attributes_set(block, config)
 
 
+def with_known(block: Block, planned: Any, known: dict[str, Any]) -> Any:
+    """`planned` with the top-level computed attributes that a value hook knows."""
+    result = dict(planned)
+    for name, value in known.items():
+        spec = block["attributes"].get(name)
+        if spec and spec.get("computed") and result.get(name) == UNKNOWN:
+            result[name] = UNKNOWN if value is utility.UNKNOWN else value
+    return result
+
+
+def missing_required(block: Block, data: bytes) -> list[str]:
+    """Required top-level arguments that are null in this msgpack configuration."""
+    try:
+        config = unpack(data)
+        check_shape(block, config)
+    except (_Unusual, ValueError, msgpack.UnpackException):
+        return []
+    return [
+        name
+        for name, spec in block["attributes"].items()
+        if spec.get("required") and config.get(name) is None
+    ]
+
+
 def planned_state(block: Block, request: Any) -> bytes | None:
     """The planned state of a create, or None to leave the request to pyvider."""
     if request.prior_private or (request.prior_state.msgpack or b"\xc0") != b"\xc0":
@@ -129,7 +160,17 @@ def planned_state(block: Block, request: Any) -> bytes | None:
         return None
     if required_nulls(block, proposed) or read_only_attributes_set(block, config):
         return None
-    return pack(computed_unknown(block, proposed))
+    known = utility.planned(request.type_name, config)
+    return pack(with_known(block, computed_unknown(block, proposed), known))
+
+
+def _missing_argument(pb: Any, name: str) -> Any:
+    return pb.Diagnostic(
+        severity=pb.Diagnostic.ERROR,
+        summary="Missing required argument",
+        detail=f'The argument "{name}" is required, but no definition was found.',
+        attribute=pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=name)]),
+    )
 
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]
@@ -162,8 +203,13 @@ def install(schema: ProviderSchema) -> None:
 
         async def validate(self: Any, request: Any, context: Any) -> Any:
             block = types.get(request.type_name)
-            if block is not None and config_is_clean(block, request.config.msgpack):
+            if block is None or not request.config.msgpack:
+                return await original(self, request, context)
+            if config_is_clean(block, request.config.msgpack):
                 return response()
+            missing = missing_required(block, request.config.msgpack)
+            if missing:
+                return response(diagnostics=[_missing_argument(pb, name) for name in missing])
             return await original(self, request, context)
 
         return validate

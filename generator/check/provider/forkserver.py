@@ -31,6 +31,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.check.provider.catalog import uses_provider
 from generator.check.provider.install import PROVIDERS
 from generator.check.provider.launch import STARTED
 
@@ -100,6 +101,7 @@ def _child(
     request: dict[str, Any],
     fds: list[int],
     schemas: dict[str, ProviderSchema],
+    types: set[str],
 ) -> None:
     """Become the provider the launcher asked for; never returns."""
     code = 1
@@ -117,10 +119,12 @@ def _child(
         threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
 
         from generator.check.provider import serve
+        from generator.check.provider.schema import load_schema
 
         serve.refresh_environment()
         serve.on_exit(lambda status: _finish(conn, status))
-        serve.serve(request["name"], schemas[request["name"]])
+        name = request["name"]
+        serve.serve(name, schemas.get(name) or load_schema(name, only=types))
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -166,7 +170,11 @@ def serve_forks(socket_path: str, module_dir: Path) -> None:
     from generator.check.provider.schema import load_schema, types_in_module
 
     types = types_in_module(module_dir)
-    schemas = {name: load_schema(name, only=types) for name in PROVIDERS}
+    # Only the providers the module's types belong to are loaded ahead (awscc alone takes
+    # ~0.4 s); a child asked for another loads its schema itself.
+    schemas = {
+        name: load_schema(name, only=types) for name in PROVIDERS if uses_provider(name, types)
+    }
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     while True:
@@ -188,7 +196,7 @@ def serve_forks(socket_path: str, module_dir: Path) -> None:
             pid = -1
         if pid == 0:
             listener.close()
-            _child(conn, request, fds, schemas)
+            _child(conn, request, fds, schemas, types)
         elif pid > 0:
             print(
                 f"started {request['name']} (pid {pid}) in {request.get('cwd')}",

@@ -23,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import generator
+from generator.check.provider.catalog import stand_in_providers
 
-PROVIDERS = {"aws": "hashicorp/aws", "archive": "hashicorp/archive"}
+PROVIDERS = stand_in_providers()  # local name -> address, one per extracted schema
 PYTHON = sys.executable  # the interpreter that runs the stand-ins
 PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
 LAUNCH_SCRIPT = Path(__file__).resolve().parent / "launch.py"

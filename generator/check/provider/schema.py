@@ -32,7 +32,8 @@ from pyvider.cty import (
 )
 from pyvider.schema import NestingMode, PvsAttribute, PvsNestedBlock, b_main
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from generator.check.provider import catalog
+from generator.check.provider.catalog import SCHEMA_DIR
 
 Block = dict[str, Any]  # {"attributes": {...}, "blocks": {...}} as extracted
 SchemaType = str | list[Any]
@@ -47,6 +48,16 @@ _NESTING = {"list": NestingMode.LIST, "set": NestingMode.SET, "single": NestingM
 _DECLARATION_RE = re.compile(r'^\s*(resource|data)\s+"([A-Za-z0-9_]+)"', re.MULTILINE)
 
 
+# The `provider_meta` block a provider accepts in a module's `terraform` block; the cdktn
+# packages do not carry it. aws and awscc take `user_agent`, a list of User-Agent products
+# (docs/stand-in-providers.md; the aws provider's docs of its `user_agent` function).
+_USER_AGENT: Block = {
+    "attributes": {"user_agent": {"type": ["list", "string"], "optional": True}},
+    "blocks": {},
+}
+PROVIDER_META: dict[str, Block] = {"aws": _USER_AGENT, "awscc": _USER_AGENT}
+
+
 @dataclass(frozen=True)
 class ProviderSchema:
     """What one stand-in provider serves: its configuration block and its types."""
@@ -56,12 +67,12 @@ class ProviderSchema:
     provider: Block
     resources: dict[str, Block]
     data_sources: dict[str, Block]
+    provider_meta: Block | None = None
 
 
 def provider_version(name: str) -> str:
     """The version of the real provider the schema was extracted from."""
-    versions = json.loads((SCHEMA_DIR / "VERSIONS.json").read_text())
-    return str(versions[name]["version"])
+    return str(catalog.versions()[name]["version"])
 
 
 @cache
@@ -84,6 +95,7 @@ def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
         provider=full.get("provider") or {"attributes": {}, "blocks": {}},
         resources=kept(full["resources"]),
         data_sources=kept(full["data_sources"]),
+        provider_meta=PROVIDER_META.get(name),
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.check.provider import archive, policy_document
+from generator.check.provider import archive, policy_document, utility
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -263,6 +263,16 @@ DATA_SOURCES: dict[str, Reader] = {
     "aws_iam_policy_document": iam_policy_document,
     "archive_file": archive_file,
 }
+
+
+def _without_environment(answer: Callable[[Values], Values]) -> Reader:
+    """A utility data source's answer depends on its configuration alone."""
+    return lambda config, env: answer(config)
+
+
+DATA_SOURCES.update(
+    {name: _without_environment(answer) for name, answer in utility.DATA_SOURCES.items()}
+)
 
 # Computed attributes whose value is fixed by the environment, whatever the data source.
 _BY_NAME: dict[str, Callable[[Environment], Any]] = {

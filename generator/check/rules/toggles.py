@@ -6,6 +6,11 @@ what `terraform test` plans: the value it has without tests (terraform.tfvars, e
 default) and every value that a tests/*.tftest.hcl `variables` block (file-level or in a
 `run`) gives it. One value means one path is never planned: a warning, because the other
 path may be unreachable by design.
+
+A reusable module (no backend and no provider configuration: its caller sets both) is
+planned here with its defaults, and its toggles are its interface, switched by callers, not
+by its own tests. There each untested toggle variable is reported once, as info, at the
+variable, rather than a warning per resource it toggles.
 """
 
 from __future__ import annotations
@@ -58,11 +63,20 @@ def _baseline(ctx: RuleContext, name: str) -> set[str]:
     return set()
 
 
+def is_reusable(ctx: RuleContext) -> bool:
+    """A module with no backend and no provider configuration: others call it."""
+    has_backend = any(t.nested("backend") for t in ctx.hcl.of_kind("terraform"))
+    return not has_backend and not ctx.hcl.of_kind("provider")
+
+
 class UntestedToggle:
     id = "F8"
     description = "every path behind a count/for_each toggle is planned by some test"
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        if is_reusable(ctx):
+            yield from self._per_variable(ctx)
+            return
         tested = _tested_values(ctx)
         for block in (*ctx.hcl.of_kind("resource"), *ctx.hcl.of_kind("module")):
             toggle = "count" if "count" in block.body else "for_each"
@@ -83,3 +97,26 @@ class UntestedToggle:
                         Severity.WARNING,
                         attribute=toggle,
                     )
+
+    def _per_variable(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Once per untested toggle variable of a reusable module, as info."""
+        tested = _tested_values(ctx)
+        toggled: dict[str, list[str]] = {}
+        for block in (*ctx.hcl.of_kind("resource"), *ctx.hcl.of_kind("module")):
+            for name in toggle_variables(ctx, block):
+                toggled.setdefault(name, []).append(block.address)
+        for name in sorted(toggled):
+            if len(tested.get(name, set()) | _baseline(ctx, name)) >= 2:
+                continue
+            blocks = toggled[name]
+            shown = ", ".join(blocks[:3]) + (
+                f" and {len(blocks) - 3} more" if len(blocks) > 3 else ""
+            )
+            variable = ctx.hcl.find(f"var.{name}")
+            yield finding(
+                self,
+                f"var.{name} toggles {shown}; no test of this reusable module switches it, "
+                "so callers are the first to plan its other path",
+                variable,
+                Severity.INFO,
+            )
