@@ -57,6 +57,7 @@ def check(
     if not any(module_dir.glob("*.tf")):
         raise UserError(f"{module_dir} holds no *.tf file: not a Terraform module")
     plan = None
+    placeholders: frozenset[str] = frozenset()
     skipped = [] if terraform else ["terraform"]
     with CheckRun(progress) as run:
         refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
@@ -83,11 +84,13 @@ def check(
             outcome = run_terraform(module_dir, run=run, model=model, inputs=inputs)
             run.findings += outcome.findings
             plan = outcome.plan
+            placeholders = frozenset(outcome.placeholders)
         run.start("rules")
         if warming is not None:
             warming.result()
         run.findings += model.problems
-        run.findings += run_rules(RuleContext(module_dir=module_dir, hcl=model, plan=plan))
+        context = RuleContext(module_dir, model, plan, placeholders)
+        run.findings += run_rules(context)
         if scan is not None:
             run.start("checkov")
             run.findings += scan.result()

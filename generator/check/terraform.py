@@ -99,6 +99,7 @@ class TerraformOutcome:
     findings: tuple[Finding, ...]
     plan: dict[str, Any] | None  # `terraform show -json` of the saved plan; None if no plan
     stages: tuple[str, ...]  # stages that ran: "fmt", "init", "validate", "plan", "test"
+    placeholders: tuple[str, ...] = ()  # required variables planned with placeholder values
 
 
 def _check_extra_installed() -> None:
@@ -442,7 +443,9 @@ def run_terraform(
         run.start(f"terraform {stage}")
 
     def outcome(findings: list[Finding], plan: dict[str, Any] | None = None) -> TerraformOutcome:
-        return TerraformOutcome(_first_of_each([*findings, *notes]), plan, tuple(stages))
+        return TerraformOutcome(
+            _first_of_each([*findings, *notes]), plan, tuple(stages), tuple(values)
+        )
 
     testing = run_tests and not skip_tests
     scratch = run.temporary_directory()

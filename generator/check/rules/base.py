@@ -6,11 +6,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
 from generator.check.findings import Finding, Severity
-from generator.check.hcl import Block, HclModule
+from generator.check.hcl import Block, HclModule, refers_to
 
 Plan = Mapping[str, Any]  # `terraform show -json` of a saved plan
 
@@ -25,6 +26,27 @@ class RuleContext:
     module_dir: Path
     hcl: HclModule
     plan: Plan | None = None
+    # required variables the check gave placeholder values (inputs.py): values derived
+    # from them are the checker's invention, not the module's
+    placeholders: frozenset[str] = frozenset()
+
+    def invented(self, block: Block) -> bool:
+        """Whether `block` uses a placeholder variable, directly or through locals."""
+        return any(block.refers_to(address) for address in self._placeholder_addresses)
+
+    @cached_property  # a frozen dataclass still has an instance __dict__ for it
+    def _placeholder_addresses(self) -> frozenset[str]:
+        addresses = {f"var.{name}" for name in self.placeholders}
+        pending = dict(self.hcl.local_values()) if addresses else {}
+        spread = True
+        while spread:  # a local using a tainted address is tainted, to a fixed point
+            spread = False
+            for name, expression in list(pending.items()):
+                if any(refers_to(expression, address) for address in addresses):
+                    addresses.add(f"local.{name}")
+                    del pending[name]
+                    spread = True
+        return frozenset(addresses)
 
 
 class Rule(Protocol):

@@ -36,6 +36,8 @@ class AwsValues:
             if not found:
                 continue
             block = block_of(ctx, address)
+            if block is not None and ctx.invented(block):
+                continue  # its values come from the check's placeholders, not the module
             secret = resource.get("sensitive_values") or {}
             for violation in found:
                 message = f"{address} {_shown(violation)} {violation.message}"
