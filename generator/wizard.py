@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.cost import estimate, format_estimate, resource_counts
-from generator.discovery import Discovery, DiscoveryOff
+from generator.discovery import CANARY_ENDPOINT_SERVICES, Discovery, DiscoveryOff
 from generator.errors import DestinationExists, InvalidAnswer, UserError
 from generator.questions import (
     NO_DEFAULT,
@@ -162,6 +162,8 @@ class _Wizard:
                 lambda: self.prompter.select(message, _choices(question), default),
             )
         if question.type == "bool":
+            if question.name == "create_vpc_endpoints":
+                default = self._endpoints_default(context, default)
             return self._until_valid(
                 question, context, lambda: self.prompter.confirm(message, default is True)
             )
@@ -228,6 +230,37 @@ class _Wizard:
             _refused(error)
             return MANUAL
 
+    def _endpoints_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """No when the VPC has the canaries' endpoints already: a second one fails to create."""
+        discovery = self._discovery(context)
+        if discovery is None:
+            return default
+        vpc_id = context.get("vpc_id") or discovery.default_vpc_id()
+        if not isinstance(vpc_id, str):
+            return default
+        found = discovery.canary_endpoints(vpc_id)
+        if isinstance(found, DiscoveryOff) or not found:
+            return default
+        missing = [s for s in CANARY_ENDPOINT_SERVICES if s not in found]
+        print(
+            f"{vpc_id} has VPC endpoints for {', '.join(found)} already: the module reuses them"
+            " (a second one fails to create)."
+            + (
+                f" It has none for {', '.join(missing)}: the canaries need a NAT route then."
+                if missing
+                else ""
+            )
+        )
+        return False
+
+    def _discovery(self, context: Mapping[str, Any]) -> Discovery | None:
+        """The discovery, made on first use; None when it is not wanted or is off."""
+        if self.discover is None:
+            return None
+        if self.discovery is None:
+            self.discovery = self.discover(str(context.get("aws_region", "us-east-1")))
+        return None if self.discovery.off is not None else self.discovery
+
     def _discovered(self, name: str, context: Mapping[str, Any]) -> Choices:
         """What AWS lists for the answer, as choices; nothing when discovery is off."""
         wanted = {
@@ -235,12 +268,9 @@ class _Wizard:
             "vpc_id": True,
             "subnet_ids": bool(context.get("vpc_id")),
         }
-        if self.discover is None or not wanted.get(name):
+        if not wanted.get(name) or self._discovery(context) is None:
             return []
-        if self.discovery is None:
-            self.discovery = self.discover(str(context.get("aws_region", "us-east-1")))
-        if self.discovery.off is not None:
-            return []
+        assert self.discovery is not None
         if name == "cluster_name":
             found: Any = self.discovery.clusters()
             kind = "ECS clusters"

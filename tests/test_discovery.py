@@ -16,9 +16,20 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
-from test_wizard import CLEAR, CONFIRM, DEFAULT_PROMPTS, DOWN, ENTER, Terminal, offline_env
+from test_wizard import (
+    CLEAR,
+    CONFIRM,
+    DEFAULT_PROMPTS,
+    DOWN,
+    ENTER,
+    Scripted,
+    Terminal,
+    offline_env,
+)
 
 from generator.discovery import Discovery, DiscoveryOff, _reason
+from generator.questions import load_questions
+from generator.wizard import ask_answers
 
 REGION = "us-east-1"
 
@@ -178,3 +189,57 @@ def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert (answers["cluster_name"], answers["vpc_id"]) == ("platform", "vpc-0a1b2c3d")
     assert answers["subnet_ids"] == ["subnet-0a1b2c3d"]
+
+
+def test_finds_the_canaries_endpoints_a_vpc_has_already(account: FakeAccount) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    table = ec2.create_route_table(VpcId=account.vpc_id)["RouteTable"]["RouteTableId"]
+    discovery = Discovery(REGION)
+    assert discovery.canary_endpoints(account.vpc_id) == []
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+    )
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.dynamodb",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+    )
+    assert discovery.canary_endpoints(account.vpc_id) == ["s3"]
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.monitoring",
+        VpcEndpointType="Interface",
+        SubnetIds=account.subnet_ids[:1],
+        PrivateDnsEnabled=True,
+    )
+    assert discovery.canary_endpoints(account.vpc_id) == ["s3", "monitoring"]
+    default_vpc = discovery.default_vpc_id()
+    assert isinstance(default_vpc, str) and default_vpc != account.vpc_id
+    assert discovery.canary_endpoints(default_vpc) == []
+
+
+def test_wizard_answers_no_endpoints_when_the_vpc_has_them(
+    account: FakeAccount, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    table = ec2.create_route_table(VpcId=account.vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+    )
+    existing = {"vpc_mode": "existing", "vpc_id": account.vpc_id}
+    answers = ask_answers(load_questions(), Scripted(), preset=existing, discover=Discovery)
+    assert answers["create_vpc_endpoints"] is False
+    out = capsys.readouterr().out
+    assert f"{account.vpc_id} has VPC endpoints for s3 already" in out
+    assert "none for monitoring: the canaries need a NAT route" in out
+    default_vpc = ask_answers(
+        load_questions(), Scripted(), preset={"vpc_mode": "default"}, discover=Discovery
+    )
+    assert default_vpc["create_vpc_endpoints"] is True, "the default VPC has none"

@@ -73,6 +73,14 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
         "source_account_role",
         "IAM role name",
     ),
+    (
+        {
+            "source_accounts": {"a": "111122223333"},
+            "source_account_role": "OrganizationAccountAccessRole",
+        },
+        "source_account_role",
+        "trusts only the organization's management account",
+    ),
     ({"alarm_email": "not-an-email"}, "alarm_email", "e-mail address"),
     (
         {"additional_tags": {"Environment": "production"}},

@@ -307,3 +307,82 @@ def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str,
             skips.add((path.name, match[1]))
     new_vpc = VARIANTS[name].get("vpc_mode", "new") == "new"
     assert skips == CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())
+
+
+def _endpoints_wanted(answers: dict[str, Any]) -> bool:
+    return answers.get("vpc_mode", "new") == "new" or answers.get("create_vpc_endpoints", True)
+
+
+def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, item 1: a landing-zone VPC's own S3 endpoint and its other workloads."""
+    name, module = variant
+    answers = VARIANTS[name]
+    if not _endpoints_wanted(answers):
+        return
+    endpoints = dict(blocks(module, "resource", "aws_vpc_endpoint"))
+    policies = dict(blocks(module, "data", "aws_iam_policy_document"))
+    assert endpoints["s3"]["policy"] == "${data.aws_iam_policy_document.s3_endpoint.json}"
+    assert endpoints["monitoring"]["policy"] == (
+        "${data.aws_iam_policy_document.monitoring_endpoint.json}"
+    )
+    canary_statements = [
+        s for s in policies["s3_endpoint"]["statement"] if "${aws_iam_role.canary.arn}" in str(s)
+    ]
+    assert {a for s in canary_statements for a in s["actions"]} == {
+        "s3:PutObject",
+        "s3:GetObject",
+        "s3:GetBucketLocation",
+        "s3:ListAllMyBuckets",
+    }
+    (metrics,) = policies["monitoring_endpoint"]["statement"]
+    assert metrics["actions"] == ["cloudwatch:PutMetricData"]
+    assert metrics["condition"][0]["values"] == ["CloudWatchSynthetics"]
+    if answers.get("vpc_mode", "new") == "new":
+        return
+    (lookup,) = [body for _, body in blocks(module, "data", "aws_route_tables")]
+    assert lookup["filter"][0]["name"] == "association.subnet-id"
+    checks = dict(blocks(module, "check"))
+    assert "aws_vpc_endpoint.routed" in checks["no_other_s3_endpoint"]["assert"][0]["condition"]
+
+
+def test_source_accounts_are_reached_through_a_dedicated_role(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, item 2: not OrganizationAccountAccessRole, and the project ships the role."""
+    name, module = variant
+    answers = VARIANTS[name]
+    role_module = module / "source-account-role" / "main.tf"
+    assert role_module.exists() == bool(answers.get("source_accounts"))
+    if not answers.get("source_accounts"):
+        return
+    project = answers.get("project_name", "observability")
+    role = answers.get("source_account_role", f"{project}-oam-link")
+    assert f'source_account_role = "{role}"' in (module / "terraform.tfvars").read_text()
+    with role_module.open() as handle:
+        parsed = hcl2.load(handle, serialization_options=HCL_OPTIONS)
+    documents = {
+        k: v for d in parsed["data"] for k, v in d.get("aws_iam_policy_document", {}).items()
+    }
+    (trust,) = documents["trust"]["statement"]
+    assert "${var.monitoring_account_id}:root" in trust["principals"][0]["identifiers"][0]
+    actions = {a for s in documents["oam_link"]["statement"] for a in s["actions"]}
+    assert "oam:CreateLink" in actions and not any(a.endswith(":*") for a in actions)
+    assert "source-account-role" in (module / "README.md").read_text()
+
+
+def test_destroy_removes_the_artifacts_bucket_and_waits_for_network_interfaces(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, items 3 and 4: BucketNotEmpty and DependencyViolation on destroy."""
+    _, module = variant
+    variables = dict(blocks(module, "variable"))
+    assert variables["artifacts_force_destroy"]["default"] is True
+    groups = dict(blocks(module, "resource", "aws_security_group"))
+    assert groups["canary"]["timeouts"] == [{"delete": "45m"}]
+    for subnet in dict(blocks(module, "resource", "aws_subnet")).values():
+        assert subnet["timeouts"] == [{"delete": "45m"}]
+    canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
+    assert "${aws_iam_role_policy.canary}" in canary["depends_on"]
+    assert "## Destroy" in (module / "README.md").read_text()

@@ -233,7 +233,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "state_key": "shop/qa/terraform.tfstate",
         "state_region": "eu-west-1",
         "source_accounts": {"payments": "012345678901"},
-        "source_account_role": "OrganizationAccountAccessRole",
+        "source_account_role": "shop-oam-link",
         "alarm_email": "oncall@example.com",
         "additional_tags": {"Team": "platform"},
     }
@@ -334,7 +334,7 @@ def test_given_answers_are_not_asked_and_typed_items_become_lists_and_maps() -> 
     assert answers["services"] == ["orders", "payments", "users"]
     assert answers["source_accounts"] == {"payments": "012345678901", "search": "210987654321"}
     assert answers["additional_tags"] == {"Team": "platform", "owner:email": "a@b.io"}
-    assert answers["source_account_role"] == "OrganizationAccountAccessRole"
+    assert answers["source_account_role"] == "observability-oam-link"
 
 
 def test_a_map_item_without_equals_is_asked_again(capsys: pytest.CaptureFixture[str]) -> None:

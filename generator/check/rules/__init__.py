@@ -11,10 +11,21 @@ from generator.check.findings import Finding
 from generator.check.rules.backend import EmptyBackend
 from generator.check.rules.base import Rule, RuleContext
 from generator.check.rules.canaries import PlaceholderCanary
+from generator.check.rules.cross_account import OrganizationAdminRole
 from generator.check.rules.dashboards import DashboardBody
+from generator.check.rules.destroy import (
+    BucketNotDestroyable,
+    NetworkInterfaceDeleteTimeout,
+    NetworkInterfacePermissionOrder,
+)
 from generator.check.rules.iam import CanaryVpcPermissions, UnknownAction
 from generator.check.rules.lookups import AmbiguousVpcLookup, UnguardedLookup
 from generator.check.rules.names import NameLimits
+from generator.check.rules.network import (
+    EndpointOnEveryRouteTable,
+    EndpointWithoutPolicy,
+    ExistingEndpointUnchecked,
+)
 from generator.check.rules.security import KeyRotation, LogRetention
 from generator.check.rules.storage import BucketEncryption, BucketPublicAccess, LifecycleRuleFilter
 from generator.check.rules.tags import HardCodedEnvironment
@@ -40,6 +51,13 @@ RULES: dict[str, Rule] = {
         BucketPublicAccess(),
         KeyRotation(),
         LogRetention(),
+        EndpointOnEveryRouteTable(),
+        ExistingEndpointUnchecked(),
+        EndpointWithoutPolicy(),
+        OrganizationAdminRole(),
+        BucketNotDestroyable(),
+        NetworkInterfaceDeleteTimeout(),
+        NetworkInterfacePermissionOrder(),
     )
 }
 

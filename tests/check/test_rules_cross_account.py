@@ -1,0 +1,53 @@
+"""OAM-ROLE: source-account providers must not assume OrganizationAccountAccessRole."""
+
+from __future__ import annotations
+
+
+def test_the_organization_admin_role_is_reported_literal_or_from_a_variable(module, run):
+    ctx = module(
+        {
+            "providers.tf": """
+            provider "aws" {
+              alias = "literal"
+              assume_role {
+                role_arn = "arn:aws:iam::012345678901:role/OrganizationAccountAccessRole"
+              }
+            }
+
+            provider "aws" {
+              alias = "variable"
+              assume_role {
+                role_arn = "arn:aws:iam::012345678901:role/${var.source_account_role}"
+              }
+            }
+
+            variable "source_account_role" {
+              type    = string
+              default = "OrganizationAccountAccessRole"
+            }
+            """
+        }
+    )
+    found = run("OAM-ROLE", ctx)
+    assert [(f.file, f.line) for f in found] == [
+        ("providers.tf", 5),
+        ("providers.tf", 12),
+    ]
+    assert "aws.literal" in found[0].message and "management" in found[0].message
+
+
+def test_a_dedicated_role_is_silent(module, run):
+    ctx = module(
+        {
+            "providers.tf": """
+            provider "aws" {
+              alias = "source"
+              assume_role {
+                role_arn = "arn:aws:iam::012345678901:role/${var.source_account_role}"
+              }
+            }
+            """,
+            "terraform.tfvars": 'source_account_role = "shop-oam-link"\n',
+        }
+    )
+    assert run("OAM-ROLE", ctx) == []
