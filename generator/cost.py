@@ -9,7 +9,6 @@ prices what those resources bill for, at us-east-1 list prices, and says what it
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 
 from generator.errors import UserError
 from generator.questions import load_questions, resolve_answers
+from generator.schedules import interval_minutes, schedule_problem
 
 __all__ = [
     "PRICES",
@@ -84,20 +84,20 @@ INSIGHTS_METRICS_PER_CLUSTER = 10
 DEFAULT_VPC_AZS: Mapping[str, int] = {"us-east-1": 6}
 DEFAULT_VPC_AZS_ELSEWHERE = 3
 
-_RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)")
-_UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440}
-
 
 def runs_per_month(schedule: str) -> float:
-    """Runs a month (30 days) of a canary on a `rate(...)` schedule; rate(0 minute) runs once."""
-    match = _RATE.fullmatch(schedule.strip())
-    if not match:
+    """Runs a month (30 days) of a canary on a `rate(...)` schedule, refused as the module
+    refuses it (generator/schedules.py: one rule for both)."""
+    problem = schedule_problem(schedule)
+    if problem is not None:
+        raise UserError(f"--schedule: {problem}")
+    interval = interval_minutes(schedule)
+    if interval is None:
         raise UserError(
             f"cannot estimate canary runs for the schedule {schedule!r}:"
             " give a rate such as 'rate(5 minutes)' (cron schedules are not estimated)"
         )
-    interval = int(match[1]) * _UNIT_MINUTES[match[2].rstrip("s")]
-    return 0.0 if interval == 0 else MINUTES_PER_MONTH / interval
+    return MINUTES_PER_MONTH / interval
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,14 @@ resource "aws_cloudwatch_metric_alarm" "service" {
       return_data = true
     }
   }
+
+  lifecycle {
+    # PutMetricAlarm's limits (docs/aws-facts.md, "Alarm periods").
+    precondition {
+      condition     = (contains([10, 20, 30], each.value.period) || each.value.period % 60 == 0) && each.value.period * each.value.evaluation_periods <= 86400
+      error_message = "Alarm ${each.value.name}: period ${each.value.period} s x ${each.value.evaluation_periods} evaluation periods must be 10, 20, 30 or a multiple of 60 seconds, and cover at most one day: check the service's canary_schedule and canary_alarm_period."
+    }
+  }
 }
 
 # The alarm that notifies: one per service, in ALARM when any of the service's alarms is.

@@ -42,6 +42,7 @@ locals {
     canary_success_min_percent = 90
     canary_duration_max_ms     = 10000
     canary_schedule            = var.canary_schedule
+    canary_alarm_period        = 3600
     checks                     = []
   }
 
@@ -56,11 +57,13 @@ locals {
     for name, s in local.services : name => {
       name     = lower("${local.name_prefix}-${name}")
       schedule = s.canary_schedule
-      # The canary runs at most once a minute: its metrics are evaluated per run interval.
+      # A canary's metrics are evaluated per run interval: rate(N minutes) gives N x 60 s,
+      # rate(1 hour) 3600 s, both periods CloudWatch accepts (docs/aws-facts.md, "Alarm
+      # periods"); a cron schedule's interval is the service's canary_alarm_period.
       period = (
         startswith(s.canary_schedule, "rate(")
         ? tonumber(regex("[0-9]+", s.canary_schedule)) * (strcontains(s.canary_schedule, "hour") ? 3600 : 60)
-        : 3600
+        : s.canary_alarm_period
       )
       # canary_config.json: what the canary script checks, step by step (see canaries/).
       config = {

@@ -106,12 +106,30 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         ("rate(5 minutes)", 8_640),
         ("rate(1 minute)", 43_200),
         ("rate(1 hour)", 720),
-        ("rate(2 hours)", 360),
-        ("rate(0 minute)", 0),
+        ("rate(60 minutes)", 720),
     ],
 )
 def test_runs_per_month(schedule: str, runs: int) -> None:
     assert runs_per_month(schedule) == runs
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "rate(0 minute)",
+        "rate(0 minutes)",
+        "rate(61 minutes)",
+        "rate(1000000 minutes)",
+        "rate(2 hours)",
+        "rate(1 minutes)",
+        "rate(1 day)",
+        "every 5 minutes",
+    ],
+)
+def test_schedules_the_module_refuses_are_refused(schedule: str) -> None:
+    """Issue 10 item 12: priced although the module refuses them (or priced at $0.00)."""
+    with pytest.raises(UserError, match="not a recurring canary schedule"):
+        runs_per_month(schedule)
 
 
 def test_cron_schedules_are_not_estimated() -> None:

@@ -386,3 +386,31 @@ def test_destroy_removes_the_artifacts_bucket_and_waits_for_network_interfaces(
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
     assert "${aws_iam_role_policy.canary}" in canary["depends_on"]
     assert "## Destroy" in (module / "README.md").read_text()
+
+
+def _schedule_patterns(module: Path) -> list[str]:
+    """The regexes the module's schedule validations apply, as Terraform reads them."""
+    text = (module / "variables.tf").read_text()
+    found = re.findall(r'can\(regex\("(\^\(rate[^"]*)", (?:s|var)\.canary_schedule\)\)', text)
+    return [json.loads(f'"{pattern}"') for pattern in found]
+
+
+@pytest.mark.parametrize("name", ["defaults", "all-options"])
+def test_schedules_are_what_synthetics_accepts_for_a_recurring_canary(
+    name: str, rendered: Callable[[str], Path]
+) -> None:
+    """Issue 12, item 5: rate(0 minute) gave period 0, rate(61..99 minutes) passed."""
+    patterns = _schedule_patterns(rendered(name))
+    assert len(patterns) == 2, "the default schedule and the per-service ones"
+    for pattern in patterns:
+        for refused in (
+            "rate(0 minute)",
+            "rate(0 minutes)",
+            "rate(61 minutes)",
+            "rate(99 minutes)",
+        ):
+            assert not re.fullmatch(pattern, refused), refused
+        for accepted in ("rate(1 minute)", "rate(60 minutes)", "rate(1 hour)", "cron(0 9 * * ? *)"):
+            assert re.fullmatch(pattern, accepted), accepted
+    canaries = dict(blocks(rendered(name), "locals"))["canaries"]
+    assert "s.canary_alarm_period" in canaries, "cron: the service's period, not a fixed 3600"

@@ -382,6 +382,12 @@ class FakeDiscovery:
             ],
         )
 
+    def default_vpc_id(self) -> Any:
+        return "vpc-11111111"
+
+    def canary_endpoints(self, vpc_id: str) -> Any:
+        return self._result("canary_endpoints", [])
+
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
 

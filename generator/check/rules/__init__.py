@@ -26,6 +26,7 @@ from generator.check.rules.network import (
     EndpointWithoutPolicy,
     ExistingEndpointUnchecked,
 )
+from generator.check.rules.schedules import AlarmPeriod, CanarySchedule
 from generator.check.rules.security import KeyRotation, LogRetention
 from generator.check.rules.storage import BucketEncryption, BucketPublicAccess, LifecycleRuleFilter
 from generator.check.rules.tags import HardCodedEnvironment
@@ -58,6 +59,8 @@ RULES: dict[str, Rule] = {
         BucketNotDestroyable(),
         NetworkInterfaceDeleteTimeout(),
         NetworkInterfacePermissionOrder(),
+        CanarySchedule(),
+        AlarmPeriod(),
     )
 }
 
