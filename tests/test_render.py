@@ -414,3 +414,24 @@ def test_schedules_are_what_synthetics_accepts_for_a_recurring_canary(
             assert re.fullmatch(pattern, accepted), accepted
     canaries = dict(blocks(rendered(name), "locals"))["canaries"]
     assert "s.canary_alarm_period" in canaries, "cron: the service's period, not a fixed 3600"
+
+
+def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, item 6: an opted-in Local Zone sorted first and was picked."""
+    name, module = variant
+    answers = VARIANTS[name]
+    for zones in dict(blocks(module, "data", "aws_availability_zones")).values():
+        assert {"name": "opt-in-status", "values": ["opt-in-not-required"]} in zones["filter"]
+    locals_ = dict(blocks(module, "locals"))
+    if answers.get("vpc_mode", "new") == "new":
+        assert (
+            "data.aws_vpc_endpoint_service.monitoring.availability_zones"
+            in (locals_["canary_zones"])
+        )
+    elif _endpoints_wanted(answers):
+        assert (
+            "data.aws_vpc_endpoint_service.monitoring.availability_zones"
+            in (locals_["endpoint_subnet_ids"])
+        )

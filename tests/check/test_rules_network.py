@@ -94,3 +94,26 @@ def test_an_endpoint_without_a_policy_is_reported(module, run):
     found = run("VPC-ENDPOINT-POLICY", module({"network.tf": EVERY_TABLE_TF}))
     assert [(f.file, f.line, f.severity) for f in found] == [("network.tf", 14, Severity.WARNING)]
     assert "every principal" in found[0].message
+
+
+def test_zones_without_the_opt_in_filter_are_reported(module, run):
+    ctx = module(
+        {
+            "zones.tf": """
+            data "aws_availability_zones" "any" {
+              state = "available"
+            }
+
+            data "aws_availability_zones" "standard" {
+              state = "available"
+              filter {
+                name   = "opt-in-status"
+                values = ["opt-in-not-required"]
+              }
+            }
+            """
+        }
+    )
+    (found,) = run("AZ-OPT-IN", ctx)
+    assert (found.rule, found.file, found.line) == ("AZ-OPT-IN", "zones.tf", 2)
+    assert "opt-in-not-required" in found.message

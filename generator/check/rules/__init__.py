@@ -25,6 +25,7 @@ from generator.check.rules.network import (
     EndpointOnEveryRouteTable,
     EndpointWithoutPolicy,
     ExistingEndpointUnchecked,
+    OptInZones,
 )
 from generator.check.rules.schedules import AlarmPeriod, CanarySchedule
 from generator.check.rules.security import KeyRotation, LogRetention
@@ -61,6 +62,7 @@ RULES: dict[str, Rule] = {
         NetworkInterfacePermissionOrder(),
         CanarySchedule(),
         AlarmPeriod(),
+        OptInZones(),
     )
 }
 

@@ -8,6 +8,9 @@ VPC-ENDPOINT-EXISTING: a gateway endpoint in a VPC the module looks up, with no 
     fails at apply ("route ... already exists") with nothing said at plan time.
 VPC-ENDPOINT-POLICY: an endpoint without a policy: AWS's default admits every principal and
     every action of the service.
+AZ-OPT-IN: an availability-zone lookup without the `opt-in-status = opt-in-not-required`
+    filter: opted-in Local and Wavelength Zones sort first, and Lambda and interface
+    endpoints do not run there (docs/aws-facts.md, "Availability zones").
 """
 
 from __future__ import annotations
@@ -111,4 +114,26 @@ class EndpointWithoutPolicy:
                 "role's PutMetricData, or its artifact bucket)",
                 endpoint,
                 Severity.WARNING,
+            )
+
+
+class OptInZones:
+    id = "AZ-OPT-IN"
+    description = "availability-zone lookups return standard zones only"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        for lookup in ctx.hcl.data("aws_availability_zones"):
+            standard = any(
+                f.body.get("name") == "opt-in-status"
+                and f.body.get("values") == ["opt-in-not-required"]
+                for f in lookup.nested("filter")
+            )
+            if standard:
+                continue
+            yield finding(
+                self,
+                f"{lookup.address} may return opted-in Local or Wavelength Zones, which sort "
+                "first and run neither Lambda nor interface endpoints; add filter { name = "
+                '"opt-in-status", values = ["opt-in-not-required"] }',
+                lookup,
             )
