@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import InvalidAnswer, UserError
-from generator.questions import load_questions
+from generator.questions import check_answer, default_of, load_questions, render_field
 from generator.render import render
 
 EXISTING_VPC = {"vpc_mode": "existing", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
@@ -166,3 +166,19 @@ def test_accepted_free_text_renders_unchanged(
     assert parsed["project_name"] == project
     assert parsed["environment_suffix"] == suffix
     assert parsed["additional_tags"] == tags
+
+
+@pytest.mark.parametrize("runtime", ["python", "nodejs"])
+def test_runtime_version_defaults_to_the_newest_supported_one(runtime: str) -> None:
+    """The question's literals agree with canary_runtimes, which the module and check read."""
+    questions = load_questions()
+    table = questions["canary_runtimes"].default[runtime]
+    question = questions["canary_runtime_version"]
+    context = {"canary_runtime": runtime}
+    assert default_of(question, context) == table["newest"]
+    assert table["newest"] in str(render_field(question.help, context))
+    assert check_answer(question, table["script_minimum"], context) == table["script_minimum"]
+    major, minor = table["script_minimum"].split(".")
+    older = f"{major}.{int(minor) - 1}" if int(minor) else f"{int(major) - 1}.9"
+    with pytest.raises(InvalidAnswer, match=f"must be {table['script_minimum']} or later"):
+        check_answer(question, older, context)

@@ -162,11 +162,17 @@ def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path])
 
 
 def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path]) -> None:
-    _, module = variant
+    name, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
     assert canary["start_canary"] is True and canary["delete_lambda"] is True
     runtime = dict(blocks(module, "data", "aws_synthetics_runtime_version"))["this"]
-    assert runtime["latest"] is True
+    # Issue 12, item 8: pinned, with the script's minimum as a precondition.
+    assert "latest" not in runtime and runtime["version"] == "${var.canary_runtime_version}"
+    assert "precondition" in runtime["lifecycle"][0] and "postcondition" in runtime["lifecycle"][0]
+    node = VARIANTS[name].get("canary_runtime") == "nodejs"
+    expected = "15.0" if node else "14.0"
+    tfvars = (module / "terraform.tfvars").read_text()
+    assert f'canary_runtime_version   = "{expected}"' in tfvars
 
 
 def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None:

@@ -35,6 +35,7 @@ DEFAULT_PROMPTS = [
     "services",
     "service_endpoint_pattern",
     "canary_runtime",
+    "canary_runtime_version",
     "backend",
     "source_accounts",
     "alarm_email",

@@ -27,6 +27,7 @@ from generator.check.rules.network import (
     ExistingEndpointUnchecked,
     OptInZones,
 )
+from generator.check.rules.runtimes import CanaryRuntime
 from generator.check.rules.schedules import AlarmPeriod, CanarySchedule
 from generator.check.rules.security import KeyRotation, LogRetention
 from generator.check.rules.storage import BucketEncryption, BucketPublicAccess, LifecycleRuleFilter
@@ -63,6 +64,7 @@ RULES: dict[str, Rule] = {
         CanarySchedule(),
         AlarmPeriod(),
         OptInZones(),
+        CanaryRuntime(),
     )
 }
 
