@@ -441,3 +441,12 @@ def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(
             "data.aws_vpc_endpoint_service.monitoring.availability_zones"
             in (locals_["endpoint_subnet_ids"])
         )
+
+
+def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 7: a canary created before its ENI permissions were in effect."""
+    _, module = variant
+    canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
+    assert "${terraform_data.iam_propagation}" in canary["depends_on"]
+    wait = dict(blocks(module, "resource", "terraform_data"))["iam_propagation"]
+    assert wait["triggers_replace"] == ["${aws_iam_role_policy.canary.policy}"]

@@ -116,3 +116,22 @@ def test_a_canary_that_does_not_wait_for_its_policy_is_reported(module, run):
 )
 def test_go_durations_in_minutes(duration, expected):
     assert minutes(duration) == expected
+
+
+def test_a_canary_that_does_not_wait_for_iam_is_reported(module, run):
+    waited = (
+        CANARY_TF.replace(
+            'name               = "orders"',
+            'name               = "orders"\n  depends_on         = [time_sleep.iam]',
+        )
+        + """
+resource "time_sleep" "iam" {
+  create_duration = "15s"
+  triggers        = { policy = aws_iam_role_policy.canary.policy }
+}
+"""
+    )
+    (found,) = run("IAM-PROPAGATION", module({"main.tf": CANARY_TF}))
+    assert (found.file, found.line, found.severity) == ("main.tf", 28, Severity.WARNING)
+    assert "time_sleep" in found.message
+    assert run("IAM-PROPAGATION", module({"main.tf": waited})) == []

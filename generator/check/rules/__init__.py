@@ -15,6 +15,7 @@ from generator.check.rules.cross_account import OrganizationAdminRole
 from generator.check.rules.dashboards import DashboardBody
 from generator.check.rules.destroy import (
     BucketNotDestroyable,
+    IamPropagation,
     NetworkInterfaceDeleteTimeout,
     NetworkInterfacePermissionOrder,
 )
@@ -65,6 +66,7 @@ RULES: dict[str, Rule] = {
         AlarmPeriod(),
         OptInZones(),
         CanaryRuntime(),
+        IamPropagation(),
     )
 }
 

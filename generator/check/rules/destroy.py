@@ -8,6 +8,10 @@ ENI-DELETE-TIMEOUT: the security groups and subnets of a VPC canary or Lambda fu
     until the delete timeout (hashicorp/terraform-provider-aws#39401).
 ENI-PERMISSION-ORDER: a VPC canary that does not depend on its role's policies: destroy can
     remove the ENI permissions first, and Lambda cannot release the interfaces.
+IAM-PROPAGATION: a VPC canary that does not wait (time_sleep, or a terraform_data/null_resource
+    run after the policy) for its role's policies to propagate: IAM is eventually consistent,
+    and the provider retries creation only on "role cannot be assumed by Lambda", so the first
+    apply fails now and then (docs/aws-facts.md, "IAM propagation").
 """
 
 from __future__ import annotations
@@ -120,6 +124,34 @@ class NetworkInterfacePermissionOrder:
                     function,
                     attribute="depends_on",
                 )
+
+
+WAITS = ("time_sleep", "terraform_data", "null_resource")
+
+
+class IamPropagation:
+    id = "IAM-PROPAGATION"
+    description = "a VPC canary waits for its role's policies to propagate"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        for function, _ in _vpc_functions(ctx):
+            if function.type != "aws_synthetics_canary":
+                continue
+            reached = _dependencies(ctx, function)
+            policies = {a for a in reached if a.startswith("aws_iam_role_policy")}
+            waits = [ctx.hcl.find(a) for a in reached if a.split(".")[0] in WAITS]
+            if any(w is not None and any(w.refers_to(p) for p in policies) for w in waits):
+                continue
+            yield finding(
+                self,
+                f"{function.address} does not wait for its role's policies to propagate: IAM is "
+                "eventually consistent and the provider retries only 'role cannot be assumed', "
+                "so the first apply fails now and then; depend on a time_sleep (15 s) that "
+                "depends on the policies",
+                function,
+                Severity.WARNING,
+                attribute="depends_on",
+            )
 
 
 def _dependencies(ctx: RuleContext, block: Block, depth: int = 3) -> set[str]:
