@@ -68,9 +68,10 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
 
 # template/locals.tf alarm_definitions: per service cpu-high, memory-high and
-# tasks-below-desired (a metric-math alarm on 2 metrics); per canary canary-success-low and
-# canary-duration-high. CloudWatch bills an alarm per metric it evaluates.
-SERVICE_ALARMS, SERVICE_ALARM_METRICS = 3, 4
+# tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
+# suppressor); per canary canary-success-low and canary-duration-high. CloudWatch bills an
+# alarm per metric it evaluates.
+SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 5
 CANARY_ALARMS, CANARY_ALARM_METRICS = 2, 2
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
@@ -177,6 +178,7 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
         "aws_vpc_security_group_egress_rule": 2,
         "aws_vpc_security_group_ingress_rule": int(shape.endpoints),
+        "terraform_data": 1,  # the canaries' wait for IAM propagation
     }
     for kind in (
         "aws_s3_bucket",

@@ -104,6 +104,15 @@ class Discovery:
 
         return self._call(lookup)
 
+    def services(self, cluster: str) -> list[str] | DiscoveryOff:
+        """Names of the cluster's ECS services, sorted."""
+
+        def lookup() -> list[str]:
+            pages = self._pages("ecs", "list_services", cluster=cluster)
+            return sorted(arn.rsplit("/", 1)[-1] for page in pages for arn in page["serviceArns"])
+
+        return self._call(lookup)
+
     def vpcs(self) -> list[Vpc] | DiscoveryOff:
         """The region's VPCs, the default one first."""
 

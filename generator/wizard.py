@@ -267,6 +267,7 @@ class _Wizard:
             "cluster_name": context.get("cluster_mode") == "existing",
             "vpc_id": True,
             "subnet_ids": bool(context.get("vpc_id")),
+            "services": context.get("cluster_mode") == "existing",
         }
         if not wanted.get(name) or self._discovery(context) is None:
             return []
@@ -275,6 +276,10 @@ class _Wizard:
             found: Any = self.discovery.clusters()
             kind = "ECS clusters"
             choices = [] if isinstance(found, DiscoveryOff) else [(c, c) for c in found]
+        elif name == "services":
+            found = self.discovery.services(str(context["cluster_name"]))
+            kind = f"services in cluster {context['cluster_name']}"
+            choices = [] if isinstance(found, DiscoveryOff) else [(s, s) for s in found]
         elif name == "vpc_id":
             found = self.discovery.vpcs()
             kind = "VPCs"
@@ -332,6 +337,10 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(
             " " + "".join(f"{item:<{column}}" for item in items[start : start + 2]).rstrip()
         )
+    rows.append(
+        "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
+        " 10 minutes after it appears; until then its composite alarm stays silent."
+    )
     rows.append(format_estimate(estimate(answers)))
     return "\n".join(rows)
 

@@ -189,4 +189,19 @@ locals {
       members = [for kind in kinds : "${name}/${kind}"]
     }
   }
+
+  # While ECS reports no desired tasks for a service (not deployed yet, deleted, or scaled to
+  # zero) its canary fails and its alarms would page: this alarm, in ALARM then, suppresses
+  # the composite's notifications. It never notifies itself (docs/aws-facts.md, "False pages").
+  not_deployed_alarms = {
+    for name in var.service_names : name => {
+      name = "${local.name_prefix}-${name}-not-deployed"
+    }
+  }
+  # Seconds the composite waits for the suppressor before notifying (so a service that is
+  # being removed does not page), and stays silent after a deployment appears (first runs).
+  suppression = {
+    wait_period      = 120
+    extension_period = 600
+  }
 }

@@ -243,3 +243,19 @@ def test_wizard_answers_no_endpoints_when_the_vpc_has_them(
         load_questions(), Scripted(), preset={"vpc_mode": "default"}, discover=Discovery
     )
     assert default_vpc["create_vpc_endpoints"] is True, "the default VPC has none"
+
+
+def test_wizard_offers_the_clusters_services(account: FakeAccount) -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.register_task_definition(
+        family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 128}]
+    )
+    for service in ("payments", "orders"):
+        ecs.create_service(
+            cluster="platform", serviceName=service, taskDefinition="web", desiredCount=1
+        )
+    assert Discovery(REGION).services("platform") == ["orders", "payments"]
+    prompter = Scripted({"cluster_mode": ["existing"], "cluster_name": ["platform"]})
+    answers = ask_answers(load_questions(), prompter, discover=Discovery)
+    assert [value for _, value in prompter.offered["services"]][:2] == ["orders", "payments"]
+    assert answers["services"] == ["orders", "payments"], "every service pre-checked"

@@ -450,3 +450,32 @@ def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Pa
     assert "${terraform_data.iam_propagation}" in canary["depends_on"]
     wait = dict(blocks(module, "resource", "terraform_data"))["iam_propagation"]
     assert wait["triggers_replace"] == ["${aws_iam_role_policy.canary.policy}"]
+
+
+def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 9: the default canaries paged on day one, before any deploy."""
+    _, module = variant
+    composite = dict(blocks(module, "resource", "aws_cloudwatch_composite_alarm"))["service"]
+    (suppressor,) = composite["actions_suppressor"]
+    assert suppressor["alarm"] == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
+    not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
+    assert not_deployed["metric_name"] == "DesiredTaskCount"
+    assert not_deployed["treat_missing_data"] == "breaching"
+    assert "alarm_actions" not in not_deployed
+    assert "## When alarms page" in (module / "README.md").read_text()
+
+
+def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 10: a wrong service name stayed green forever."""
+    name, module = variant
+    checks = dict(blocks(module, "check"))
+    verified = {key for key in checks if key.startswith("service_")}
+    if VARIANTS[name].get("cluster_mode") != "existing":
+        assert not verified
+        return
+    assert verified == {f"service_{s}_exists" for s in services_of(VARIANTS[name])}
+    for key in verified:
+        (message,) = [a["error_message"] for a in checks[key]["assert"]]
+        assert (
+            "cluster" in message and key.removeprefix("service_").removesuffix("_exists") in message
+        )

@@ -125,7 +125,12 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("services", CLEAR + "orders, bad name" + ENTER)
     term.expect("services 'bad name' is not an ECS service name")
     term.answer("services", CLEAR + "orders, search-api" + ENTER)
-    for prompt in ("service_endpoint_pattern", "canary_runtime", "backend"):
+    for prompt in (
+        "service_endpoint_pattern",
+        "canary_runtime",
+        "canary_runtime_version",
+        "backend",
+    ):
         term.answer(prompt)
     term.answer("source_accounts", "prod=12345" + ENTER)
     term.expect("source_accounts account id for 'prod' must be exactly 12 digits")
@@ -229,6 +234,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "services": ["cart", "search_api"],
         "service_endpoint_pattern": "https://{service}.shop.internal",
         "canary_runtime": "nodejs",
+        "canary_runtime_version": "15.0",
         "backend": "s3",
         "state_bucket": "acme-state",
         "state_key": "shop/qa/terraform.tfstate",
@@ -255,6 +261,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "services": CLEAR + "cart, search_api" + ENTER,
         "service_endpoint_pattern": CLEAR + "https://{service}.shop.internal" + ENTER,
         "canary_runtime": DOWN + ENTER,
+        "canary_runtime_version": ENTER,
         "backend": DOWN + ENTER,
         "state_bucket": "acme-state" + ENTER,
         "state_key": ENTER,
@@ -389,6 +396,9 @@ class FakeDiscovery:
     def canary_endpoints(self, vpc_id: str) -> Any:
         return self._result("canary_endpoints", [])
 
+    def services(self, cluster: str) -> Any:
+        return self._result("services", ["orders", "payments"])
+
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
 
@@ -468,7 +478,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert code == 0
     out = capsys.readouterr().out
     assert "services                  orders" in out
-    assert "5 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "6 cloudwatch_metric_alarm" in out and "Total" in out
     for name in (
         "versions.tf",
         "canaries/canary.py",

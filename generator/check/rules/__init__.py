@@ -8,6 +8,7 @@ and yields immutable Findings. Add a rule by writing a class with `id`, `descrip
 from __future__ import annotations
 
 from generator.check.findings import Finding
+from generator.check.rules.alarms import PageBeforeDeploy, ServiceUnverified
 from generator.check.rules.backend import EmptyBackend
 from generator.check.rules.base import Rule, RuleContext
 from generator.check.rules.canaries import PlaceholderCanary
@@ -67,6 +68,8 @@ RULES: dict[str, Rule] = {
         OptInZones(),
         CanaryRuntime(),
         IamPropagation(),
+        PageBeforeDeploy(),
+        ServiceUnverified(),
     )
 }
 
