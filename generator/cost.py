@@ -158,7 +158,8 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
     counts = {
         "aws_cloudwatch_composite_alarm": shape.services,
         "aws_cloudwatch_dashboard": shape.dashboards,
-        "aws_cloudwatch_log_group": shape.services,
+        # the existing cluster's services log to their own groups
+        "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster),
         "aws_cloudwatch_metric_alarm": shape.services * SERVICE_ALARMS
         + shape.canaries * CANARY_ALARMS,
         "aws_ecs_cluster": int(shape.new_cluster),

@@ -113,6 +113,33 @@ class Discovery:
 
         return self._call(lookup)
 
+    def log_groups(self, cluster: str, services: list[str]) -> dict[str, str] | DiscoveryOff:
+        """Each service's log group: the awslogs-group of its task definition's first container
+        that logs with awslogs. Services without one are left out."""
+
+        def lookup() -> dict[str, str]:
+            ecs = self._client("ecs")
+            found: dict[str, str] = {}
+            for start in range(0, len(services), 10):  # DescribeServices takes 10 at most
+                described = ecs.describe_services(
+                    cluster=cluster, services=services[start : start + 10]
+                )["services"]
+                for service in described:
+                    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
+                        "taskDefinition"
+                    ]
+                    groups = [
+                        c["logConfiguration"]["options"]["awslogs-group"]
+                        for c in task.get("containerDefinitions", [])
+                        if c.get("logConfiguration", {}).get("logDriver") == "awslogs"
+                        and "awslogs-group" in c["logConfiguration"].get("options", {})
+                    ]
+                    if groups:
+                        found[service["serviceName"]] = groups[0]
+            return found
+
+        return self._call(lookup)
+
     def vpcs(self) -> list[Vpc] | DiscoveryOff:
         """The region's VPCs, the default one first."""
 

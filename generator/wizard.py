@@ -167,6 +167,8 @@ class _Wizard:
             return self._until_valid(
                 question, context, lambda: self.prompter.confirm(message, default is True)
             )
+        if question.name == "service_log_groups":
+            default = self._log_groups_default(context, default)
         found = self._discovered(question.name, context)
         if found:
             picked = self._pick(question, context, message, found, default)
@@ -252,6 +254,14 @@ class _Wizard:
             )
         )
         return False
+
+    def _log_groups_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """The services' log groups, read from their task definitions, when AWS answers."""
+        discovery = self._discovery(context)
+        if discovery is None or not context.get("services"):
+            return default
+        found = discovery.log_groups(str(context["cluster_name"]), list(context["services"]))
+        return default if isinstance(found, DiscoveryOff) or not found else found
 
     def _discovery(self, context: Mapping[str, Any]) -> Discovery | None:
         """The discovery, made on first use; None when it is not wanted or is off."""

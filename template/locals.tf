@@ -44,6 +44,7 @@ locals {
     canary_schedule            = var.canary_schedule
     canary_alarm_period        = 3600
     checks                     = []
+    log_group                  = null
   }
 
   services = {

@@ -37,7 +37,9 @@ REGION = "us-east-1"
 # (asked only for an existing VPC), then the rest of the wizard's default path.
 AFTER_THE_SUBNETS = (
     "create_vpc_endpoints",
-    *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") :],
+    "services",
+    "service_log_groups",  # asked for an existing cluster
+    *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") + 1 :],
 )
 
 
@@ -247,8 +249,12 @@ def test_wizard_answers_no_endpoints_when_the_vpc_has_them(
 
 def test_wizard_offers_the_clusters_services(account: FakeAccount) -> None:
     ecs = boto3.client("ecs", region_name=REGION)
+    logging = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/platform/web"}}
     ecs.register_task_definition(
-        family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 128}]
+        family="web",
+        containerDefinitions=[
+            {"name": "web", "image": "nginx", "memory": 128, "logConfiguration": logging}
+        ],
     )
     for service in ("payments", "orders"):
         ecs.create_service(
@@ -259,3 +265,7 @@ def test_wizard_offers_the_clusters_services(account: FakeAccount) -> None:
     answers = ask_answers(load_questions(), prompter, discover=Discovery)
     assert [value for _, value in prompter.offered["services"]][:2] == ["orders", "payments"]
     assert answers["services"] == ["orders", "payments"], "every service pre-checked"
+    assert answers["service_log_groups"] == {
+        "orders": "/ecs/platform/web",
+        "payments": "/ecs/platform/web",
+    }, "read from the task definitions' awslogs options"

@@ -312,7 +312,10 @@ def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str,
             assert len(match[2].strip()) > 20, f"{path.name} {match[1]} needs a reason"
             skips.add((path.name, match[1]))
     new_vpc = VARIANTS[name].get("vpc_mode", "new") == "new"
-    assert skips == CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())
+    expected = CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())
+    if VARIANTS[name].get("cluster_mode") == "existing":
+        expected -= {("logs.tf", "CKV_AWS_338")}  # no log groups of its own
+    assert skips == expected
 
 
 def _endpoints_wanted(answers: dict[str, Any]) -> bool:
@@ -479,3 +482,19 @@ def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Pa
         assert (
             "cluster" in message and key.removeprefix("service_").removesuffix("_exists") in message
         )
+
+
+def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 11: log groups the existing task definitions never wrote to."""
+    name, module = variant
+    answers = VARIANTS[name]
+    created = dict(blocks(module, "resource", "aws_cloudwatch_log_group"))
+    outputs = dict(blocks(module, "output"))
+    assert outputs["log_group_names"]["value"] == "${local.log_groups}"
+    if answers.get("cluster_mode") != "existing":
+        assert set(created) == {"service"}
+        return
+    assert not created
+    settings = (module / "services.auto.tfvars").read_text()
+    for service, group in answers.get("service_log_groups", {}).items():
+        assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings

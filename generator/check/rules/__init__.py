@@ -21,6 +21,7 @@ from generator.check.rules.destroy import (
     NetworkInterfacePermissionOrder,
 )
 from generator.check.rules.iam import CanaryVpcPermissions, UnknownAction
+from generator.check.rules.logs import UnusedLogGroup
 from generator.check.rules.lookups import AmbiguousVpcLookup, UnguardedLookup
 from generator.check.rules.names import NameLimits
 from generator.check.rules.network import (
@@ -70,6 +71,7 @@ RULES: dict[str, Rule] = {
         IamPropagation(),
         PageBeforeDeploy(),
         ServiceUnverified(),
+        UnusedLogGroup(),
     )
 }
 
