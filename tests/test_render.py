@@ -498,3 +498,18 @@ def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str
     settings = (module / "services.auto.tfvars").read_text()
     for service, group in answers.get("service_log_groups", {}).items():
         assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings
+
+
+def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 12: every log group and every metric namespace was shared."""
+    name, module = variant
+    links = dict(blocks(module, "resource", "aws_oam_link"))
+    for link in links.values():
+        (config,) = link["link_configuration"]
+        assert config["metric_configuration"][0]["filter"] == "${local.oam_metric_filter}"
+        assert config["log_group_configuration"][0]["filter"] == "${local.oam_log_group_filter}"
+    if links:
+        variables = dict(blocks(module, "variable"))
+        assert "ECS/ContainerInsights" in variables["oam_metric_namespaces"]["default"]
+        assert "/ecs/%" in variables["oam_log_group_patterns"]["default"]
+        assert "two applies" in (module / "README.md").read_text()

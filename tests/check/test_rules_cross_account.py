@@ -51,3 +51,38 @@ def test_a_dedicated_role_is_silent(module, run):
         }
     )
     assert run("OAM-ROLE", ctx) == []
+
+
+LINK_TF = """
+locals {
+  types = ["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup"]
+}
+
+resource "aws_oam_link" "payments" {
+  label_template  = "$AccountName"
+  resource_types  = local.types
+  sink_identifier = "arn:aws:oam:us-east-1:123456789012:sink/x"
+}
+"""
+
+
+def test_a_link_without_filters_is_reported(module, run):
+    (found,) = run("OAM-SHARES-ALL", module({"cross_account.tf": LINK_TF}))
+    assert (found.file, found.line) == ("cross_account.tf", 6)
+    assert "every metric and every log group" in found.message
+
+
+def test_a_filtered_link_is_silent(module, run):
+    tf = LINK_TF.replace(
+        '  sink_identifier = "arn:aws:oam:us-east-1:123456789012:sink/x"\n',
+        '  sink_identifier = "arn:aws:oam:us-east-1:123456789012:sink/x"\n'
+        "  link_configuration {\n"
+        "    metric_configuration {\n"
+        "      filter = \"Namespace IN ('AWS/ECS')\"\n"
+        "    }\n"
+        "    log_group_configuration {\n"
+        "      filter = \"LogGroupName LIKE '/ecs/%'\"\n"
+        "    }\n"
+        "  }\n",
+    )
+    assert run("OAM-SHARES-ALL", module({"cross_account.tf": tf})) == []

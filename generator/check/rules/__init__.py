@@ -12,7 +12,7 @@ from generator.check.rules.alarms import PageBeforeDeploy, ServiceUnverified
 from generator.check.rules.backend import EmptyBackend
 from generator.check.rules.base import Rule, RuleContext
 from generator.check.rules.canaries import PlaceholderCanary
-from generator.check.rules.cross_account import OrganizationAdminRole
+from generator.check.rules.cross_account import LinkSharesEverything, OrganizationAdminRole
 from generator.check.rules.dashboards import DashboardBody
 from generator.check.rules.destroy import (
     BucketNotDestroyable,
@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
         PageBeforeDeploy(),
         ServiceUnverified(),
         UnusedLogGroup(),
+        LinkSharesEverything(),
     )
 }
 
