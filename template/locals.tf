@@ -7,6 +7,12 @@ locals {
   name_prefix = "${var.project_name}-${var.environment_suffix}"
   account_id  = data.aws_caller_identity.current.account_id
   partition   = data.aws_partition.current.partition
+  # The console of each partition (docs/aws-facts.md, "Partitions").
+  console_host = lookup({
+    aws        = "console.aws.amazon.com"
+    aws-us-gov = "console.amazonaws-us-gov.com"
+    aws-cn     = "console.amazonaws.cn"
+  }, local.partition, "console.aws.amazon.com")
 
   names = {
     # Bucket names are global: the account and region make this one unique.

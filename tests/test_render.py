@@ -181,7 +181,9 @@ def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None
     assert lifecycles
     for lifecycle in lifecycles.values():
         for rule in lifecycle["rule"]:
-            assert len(rule["filter"]) == 1 and "prefix" in rule["filter"][0], rule["id"]
+            assert len(rule["filter"]) == 1, rule["id"]
+            # Issue 12 (minor): prefix = "" broke in provider 5.86; the whole bucket is filter {}.
+            assert rule["filter"][0].get("prefix") != "", rule["id"]
 
 
 def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]) -> None:
@@ -502,7 +504,7 @@ def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str
 
 def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path]) -> None:
     """Issue 12, item 12: every log group and every metric namespace was shared."""
-    name, module = variant
+    _, module = variant
     links = dict(blocks(module, "resource", "aws_oam_link"))
     for link in links.values():
         (config,) = link["link_configuration"]
@@ -513,3 +515,30 @@ def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path])
         assert "ECS/ContainerInsights" in variables["oam_metric_namespaces"]["default"]
         assert "/ecs/%" in variables["oam_log_group_patterns"]["default"]
         assert "two applies" in (module / "README.md").read_text()
+
+
+def test_console_urls_follow_the_partition(variant: tuple[str, Path]) -> None:
+    """Issue 12 (minor): console URLs hard-coded console.aws.amazon.com (GovCloud, China)."""
+    _, module = variant
+    outputs = dict(blocks(module, "output"))
+    assert "${local.console_host}" in outputs["dashboard_urls"]["value"]
+    hosts = dict(blocks(module, "locals"))["console_host"]
+    assert "console.amazonaws-us-gov.com" in hosts and "console.amazonaws.cn" in hosts
+
+
+def test_the_cpu_widget_is_not_capped_at_100(variant: tuple[str, Path]) -> None:
+    """Issue 12 (minor): tasks without CPU limits use more than 100% of their reservation."""
+    _, module = variant
+    dashboards = (module / "dashboards.tf").read_text()
+    cpu_widget = dashboards.split('CPU and memory (%)"', 1)[1].split("metrics", 1)[0]
+    assert "max =" not in cpu_widget and "min = 0" in cpu_widget
+
+
+def test_canaries_reach_every_cidr_block_of_the_vpc(variant: tuple[str, Path]) -> None:
+    """Issue 12 (minor): egress went only to the VPC's primary CIDR block."""
+    name, module = variant
+    rule = dict(blocks(module, "resource", "aws_vpc_security_group_egress_rule"))["canary_to_vpc"]
+    assert rule["for_each"] == "${toset(concat(local.vpc_cidrs, var.canary_egress_cidrs))}"
+    if VARIANTS[name].get("vpc_mode", "new") != "new":
+        vpc_cidrs = dict(blocks(module, "locals"))["vpc_cidrs"]
+        assert "data.aws_vpc.this.cidr_block_associations" in vpc_cidrs

@@ -33,7 +33,12 @@ from generator.check.rules.network import (
 from generator.check.rules.runtimes import CanaryRuntime
 from generator.check.rules.schedules import AlarmPeriod, CanarySchedule
 from generator.check.rules.security import KeyRotation, LogRetention
-from generator.check.rules.storage import BucketEncryption, BucketPublicAccess, LifecycleRuleFilter
+from generator.check.rules.storage import (
+    BucketEncryption,
+    BucketPublicAccess,
+    EmptyLifecyclePrefix,
+    LifecycleRuleFilter,
+)
 from generator.check.rules.tags import HardCodedEnvironment
 from generator.check.rules.toggles import UntestedToggle
 
@@ -73,6 +78,7 @@ RULES: dict[str, Rule] = {
         ServiceUnverified(),
         UnusedLogGroup(),
         LinkSharesEverything(),
+        EmptyLifecyclePrefix(),
     )
 }
 
