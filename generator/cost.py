@@ -33,9 +33,9 @@ __all__ = [
     "runs_per_month",
 ]
 
-# us-east-1 list prices in USD, from the project's domain notes (shared/DOMAIN.md, "Prices"),
-# which quote the AWS pricing pages named in PRICES_SOURCE. Re-check them there before
-# quoting an estimate as exact; other regions differ by a few percent.
+# us-east-1 list prices in USD from the AWS pricing pages named in PRICES_SOURCE
+# (docs/aws-facts.md, "Prices"). Re-check them there before quoting an estimate as exact;
+# other regions differ by a few percent. The generated README quotes the same table.
 PRICES_AS_OF = "2026-11-28"
 PRICES_SOURCE = (
     "AWS pricing pages for us-east-1: Amazon CloudWatch pricing (alarms, dashboards, custom"

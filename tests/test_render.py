@@ -542,3 +542,25 @@ def test_canaries_reach_every_cidr_block_of_the_vpc(variant: tuple[str, Path]) -
     if VARIANTS[name].get("vpc_mode", "new") != "new":
         vpc_cidrs = dict(blocks(module, "locals"))["vpc_cidrs"]
         assert "data.aws_vpc.this.cidr_block_associations" in vpc_cidrs
+
+
+def test_readme_prices_are_the_cost_commands(rendered: Callable[[str], Path]) -> None:
+    """Issue 12 (minor): a cost section with the prices' source and date, as `cost` uses them."""
+    from generator.cost import PRICES, PRICES_AS_OF
+
+    readme = (rendered("defaults") / "README.md").read_text()
+    section = readme.split("## Cost", 1)[1].split("\n## ", 1)[0]
+    assert PRICES_AS_OF in section
+    quoted = {
+        "canary_run": "$0.0012 a run",
+        "alarm_metric": "$0.10 a month per metric",
+        "composite_alarm": "$0.50 a month",
+        "dashboard": "$3.00 a month",
+        "custom_metric": "$0.30 a month per custom metric",
+        "kms_key": "$1.00 a month",
+        "interface_endpoint_az_hour": "$0.01 an hour",
+    }
+    for key, text in quoted.items():
+        assert text in section, key
+        assert float(text.split()[0].lstrip("$")) == PRICES[key], key
+    assert "plan.tfplan" in readme and ".build/" in readme
