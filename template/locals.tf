@@ -74,8 +74,11 @@ locals {
       )
       # canary_config.json: what the canary script checks, step by step (see canaries/).
       config = {
-        service  = name
-        base_url = trimsuffix(s.endpoint != null ? s.endpoint : replace(var.service_endpoint_pattern, "{service}", name), "/")
+        service = name
+        # Below the run timeout (canaries.tf), so a hung service fails its step with a
+        # message instead of using up the whole run.
+        request_timeout_ms = 15000
+        base_url           = trimsuffix(s.endpoint != null ? s.endpoint : replace(var.service_endpoint_pattern, "{service}", name), "/")
         steps = concat([{
           name               = "health"
           method             = "GET"
