@@ -481,6 +481,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     out = capsys.readouterr().out
     assert "services                  orders" in out
     assert "6 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "Alarms notify per service once it is deployed" in out
     for name in (
         "versions.tf",
         "canaries/canary.py",
