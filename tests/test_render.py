@@ -352,10 +352,13 @@ def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
     assert metrics["condition"][0]["values"] == ["CloudWatchSynthetics"]
     if answers.get("vpc_mode", "new") == "new":
         return
-    (lookup,) = [body for _, body in blocks(module, "data", "aws_route_tables")]
+    lookup = dict(blocks(module, "data", "aws_route_tables"))["canary"]
     assert lookup["filter"][0]["name"] == "association.subnet-id"
     checks = dict(blocks(module, "check"))
-    assert "aws_vpc_endpoint.routed" in checks["no_other_s3_endpoint"]["assert"][0]["condition"]
+    condition = checks["no_other_s3_endpoint"]["assert"][0]["condition"]
+    assert "data.aws_route_tables.s3_routed.ids" in condition
+    routed = dict(blocks(module, "data", "aws_route_tables"))["s3_routed"]
+    assert routed["filter"][0]["name"] == "route.destination-prefix-list-id"
 
 
 def test_source_accounts_are_reached_through_a_dedicated_role(

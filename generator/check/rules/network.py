@@ -81,9 +81,7 @@ class ExistingEndpointUnchecked:
     description = "a gateway endpoint in a looked-up VPC is checked against one that exists"
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        checks = ctx.hcl.of_kind("check")
-        looked_for = any("aws_vpc_endpoint" in expanded(ctx, c.body) for c in checks)
-        if looked_for:
+        if any(self._looks_for_endpoints(ctx, c) for c in ctx.hcl.of_kind("check")):
             return
         for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
             if _is_gateway(endpoint) and _in_looked_up_vpc(ctx, endpoint):
@@ -91,11 +89,28 @@ class ExistingEndpointUnchecked:
                     self,
                     f"{endpoint.address} adds a gateway endpoint to a VPC this module does not "
                     "create, and no check looks for one that exists: a route table takes one "
-                    "route per service, so apply fails there; add a check block that reads the "
-                    "route tables' endpoints (data.aws_vpc_endpoint) and says to reuse them",
+                    "route per service, so apply fails there; add a check block that looks for "
+                    "route tables routing the service's prefix list (data.aws_route_tables, "
+                    "filter route.destination-prefix-list-id) and says to reuse that endpoint",
                     endpoint,
                     Severity.WARNING,
                 )
+
+    @staticmethod
+    def _looks_for_endpoints(ctx: RuleContext, check: Block) -> bool:
+        """The check reads endpoints (data.aws_vpc_endpoint), or route tables by the prefix
+        list a gateway endpoint routes to."""
+        text = expanded(ctx, check.body) + " ".join(b.text() for b in check.blocks)
+        if "aws_vpc_endpoint" in text:
+            return True
+        for name in _DATA_ROUTE_TABLES.findall(text):
+            lookup = ctx.hcl.find(f"data.aws_route_tables.{name}")
+            if lookup is not None and any(
+                f.body.get("name") == "route.destination-prefix-list-id"
+                for f in lookup.nested("filter")
+            ):
+                return True
+        return False
 
 
 class EndpointWithoutPolicy:
