@@ -349,7 +349,11 @@ def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
     }
     (metrics,) = policies["monitoring_endpoint"]["statement"]
     assert metrics["actions"] == ["cloudwatch:PutMetricData"]
-    assert metrics["condition"][0]["values"] == ["CloudWatchSynthetics"]
+    conditions = {c["variable"]: c["values"] for c in metrics["condition"]}
+    assert conditions == {
+        "aws:PrincipalArn": ["${aws_iam_role.canary.arn}"],
+        "cloudwatch:namespace": ["CloudWatchSynthetics"],
+    }
     if answers.get("vpc_mode", "new") == "new":
         return
     lookup = dict(blocks(module, "data", "aws_route_tables"))["canary"]
