@@ -401,6 +401,9 @@ class FakeDiscovery:
     def services(self, cluster: str) -> Any:
         return self._result("services", ["orders", "payments"])
 
+    def log_groups(self, cluster: str, services: list[str]) -> Any:
+        return self._result("log_groups", {s: f"/ecs/{s}" for s in services})
+
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
 
