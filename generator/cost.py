@@ -9,7 +9,6 @@ prices what those resources bill for, at us-east-1 list prices, and says what it
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.questions import load_questions, read_answers_file, resolve_answers
+from generator.schedules import interval_minutes, schedule_problem
 
 __all__ = [
     "PRICES",
@@ -31,9 +31,9 @@ __all__ = [
     "runs_per_month",
 ]
 
-# us-east-1 list prices in USD, from the project's domain notes (shared/DOMAIN.md, "Prices"),
-# which quote the AWS pricing pages named in PRICES_SOURCE. Re-check them there before
-# quoting an estimate as exact; other regions differ by a few percent.
+# us-east-1 list prices in USD from the AWS pricing pages named in PRICES_SOURCE
+# (docs/aws-facts.md, "Prices"). Re-check them there before quoting an estimate as exact;
+# other regions differ by a few percent. The generated README quotes the same table.
 PRICES_AS_OF = "2026-11-28"
 PRICES_SOURCE = (
     "AWS pricing pages for us-east-1: Amazon CloudWatch pricing (alarms, dashboards, custom"
@@ -66,9 +66,10 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
 
 # template/locals.tf alarm_definitions: per service cpu-high, memory-high and
-# tasks-below-desired (a metric-math alarm on 2 metrics); per canary canary-success-low and
-# canary-duration-high. CloudWatch bills an alarm per metric it evaluates.
-SERVICE_ALARMS, SERVICE_ALARM_METRICS = 3, 4
+# tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
+# suppressor); per canary canary-success-low and canary-duration-high. CloudWatch bills an
+# alarm per metric it evaluates.
+SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 5
 CANARY_ALARMS, CANARY_ALARM_METRICS = 2, 2
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
@@ -82,20 +83,20 @@ INSIGHTS_METRICS_PER_CLUSTER = 10
 DEFAULT_VPC_AZS: Mapping[str, int] = {"us-east-1": 6}
 DEFAULT_VPC_AZS_ELSEWHERE = 3
 
-_RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)")
-_UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440}
-
 
 def runs_per_month(schedule: str) -> float:
-    """Runs a month (30 days) of a canary on a `rate(...)` schedule; rate(0 minute) runs once."""
-    match = _RATE.fullmatch(schedule.strip())
-    if not match:
+    """Runs a month (30 days) of a canary on a `rate(...)` schedule, refused as the module
+    refuses it (generator/schedules.py: one rule for both)."""
+    problem = schedule_problem(schedule)
+    if problem is not None:
+        raise UserError(f"--schedule: {problem}")
+    interval = interval_minutes(schedule)
+    if interval is None:
         raise UserError(
             f"cannot estimate canary runs for the schedule {schedule!r}:"
             " give a rate such as 'rate(5 minutes)' (cron schedules are not estimated)"
         )
-    interval = int(match[1]) * _UNIT_MINUTES[match[2].rstrip("s")]
-    return 0.0 if interval == 0 else MINUTES_PER_MONTH / interval
+    return MINUTES_PER_MONTH / interval
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
     counts = {
         "aws_cloudwatch_composite_alarm": shape.services,
         "aws_cloudwatch_dashboard": shape.dashboards,
-        "aws_cloudwatch_log_group": shape.services,
+        # the existing cluster's services log to their own groups
+        "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster),
         "aws_cloudwatch_metric_alarm": shape.services * SERVICE_ALARMS
         + shape.canaries * CANARY_ALARMS,
         "aws_ecs_cluster": int(shape.new_cluster),
@@ -175,6 +177,7 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
         "aws_vpc_security_group_egress_rule": 2,
         "aws_vpc_security_group_ingress_rule": int(shape.endpoints),
+        "terraform_data": 1,  # the canaries' wait for IAM propagation
     }
     for kind in (
         "aws_s3_bucket",

@@ -1,4 +1,5 @@
-"""Look up the account's ECS clusters, VPCs and subnets, to offer them as choices in the wizard.
+"""Look up the account's ECS clusters, VPCs, subnets and VPC endpoints, to offer them as
+choices (and defaults) in the wizard.
 
 Optional by design: the wizard works the same without AWS. Every call has short timeouts and
 a single attempt, so a machine without credentials or network costs the user a few seconds
@@ -12,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["Discovery", "DiscoveryOff", "Subnet", "Vpc"]
+__all__ = ["CANARY_ENDPOINT_SERVICES", "Discovery", "DiscoveryOff", "Subnet", "Vpc"]
 
 # At most this many items of each kind: a choice list longer than this is not a help.
 MAX_ITEMS = 200
+# The endpoints canaries in a VPC need (docs/aws-facts.md, "VPC endpoints"), by the last part
+# of their service name (com.amazonaws.<region>.<service>).
+CANARY_ENDPOINT_SERVICES = ("s3", "monitoring")
 
 T = TypeVar("T")
 
@@ -78,6 +82,11 @@ class Discovery:
             self._clients[service] = boto3.session.Session().client(service, config=config)
         return self._clients[service]
 
+    def _pages(self, service: str, operation: str, **arguments: Any) -> Any:
+        """The pages of a listing call, at most MAX_ITEMS items in all."""
+        paginator = self._client(service).get_paginator(operation)
+        return paginator.paginate(**arguments, PaginationConfig={"MaxItems": MAX_ITEMS})
+
     def _call(self, lookup: Callable[[], T]) -> T | DiscoveryOff:
         if self.off is None:
             try:
@@ -90,12 +99,44 @@ class Discovery:
         """Names of the region's ECS clusters, sorted."""
 
         def lookup() -> list[str]:
-            pages = (
-                self._client("ecs")
-                .get_paginator("list_clusters")
-                .paginate(PaginationConfig={"MaxItems": MAX_ITEMS})
-            )
+            pages = self._pages("ecs", "list_clusters")
             return sorted(arn.rsplit("/", 1)[-1] for page in pages for arn in page["clusterArns"])
+
+        return self._call(lookup)
+
+    def services(self, cluster: str) -> list[str] | DiscoveryOff:
+        """Names of the cluster's ECS services, sorted."""
+
+        def lookup() -> list[str]:
+            pages = self._pages("ecs", "list_services", cluster=cluster)
+            return sorted(arn.rsplit("/", 1)[-1] for page in pages for arn in page["serviceArns"])
+
+        return self._call(lookup)
+
+    def log_groups(self, cluster: str, services: list[str]) -> dict[str, str] | DiscoveryOff:
+        """Each service's log group: the awslogs-group of its task definition's first container
+        that logs with awslogs. Services without one are left out."""
+
+        def lookup() -> dict[str, str]:
+            ecs = self._client("ecs")
+            found: dict[str, str] = {}
+            for start in range(0, len(services), 10):  # DescribeServices takes 10 at most
+                described = ecs.describe_services(
+                    cluster=cluster, services=services[start : start + 10]
+                )["services"]
+                for service in described:
+                    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
+                        "taskDefinition"
+                    ]
+                    groups = [
+                        c["logConfiguration"]["options"]["awslogs-group"]
+                        for c in task.get("containerDefinitions", [])
+                        if c.get("logConfiguration", {}).get("logDriver") == "awslogs"
+                        and "awslogs-group" in c["logConfiguration"].get("options", {})
+                    ]
+                    if groups:
+                        found[service["serviceName"]] = groups[0]
+            return found
 
         return self._call(lookup)
 
@@ -103,11 +144,7 @@ class Discovery:
         """The region's VPCs, the default one first."""
 
         def lookup() -> list[Vpc]:
-            pages = (
-                self._client("ec2")
-                .get_paginator("describe_vpcs")
-                .paginate(PaginationConfig={"MaxItems": MAX_ITEMS})
-            )
+            pages = self._pages("ec2", "describe_vpcs")
             vpcs = [
                 Vpc(v["VpcId"], _name_tag(v), v.get("CidrBlock", ""), bool(v.get("IsDefault")))
                 for page in pages
@@ -121,13 +158,8 @@ class Discovery:
         """The subnets of one VPC, by availability zone."""
 
         def lookup() -> list[Subnet]:
-            pages = (
-                self._client("ec2")
-                .get_paginator("describe_subnets")
-                .paginate(
-                    Filters=[{"Name": "vpc-id", "Values": [vpc_id]}],
-                    PaginationConfig={"MaxItems": MAX_ITEMS},
-                )
+            pages = self._pages(
+                "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
             )
             subnets = [
                 Subnet(
@@ -140,6 +172,32 @@ class Discovery:
                 for s in page["Subnets"]
             ]
             return sorted(subnets, key=lambda s: (s.availability_zone, s.id))
+
+        return self._call(lookup)
+
+    def default_vpc_id(self) -> str | None | DiscoveryOff:
+        """The id of the region's default VPC, None when it has none."""
+        vpcs = self.vpcs()
+        if isinstance(vpcs, DiscoveryOff):
+            return vpcs
+        return next((v.id for v in vpcs if v.is_default), None)
+
+    def canary_endpoints(self, vpc_id: str) -> list[str] | DiscoveryOff:
+        """Which of the canaries' endpoint services (s3, monitoring) the VPC has an endpoint
+        for already: creating a second one fails (one route per service in a route table,
+        one private DNS name per service in a VPC)."""
+
+        def lookup() -> list[str]:
+            pages = self._pages(
+                "ec2", "describe_vpc_endpoints", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+            )
+            services = {
+                e.get("ServiceName", "").rsplit(".", 1)[-1]
+                for page in pages
+                for e in page["VpcEndpoints"]
+                if e.get("State", "available").lower() not in ("deleted", "deleting", "failed")
+            }
+            return [s for s in CANARY_ENDPOINT_SERVICES if s in services]
 
         return self._call(lookup)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.cost import estimate, format_estimate, resource_counts
-from generator.discovery import Discovery, DiscoveryOff
+from generator.discovery import CANARY_ENDPOINT_SERVICES, Discovery, DiscoveryOff
 from generator.errors import InvalidAnswer, UserError, printable
 from generator.questions import (
     NO_DEFAULT,
@@ -162,9 +162,13 @@ class _Wizard:
                 lambda: self.prompter.select(message, _choices(question), default),
             )
         if question.type == "bool":
+            if question.name == "create_vpc_endpoints":
+                default = self._endpoints_default(context, default)
             return self._until_valid(
                 question, context, lambda: self.prompter.confirm(message, default is True)
             )
+        if question.name == "service_log_groups":
+            default = self._log_groups_default(context, default)
         found = self._discovered(question.name, context)
         if found:
             picked = self._pick(question, context, message, found, default)
@@ -228,23 +232,64 @@ class _Wizard:
             _refused(error)
             return MANUAL
 
+    def _endpoints_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """No when the VPC has the canaries' endpoints already: a second one fails to create."""
+        discovery = self._discovery(context)
+        if discovery is None:
+            return default
+        vpc_id = context.get("vpc_id") or discovery.default_vpc_id()
+        if not isinstance(vpc_id, str):
+            return default
+        found = discovery.canary_endpoints(vpc_id)
+        if isinstance(found, DiscoveryOff) or not found:
+            return default
+        missing = [s for s in CANARY_ENDPOINT_SERVICES if s not in found]
+        print(
+            f"{vpc_id} has VPC endpoints for {', '.join(found)} already: the module reuses them"
+            " (a second one fails to create)."
+            + (
+                f" It has none for {', '.join(missing)}: the canaries need a NAT route then."
+                if missing
+                else ""
+            )
+        )
+        return False
+
+    def _log_groups_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """The services' log groups, read from their task definitions, when AWS answers."""
+        discovery = self._discovery(context)
+        if discovery is None or not context.get("services"):
+            return default
+        found = discovery.log_groups(str(context["cluster_name"]), list(context["services"]))
+        return default if isinstance(found, DiscoveryOff) or not found else found
+
+    def _discovery(self, context: Mapping[str, Any]) -> Discovery | None:
+        """The discovery, made on first use; None when it is not wanted or is off."""
+        if self.discover is None:
+            return None
+        if self.discovery is None:
+            self.discovery = self.discover(str(context.get("aws_region", "us-east-1")))
+        return None if self.discovery.off is not None else self.discovery
+
     def _discovered(self, name: str, context: Mapping[str, Any]) -> Choices:
         """What AWS lists for the answer, as choices; nothing when discovery is off."""
         wanted = {
             "cluster_name": context.get("cluster_mode") == "existing",
             "vpc_id": True,
             "subnet_ids": bool(context.get("vpc_id")),
+            "services": context.get("cluster_mode") == "existing",
         }
-        if self.discover is None or not wanted.get(name):
+        if not wanted.get(name) or self._discovery(context) is None:
             return []
-        if self.discovery is None:
-            self.discovery = self.discover(str(context.get("aws_region", "us-east-1")))
-        if self.discovery.off is not None:
-            return []
+        assert self.discovery is not None
         if name == "cluster_name":
             found: Any = self.discovery.clusters()
             kind = "ECS clusters"
             choices = [] if isinstance(found, DiscoveryOff) else [(c, c) for c in found]
+        elif name == "services":
+            found = self.discovery.services(str(context["cluster_name"]))
+            kind = f"services in cluster {context['cluster_name']}"
+            choices = [] if isinstance(found, DiscoveryOff) else [(s, s) for s in found]
         elif name == "vpc_id":
             found = self.discovery.vpcs()
             kind = "VPCs"
@@ -302,6 +347,10 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(
             " " + "".join(f"{item:<{column}}" for item in items[start : start + 2]).rstrip()
         )
+    rows.append(
+        "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
+        " 10 minutes after it appears; until then its composite alarm stays silent."
+    )
     rows.append(format_estimate(estimate(answers)))
     return "\n".join(rows)
 

@@ -36,15 +36,49 @@ resource "aws_cloudwatch_metric_alarm" "service" {
       return_data = true
     }
   }
+
+  lifecycle {
+    # PutMetricAlarm's limits (docs/aws-facts.md, "Alarm periods").
+    precondition {
+      condition     = (contains([10, 20, 30], each.value.period) || each.value.period % 60 == 0) && each.value.period * each.value.evaluation_periods <= 86400
+      error_message = "Alarm ${each.value.name}: period ${each.value.period} s x ${each.value.evaluation_periods} evaluation periods must be 10, 20, 30 or a multiple of 60 seconds, and cover at most one day: check the service's canary_schedule and canary_alarm_period."
+    }
+  }
 }
 
-# The alarm that notifies: one per service, in ALARM when any of the service's alarms is.
+# In ALARM while ECS reports no desired tasks for the service: the suppressor of its
+# composite alarm, so that a service pages only once it is deployed.
+resource "aws_cloudwatch_metric_alarm" "not_deployed" {
+  for_each = local.not_deployed_alarms
+
+  alarm_name          = each.value.name
+  alarm_description   = "ECS reports no desired tasks for service ${each.key} (not deployed yet, or scaled to zero): its alarms do not notify. Needs Container Insights."
+  namespace           = "ECS/ContainerInsights"
+  metric_name         = "DesiredTaskCount"
+  dimensions          = { ClusterName = local.cluster_name, ServiceName = each.key }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  # No datapoints: the cluster has no such service (yet).
+  treat_missing_data = "breaching"
+}
+
+# The alarm that notifies: one per service, in ALARM when any of the service's alarms is,
+# silent while the service is not deployed.
 resource "aws_cloudwatch_composite_alarm" "service" {
   for_each = local.composite_alarms
 
   alarm_name        = each.value.name
-  alarm_description = "Any alarm of service ${each.key} is in ALARM."
+  alarm_description = "Any alarm of service ${each.key} is in ALARM (no notification while the service is not deployed)."
   alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
   alarm_actions     = [aws_sns_topic.alarms.arn]
   ok_actions        = [aws_sns_topic.alarms.arn]
+
+  actions_suppressor {
+    alarm            = aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name
+    wait_period      = local.suppression.wait_period
+    extension_period = local.suppression.extension_period
+  }
 }

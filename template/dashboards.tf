@@ -20,7 +20,8 @@ locals {
             view   = "timeSeries"
             stat   = "Average"
             period = 60
-            yAxis  = { left = { min = 0, max = 100 } }
+            # No maximum: a task without a CPU limit uses more than 100% of its reservation.
+            yAxis = { left = { min = 0 } }
             metrics = [
               ["AWS/ECS", "CPUUtilization", "ClusterName", local.cluster_name, "ServiceName", name, { label = "CPU" }],
               ["AWS/ECS", "MemoryUtilization", "ClusterName", local.cluster_name, "ServiceName", name, { label = "Memory" }],

@@ -7,6 +7,12 @@ locals {
   name_prefix = "${var.project_name}-${var.environment_suffix}"
   account_id  = data.aws_caller_identity.current.account_id
   partition   = data.aws_partition.current.partition
+  # The console of each partition (docs/aws-facts.md, "Partitions").
+  console_host = lookup({
+    aws        = "console.aws.amazon.com"
+    aws-us-gov = "console.amazonaws-us-gov.com"
+    aws-cn     = "console.amazonaws.cn"
+  }, local.partition, "console.aws.amazon.com")
 
   names = {
     # Bucket names are global: the account and region make this one unique.
@@ -42,7 +48,9 @@ locals {
     canary_success_min_percent = 90
     canary_duration_max_ms     = 10000
     canary_schedule            = var.canary_schedule
+    canary_alarm_period        = 3600
     checks                     = []
+    log_group                  = null
   }
 
   services = {
@@ -56,16 +64,21 @@ locals {
     for name, s in local.services : name => {
       name     = lower("${local.name_prefix}-${name}")
       schedule = s.canary_schedule
-      # The canary runs at most once a minute: its metrics are evaluated per run interval.
+      # A canary's metrics are evaluated per run interval: rate(N minutes) gives N x 60 s,
+      # rate(1 hour) 3600 s, both periods CloudWatch accepts (docs/aws-facts.md, "Alarm
+      # periods"); a cron schedule's interval is the service's canary_alarm_period.
       period = (
         startswith(s.canary_schedule, "rate(")
         ? tonumber(regex("[0-9]+", s.canary_schedule)) * (strcontains(s.canary_schedule, "hour") ? 3600 : 60)
-        : 3600
+        : s.canary_alarm_period
       )
       # canary_config.json: what the canary script checks, step by step (see canaries/).
       config = {
-        service  = name
-        base_url = trimsuffix(s.endpoint != null ? s.endpoint : replace(var.service_endpoint_pattern, "{service}", name), "/")
+        service = name
+        # Below the run timeout (canaries.tf), so a hung service fails its step with a
+        # message instead of using up the whole run.
+        request_timeout_ms = 15000
+        base_url           = trimsuffix(s.endpoint != null ? s.endpoint : replace(var.service_endpoint_pattern, "{service}", name), "/")
         steps = concat([{
           name               = "health"
           method             = "GET"
@@ -185,5 +198,20 @@ locals {
       name    = "${local.name_prefix}-${name}-health"
       members = [for kind in kinds : "${name}/${kind}"]
     }
+  }
+
+  # While ECS reports no desired tasks for a service (not deployed yet, deleted, or scaled to
+  # zero) its canary fails and its alarms would page: this alarm, in ALARM then, suppresses
+  # the composite's notifications. It never notifies itself (docs/aws-facts.md, "False pages").
+  not_deployed_alarms = {
+    for name in var.service_names : name => {
+      name = "${local.name_prefix}-${name}-not-deployed"
+    }
+  }
+  # Seconds the composite waits for the suppressor before notifying (so a service that is
+  # being removed does not page), and stays silent after a deployment appears (first runs).
+  suppression = {
+    wait_period      = 120
+    extension_period = 600
   }
 }

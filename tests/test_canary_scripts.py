@@ -165,9 +165,10 @@ def run_canary(request: pytest.FixtureRequest, tmp_path: Path, service_port: int
     """Run this runtime's canary against one variant of the service."""
     runner = run_python if request.param == "python" else run_node
 
-    def run(variant: str) -> Run:
+    def run(variant: str, request_timeout_ms: int = 15000) -> Run:
         base_url = f"http://127.0.0.1:{service_port}/{variant}"
-        return runner(tmp_path, {"service": "orders", "base_url": base_url, "steps": STEPS})
+        config = {"service": "orders", "base_url": base_url, "steps": STEPS}
+        return runner(tmp_path, {**config, "request_timeout_ms": request_timeout_ms})
 
     return run
 
@@ -286,3 +287,11 @@ def test_canary_node_script_parses(tmp_path: Path) -> None:
         [str(NODE), "--check", str(script)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_service_that_does_not_answer_in_time_fails_the_step_with_a_message(
+    run_canary: Callable,
+) -> None:
+    """Issue 12 (minor): a hung service used up the whole run timeout, with no message."""
+    run = run_canary("slow", request_timeout_ms=200)
+    assert run.error is not None and "no response within 0.2 s" in run.error

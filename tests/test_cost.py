@@ -32,7 +32,7 @@ def test_defaults_by_hand() -> None:
     assert monthly(full({})) == pytest.approx(
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
-            "Metric alarms": 2 * (4 + 2) * 0.10,  # 1.20: tasks-below-desired has 2 metrics
+            "Metric alarms": 2 * (5 + 2) * 0.10,  # 1.40: tasks-below-desired has 2 metrics
             "Composite alarms": 2 * 0.50,
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
@@ -40,10 +40,10 @@ def test_defaults_by_hand() -> None:
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
         }
     )
-    assert est.list_total == pytest.approx(54.536)
+    assert est.list_total == pytest.approx(54.736)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(44.416)
+    assert est.total == pytest.approx(44.616)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -60,7 +60,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     assert monthly(answers) == pytest.approx(
         {
             "Synthetics canary runs": 0.0,
-            "Metric alarms": 45 * 4 * 0.10,  # 18.00, no canary alarms
+            "Metric alarms": 45 * 5 * 0.10,  # 22.50, no canary alarms
             "Composite alarms": 45 * 0.50,  # 22.50
             "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
             "Container Insights metrics": 0.0,  # the existing cluster's, billed already
@@ -71,7 +71,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     )
     est = estimate(answers)
     assert est.free_tier == pytest.approx(10 * 0.10 + 3 * 3.00)
-    assert est.total == pytest.approx(53.50 - 10.00)
+    assert est.total == pytest.approx(58.00 - 10.00)
     assert any("eu-west-1 may differ" in note for note in est.notes)
 
 
@@ -87,7 +87,7 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 6 * 0.10,
+            "Metric alarms": 3 * 7 * 0.10,
             "Composite alarms": 3 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
@@ -96,8 +96,8 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(201.22)
-    assert est.total == pytest.approx(201.22 - 10.12)
+    assert est.list_total == pytest.approx(201.52)
+    assert est.total == pytest.approx(201.52 - 10.12)
 
 
 @pytest.mark.parametrize(
@@ -106,12 +106,30 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         ("rate(5 minutes)", 8_640),
         ("rate(1 minute)", 43_200),
         ("rate(1 hour)", 720),
-        ("rate(2 hours)", 360),
-        ("rate(0 minute)", 0),
+        ("rate(60 minutes)", 720),
     ],
 )
 def test_runs_per_month(schedule: str, runs: int) -> None:
     assert runs_per_month(schedule) == runs
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "rate(0 minute)",
+        "rate(0 minutes)",
+        "rate(61 minutes)",
+        "rate(1000000 minutes)",
+        "rate(2 hours)",
+        "rate(1 minutes)",
+        "rate(1 day)",
+        "every 5 minutes",
+    ],
+)
+def test_schedules_the_module_refuses_are_refused(schedule: str) -> None:
+    """Issue 10 item 12: priced although the module refuses them (or priced at $0.00)."""
+    with pytest.raises(UserError, match="not a recurring canary schedule"):
+        runs_per_month(schedule)
 
 
 def test_cron_schedules_are_not_estimated() -> None:
@@ -137,7 +155,7 @@ def test_resource_counts_match_terraform_plan(
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$44.42  a month ($54.54 without the free tier)" in out
+    assert "$44.62  a month ($54.74 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

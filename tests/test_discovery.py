@@ -16,9 +16,20 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
-from test_wizard import CLEAR, CONFIRM, DEFAULT_PROMPTS, DOWN, ENTER, Terminal, offline_env
+from test_wizard import (
+    CLEAR,
+    CONFIRM,
+    DEFAULT_PROMPTS,
+    DOWN,
+    ENTER,
+    Scripted,
+    Terminal,
+    offline_env,
+)
 
 from generator.discovery import Discovery, DiscoveryOff, _reason
+from generator.questions import load_questions
+from generator.wizard import ask_answers
 
 REGION = "us-east-1"
 
@@ -26,7 +37,9 @@ REGION = "us-east-1"
 # (asked only for an existing VPC), then the rest of the wizard's default path.
 AFTER_THE_SUBNETS = (
     "create_vpc_endpoints",
-    *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") :],
+    "services",
+    "service_log_groups",  # asked for an existing cluster
+    *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") + 1 :],
 )
 
 
@@ -178,3 +191,81 @@ def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert (answers["cluster_name"], answers["vpc_id"]) == ("platform", "vpc-0a1b2c3d")
     assert answers["subnet_ids"] == ["subnet-0a1b2c3d"]
+
+
+def test_finds_the_canaries_endpoints_a_vpc_has_already(account: FakeAccount) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    table = ec2.create_route_table(VpcId=account.vpc_id)["RouteTable"]["RouteTableId"]
+    discovery = Discovery(REGION)
+    assert discovery.canary_endpoints(account.vpc_id) == []
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+    )
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.dynamodb",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+    )
+    assert discovery.canary_endpoints(account.vpc_id) == ["s3"]
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.monitoring",
+        VpcEndpointType="Interface",
+        SubnetIds=account.subnet_ids[:1],
+        PrivateDnsEnabled=True,
+    )
+    assert discovery.canary_endpoints(account.vpc_id) == ["s3", "monitoring"]
+    default_vpc = discovery.default_vpc_id()
+    assert isinstance(default_vpc, str) and default_vpc != account.vpc_id
+    assert discovery.canary_endpoints(default_vpc) == []
+
+
+def test_wizard_answers_no_endpoints_when_the_vpc_has_them(
+    account: FakeAccount, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    table = ec2.create_route_table(VpcId=account.vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.create_vpc_endpoint(
+        VpcId=account.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+    )
+    existing = {"vpc_mode": "existing", "vpc_id": account.vpc_id}
+    answers = ask_answers(load_questions(), Scripted(), preset=existing, discover=Discovery)
+    assert answers["create_vpc_endpoints"] is False
+    out = capsys.readouterr().out
+    assert f"{account.vpc_id} has VPC endpoints for s3 already" in out
+    assert "none for monitoring: the canaries need a NAT route" in out
+    default_vpc = ask_answers(
+        load_questions(), Scripted(), preset={"vpc_mode": "default"}, discover=Discovery
+    )
+    assert default_vpc["create_vpc_endpoints"] is True, "the default VPC has none"
+
+
+def test_wizard_offers_the_clusters_services(account: FakeAccount) -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    logging = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/platform/web"}}
+    ecs.register_task_definition(
+        family="web",
+        containerDefinitions=[
+            {"name": "web", "image": "nginx", "memory": 128, "logConfiguration": logging}
+        ],
+    )
+    for service in ("payments", "orders"):
+        ecs.create_service(
+            cluster="platform", serviceName=service, taskDefinition="web", desiredCount=1
+        )
+    assert Discovery(REGION).services("platform") == ["orders", "payments"]
+    prompter = Scripted({"cluster_mode": ["existing"], "cluster_name": ["platform"]})
+    answers = ask_answers(load_questions(), prompter, discover=Discovery)
+    assert [value for _, value in prompter.offered["services"]][:2] == ["orders", "payments"]
+    assert answers["services"] == ["orders", "payments"], "every service pre-checked"
+    assert answers["service_log_groups"] == {
+        "orders": "/ecs/platform/web",
+        "payments": "/ecs/platform/web",
+    }, "read from the task definitions' awslogs options"

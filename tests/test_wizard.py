@@ -35,6 +35,7 @@ DEFAULT_PROMPTS = [
     "services",
     "service_endpoint_pattern",
     "canary_runtime",
+    "canary_runtime_version",
     "backend",
     "source_accounts",
     "alarm_email",
@@ -124,7 +125,12 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("services", CLEAR + "orders, bad name" + ENTER)
     term.expect("services 'bad name' is not an ECS service name")
     term.answer("services", CLEAR + "orders, search-api" + ENTER)
-    for prompt in ("service_endpoint_pattern", "canary_runtime", "backend"):
+    for prompt in (
+        "service_endpoint_pattern",
+        "canary_runtime",
+        "canary_runtime_version",
+        "backend",
+    ):
         term.answer(prompt)
     term.answer("source_accounts", "prod=12345" + ENTER)
     term.expect("source_accounts account id for 'prod' must be exactly 12 digits")
@@ -226,14 +232,16 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "subnet_ids": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
         "create_vpc_endpoints": False,
         "services": ["cart", "search_api"],
+        "service_log_groups": {"cart": "/ecs/shop/cart"},
         "service_endpoint_pattern": "https://{service}.shop.internal",
         "canary_runtime": "nodejs",
+        "canary_runtime_version": "15.0",
         "backend": "s3",
         "state_bucket": "acme-state",
         "state_key": "shop/qa/terraform.tfstate",
         "state_region": "eu-west-1",
         "source_accounts": {"payments": "012345678901"},
-        "source_account_role": "OrganizationAccountAccessRole",
+        "source_account_role": "shop-oam-link",
         "alarm_email": "oncall@example.com",
         "additional_tags": {"Team": "platform"},
     }
@@ -252,8 +260,10 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "subnet_ids": "subnet-0a1b2c3d, subnet-4e5f6a7b" + ENTER,
         "create_vpc_endpoints": "n",
         "services": CLEAR + "cart, search_api" + ENTER,
+        "service_log_groups": "cart=/ecs/shop/cart" + ENTER,
         "service_endpoint_pattern": CLEAR + "https://{service}.shop.internal" + ENTER,
         "canary_runtime": DOWN + ENTER,
+        "canary_runtime_version": ENTER,
         "backend": DOWN + ENTER,
         "state_bucket": "acme-state" + ENTER,
         "state_key": ENTER,
@@ -334,7 +344,7 @@ def test_given_answers_are_not_asked_and_typed_items_become_lists_and_maps() -> 
     assert answers["services"] == ["orders", "payments", "users"]
     assert answers["source_accounts"] == {"payments": "012345678901", "search": "210987654321"}
     assert answers["additional_tags"] == {"Team": "platform", "owner:email": "a@b.io"}
-    assert answers["source_account_role"] == "OrganizationAccountAccessRole"
+    assert answers["source_account_role"] == "observability-oam-link"
 
 
 def test_a_map_item_without_equals_is_asked_again(capsys: pytest.CaptureFixture[str]) -> None:
@@ -381,6 +391,18 @@ class FakeDiscovery:
                 Subnet("subnet-0000000b", "eu-west-1b", "10.1.2.0/24", ""),
             ],
         )
+
+    def default_vpc_id(self) -> Any:
+        return "vpc-11111111"
+
+    def canary_endpoints(self, vpc_id: str) -> Any:
+        return self._result("canary_endpoints", [])
+
+    def services(self, cluster: str) -> Any:
+        return self._result("services", ["orders", "payments"])
+
+    def log_groups(self, cluster: str, services: list[str]) -> Any:
+        return self._result("log_groups", {s: f"/ecs/{s}" for s in services})
 
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
@@ -461,7 +483,8 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert code == 0
     out = capsys.readouterr().out
     assert "services                  orders" in out
-    assert "5 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "6 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "Alarms notify per service once it is deployed" in out
     for name in (
         "versions.tf",
         "canaries/canary.py",

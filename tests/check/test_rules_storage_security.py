@@ -192,3 +192,30 @@ def test_log_retention(module, run):
     )
     (found,) = run("LOG-RETENTION", ctx)
     assert (found.severity, found.line) == (Severity.WARNING, 2)
+
+
+def test_an_empty_prefix_filter_is_reported(module, run):
+    ctx = module(
+        {
+            "s3.tf": """
+            resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
+              bucket = aws_s3_bucket.artifacts.id
+              rule {
+                id     = "abort"
+                status = "Enabled"
+                filter {
+                  prefix = ""
+                }
+              }
+              rule {
+                id     = "all"
+                status = "Enabled"
+                filter {}
+              }
+            }
+            """
+        }
+    )
+    (found,) = run("LIFECYCLE-EMPTY-PREFIX", ctx)
+    assert (found.file, found.line, found.severity) == ("s3.tf", 8, Severity.WARNING)
+    assert 'rule "abort"' in found.message and "filter {}" in found.message

@@ -185,6 +185,9 @@ def subnet(config: Values, env: Environment) -> Values:
 
 def route_tables(config: Values, env: Environment) -> Values:
     vpc_id = config.get("vpc_id") or _filter_vpc_id(config)
+    if _filter_values(config, "route.destination-prefix-list-id"):
+        # no gateway endpoint routes yet: what a module's first plan sees
+        return {"id": _region(config, env), "ids": []}
     return {"id": _region(config, env), "ids": [_hex_id("rtb", vpc_id, "main")]}
 
 

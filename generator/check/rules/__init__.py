@@ -8,15 +8,37 @@ and yields immutable Findings. Add a rule by writing a class with `id`, `descrip
 from __future__ import annotations
 
 from generator.check.findings import Finding
+from generator.check.rules.alarms import PageBeforeDeploy, ServiceUnverified
 from generator.check.rules.backend import EmptyBackend
 from generator.check.rules.base import Rule, RuleContext
 from generator.check.rules.canaries import PlaceholderCanary
+from generator.check.rules.cross_account import LinkSharesEverything, OrganizationAdminRole
 from generator.check.rules.dashboards import DashboardBody
+from generator.check.rules.destroy import (
+    BucketNotDestroyable,
+    IamPropagation,
+    NetworkInterfaceDeleteTimeout,
+    NetworkInterfacePermissionOrder,
+)
 from generator.check.rules.iam import CanaryVpcPermissions, UnknownAction
+from generator.check.rules.logs import UnusedLogGroup
 from generator.check.rules.lookups import AmbiguousVpcLookup, UnguardedLookup
 from generator.check.rules.names import NameLimits
+from generator.check.rules.network import (
+    EndpointOnEveryRouteTable,
+    EndpointWithoutPolicy,
+    ExistingEndpointUnchecked,
+    OptInZones,
+)
+from generator.check.rules.runtimes import CanaryRuntime
+from generator.check.rules.schedules import AlarmPeriod, CanarySchedule
 from generator.check.rules.security import KeyRotation, LogRetention
-from generator.check.rules.storage import BucketEncryption, BucketPublicAccess, LifecycleRuleFilter
+from generator.check.rules.storage import (
+    BucketEncryption,
+    BucketPublicAccess,
+    EmptyLifecyclePrefix,
+    LifecycleRuleFilter,
+)
 from generator.check.rules.tags import HardCodedEnvironment
 from generator.check.rules.toggles import UntestedToggle
 from generator.check.rules.values import AwsValues
@@ -42,6 +64,23 @@ RULES: dict[str, Rule] = {
         KeyRotation(),
         LogRetention(),
         AwsValues(),
+        EndpointOnEveryRouteTable(),
+        ExistingEndpointUnchecked(),
+        EndpointWithoutPolicy(),
+        OrganizationAdminRole(),
+        BucketNotDestroyable(),
+        NetworkInterfaceDeleteTimeout(),
+        NetworkInterfacePermissionOrder(),
+        CanarySchedule(),
+        AlarmPeriod(),
+        OptInZones(),
+        CanaryRuntime(),
+        IamPropagation(),
+        PageBeforeDeploy(),
+        ServiceUnverified(),
+        UnusedLogGroup(),
+        LinkSharesEverything(),
+        EmptyLifecyclePrefix(),
     )
 }
 

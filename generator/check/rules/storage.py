@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.check.findings import Finding
+from generator.check.findings import Finding, Severity
 from generator.check.hcl import Block
 from generator.check.rules.base import RuleContext, finding
 
@@ -38,7 +38,8 @@ class LifecycleRuleFilter:
                     yield finding(
                         self,
                         f'{config.address} rule "{name}" has neither filter nor prefix: the '
-                        'provider warns now and will refuse it; add filter { prefix = "" }',
+                        "provider warns now and will refuse it; add filter {} (the whole "
+                        'bucket) or filter { prefix = "..." }',
                         rule,
                     )
         for bucket in ctx.hcl.resources("aws_s3_bucket"):
@@ -50,6 +51,26 @@ class LifecycleRuleFilter:
                         "it to aws_s3_bucket_lifecycle_configuration with a filter",
                         rule,
                     )
+
+
+class EmptyLifecyclePrefix:
+    id = "LIFECYCLE-EMPTY-PREFIX"
+    description = 'lifecycle rules for the whole bucket use filter {}, not prefix = ""'
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        for config in ctx.hcl.resources("aws_s3_bucket_lifecycle_configuration"):
+            for rule in config.generated("rule"):
+                for f in rule.nested("filter"):
+                    if f.body.get("prefix") == "":
+                        yield finding(
+                            self,
+                            f'{config.address} rule "{rule.body.get("id", "?")}" filters on '
+                            'prefix = "", which provider 5.86 broke: write filter {} for the '
+                            "whole bucket",
+                            f,
+                            Severity.WARNING,
+                            attribute="prefix",
+                        )
 
 
 class BucketEncryption:

@@ -1,0 +1,98 @@
+"""Alarms that page when nothing is wrong, or stay green when something is
+(docs/aws-facts.md, "False pages").
+
+PAGE-BEFORE-DEPLOY: an alarm that notifies and treats missing data as breaching (itself, or a
+    member of a composite alarm that notifies), with no `actions_suppressor`: it pages from the
+    first minute, before what it watches exists (a canary of a service not yet deployed).
+SERVICE-UNVERIFIED: alarms on services of a cluster the module looks up, with no `check`
+    block that looks each service up (`data "aws_ecs_service"`): a misspelt service name
+    gives alarms with no data, INSUFFICIENT_DATA forever, never ALARM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from generator.check.findings import Finding, Severity
+from generator.check.hcl import Block
+from generator.check.rules.base import RuleContext, finding, plan_instances
+
+
+def _notifies(values: Mapping[str, Any]) -> bool:
+    return bool(values.get("alarm_actions"))
+
+
+def _instances(ctx: RuleContext, block: Block) -> list[Mapping[str, Any]]:
+    planned = [] if ctx.plan is None else list(plan_instances(ctx.plan, block.address))
+    return [r.get("values", {}) for r in planned] or [block.body]
+
+
+class PageBeforeDeploy:
+    id = "PAGE-BEFORE-DEPLOY"
+    description = (
+        "alarms that page on missing data are suppressed until there is something to watch"
+    )
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        breaching: dict[str, Block] = {}  # alarm name (or block address) -> its block
+        for alarm in ctx.hcl.resources("aws_cloudwatch_metric_alarm"):
+            for values in _instances(ctx, alarm):
+                if values.get("treat_missing_data") != "breaching":
+                    continue
+                breaching[str(values.get("alarm_name", alarm.address))] = alarm
+                breaching[alarm.address] = alarm
+                if _notifies(values):
+                    yield self._finding(alarm, "notifies and treats missing data as breaching")
+                    break
+        for composite in ctx.hcl.resources("aws_cloudwatch_composite_alarm"):
+            if composite.generated("actions_suppressor"):
+                continue
+            for values in _instances(ctx, composite):
+                rule = str(values.get("alarm_rule", ""))
+                members = [b for key, b in breaching.items() if key in rule]
+                if _notifies(values) and (
+                    members or any(composite.refers_to(a) for a in breaching)
+                ):
+                    yield self._finding(
+                        composite, "notifies when an alarm that treats missing data as breaching is"
+                    )
+                    break
+
+    def _finding(self, alarm: Block, what: str) -> Finding:
+        return finding(
+            self,
+            f"{alarm.address} {what}, and nothing suppresses it: it pages from the first "
+            "minute, before the service it watches is deployed; add an actions_suppressor "
+            "(e.g. an alarm in ALARM while ECS reports no DesiredTaskCount for the service)",
+            alarm,
+            Severity.WARNING,
+        )
+
+
+class ServiceUnverified:
+    id = "SERVICE-UNVERIFIED"
+    description = "services of a looked-up cluster are checked to exist at plan time"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.hcl.data("aws_ecs_cluster"):
+            return
+        checks = ctx.hcl.of_kind("check")
+        if any(
+            block.kind == "data" and block.type == "aws_ecs_service"
+            for check in checks
+            for block in check.blocks
+        ) or any(c.refers_to("data.aws_ecs_service") for c in checks):
+            return
+        for alarm in ctx.hcl.resources("aws_cloudwatch_metric_alarm"):
+            if "ServiceName" in alarm.text():
+                yield finding(
+                    self,
+                    f"{alarm.address} watches services of a cluster this module looks up, and "
+                    "no check verifies they exist: a wrong name stays INSUFFICIENT_DATA, never "
+                    'ALARM; add a check block per service with a data "aws_ecs_service" and an '
+                    "error_message naming the service and the cluster",
+                    alarm,
+                    Severity.WARNING,
+                )
+                return

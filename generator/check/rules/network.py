@@ -1,0 +1,154 @@
+"""VPC endpoints a module adds to a VPC it does not own (docs/aws-facts.md, "VPC endpoints").
+
+VPC-ENDPOINT-ROUTES: a gateway endpoint attached to every route table of the VPC (a
+    `data "aws_route_tables"` selected by VPC alone): it moves every workload's traffic onto
+    the endpoint, and fails where any of those tables routes the service already.
+VPC-ENDPOINT-EXISTING: a gateway endpoint in a VPC the module looks up, with no `check` block
+    that looks for an endpoint of the same service: the landing-zone VPC that has one already
+    fails at apply ("route ... already exists") with nothing said at plan time.
+VPC-ENDPOINT-POLICY: an endpoint without a policy: AWS's default admits every principal and
+    every action of the service.
+AZ-OPT-IN: an availability-zone lookup without the `opt-in-status = opt-in-not-required`
+    filter: opted-in Local and Wavelength Zones sort first, and Lambda and interface
+    endpoints do not run there (docs/aws-facts.md, "Availability zones").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator.check.findings import Finding, Severity
+from generator.check.hcl import Block
+from generator.check.rules.base import RuleContext, finding
+
+_LOCAL = re.compile(r"(?<![\w.])local\.([\w-]+)")
+_DATA_ROUTE_TABLES = re.compile(r"(?<![\w.])data\.aws_route_tables\.([\w-]+)")
+
+
+def expanded(ctx: RuleContext, value: Any, depth: int = 2) -> str:
+    """The text of an expression with the locals it names appended (`depth` levels), so that
+    a rule sees what `local.x` stands for."""
+    text = value if isinstance(value, str) else repr(value)
+    if depth == 0:
+        return text
+    values = ctx.hcl.local_values()
+    named = [values[name] for name in _LOCAL.findall(text) if name in values]
+    return " ".join([text, *(expanded(ctx, v, depth - 1) for v in named)])
+
+
+def _is_gateway(endpoint: Block) -> bool:
+    return endpoint.body.get("vpc_endpoint_type") == "Gateway"
+
+
+def _in_looked_up_vpc(ctx: RuleContext, endpoint: Block) -> bool:
+    vpc = expanded(ctx, endpoint.body.get("vpc_id", ""))
+    return re.search(r"(?<![\w.])aws_vpc\.", vpc) is None
+
+
+class EndpointOnEveryRouteTable:
+    id = "VPC-ENDPOINT-ROUTES"
+    description = "gateway endpoints attach only to the route tables of the subnets that use them"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
+            tables = expanded(ctx, endpoint.body.get("route_table_ids", ""))
+            for name in _DATA_ROUTE_TABLES.findall(tables):
+                lookup = ctx.hcl.find(f"data.aws_route_tables.{name}")
+                if lookup is None or _selects_subnets(lookup):
+                    continue
+                yield finding(
+                    self,
+                    f"{endpoint.address} is attached to every route table of the VPC "
+                    f"({lookup.address}): every workload's traffic moves onto it, and it fails "
+                    "where a table routes the service already; attach it to the route tables "
+                    "of the subnets that need it (filter association.subnet-id)",
+                    endpoint,
+                    attribute="route_table_ids",
+                )
+
+
+def _selects_subnets(lookup: Block) -> bool:
+    return any(
+        f.body.get("name") in ("association.subnet-id", "route-table-id")
+        for f in lookup.nested("filter")
+    ) or any(key in lookup.body for key in ("tags", "route_table_id"))
+
+
+class ExistingEndpointUnchecked:
+    id = "VPC-ENDPOINT-EXISTING"
+    description = "a gateway endpoint in a looked-up VPC is checked against one that exists"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        if any(self._looks_for_endpoints(ctx, c) for c in ctx.hcl.of_kind("check")):
+            return
+        for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
+            if _is_gateway(endpoint) and _in_looked_up_vpc(ctx, endpoint):
+                yield finding(
+                    self,
+                    f"{endpoint.address} adds a gateway endpoint to a VPC this module does not "
+                    "create, and no check looks for one that exists: a route table takes one "
+                    "route per service, so apply fails there; add a check block that looks for "
+                    "route tables routing the service's prefix list (data.aws_route_tables, "
+                    "filter route.destination-prefix-list-id) and says to reuse that endpoint",
+                    endpoint,
+                    Severity.WARNING,
+                )
+
+    @staticmethod
+    def _looks_for_endpoints(ctx: RuleContext, check: Block) -> bool:
+        """The check reads endpoints (data.aws_vpc_endpoint), or route tables by the prefix
+        list a gateway endpoint routes to."""
+        text = expanded(ctx, check.body) + " ".join(b.text() for b in check.blocks)
+        if "aws_vpc_endpoint" in text:
+            return True
+        for name in _DATA_ROUTE_TABLES.findall(text):
+            lookup = ctx.hcl.find(f"data.aws_route_tables.{name}")
+            if lookup is not None and any(
+                f.body.get("name") == "route.destination-prefix-list-id"
+                for f in lookup.nested("filter")
+            ):
+                return True
+        return False
+
+
+class EndpointWithoutPolicy:
+    id = "VPC-ENDPOINT-POLICY"
+    description = "VPC endpoints have a policy that admits only what their users need"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        policies = ctx.hcl.resources("aws_vpc_endpoint_policy")
+        for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
+            if "policy" in endpoint.body or any(p.refers_to(endpoint.address) for p in policies):
+                continue
+            yield finding(
+                self,
+                f"{endpoint.address} has no policy: AWS's default admits every principal and "
+                "action of the service; set policy to what its users need (e.g. the canary "
+                "role's PutMetricData, or its artifact bucket)",
+                endpoint,
+                Severity.WARNING,
+            )
+
+
+class OptInZones:
+    id = "AZ-OPT-IN"
+    description = "availability-zone lookups return standard zones only"
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        for lookup in ctx.hcl.data("aws_availability_zones"):
+            standard = any(
+                f.body.get("name") == "opt-in-status"
+                and f.body.get("values") == ["opt-in-not-required"]
+                for f in lookup.nested("filter")
+            )
+            if standard:
+                continue
+            yield finding(
+                self,
+                f"{lookup.address} may return opted-in Local or Wavelength Zones, which sort "
+                "first and run neither Lambda nor interface endpoints; add filter { name = "
+                '"opt-in-status", values = ["opt-in-not-required"] }',
+                lookup,
+            )

@@ -1,0 +1,66 @@
+"""Canary schedules: what Synthetics accepts for a recurring canary, and the alarm period each
+gives (docs/aws-facts.md, "Schedules" and "Alarm periods").
+
+The rule itself is `canary_schedule_rule` in copier.yml, the one definition the module's
+validations are rendered from; `cw-scaffold cost` and `cw-scaffold check` read it here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+__all__ = [
+    "MAX_EVALUATION_SECONDS",
+    "alarm_period_problem",
+    "interval_minutes",
+    "schedule_problem",
+    "schedule_rule",
+]
+
+# PutMetricAlarm: evaluation periods x period may cover at most one day.
+MAX_EVALUATION_SECONDS = 86_400
+# PutMetricAlarm: 10, 20 or 30 seconds (high-resolution metrics) or a multiple of 60.
+HIGH_RESOLUTION_PERIODS = (10, 20, 30)
+_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour)\)")
+
+
+@cache
+def schedule_rule() -> re.Pattern[str]:
+    from generator.questions import load_questions
+
+    return re.compile(str(load_questions()["canary_schedule_rule"].default))
+
+
+def schedule_problem(schedule: str) -> str | None:
+    """Why Synthetics refuses `schedule` for a recurring canary, or None when it accepts it."""
+    if schedule_rule().fullmatch(schedule):
+        return None
+    return (
+        f"{schedule!r} is not a recurring canary schedule: Synthetics accepts rate(1 minute), "
+        "rate(2 minutes) ... rate(60 minutes), rate(1 hour), or cron(...) with six fields"
+    )
+
+
+def interval_minutes(schedule: str) -> int | None:
+    """Minutes between runs of a valid rate(...) schedule; None for cron(...)."""
+    match = _RATE.fullmatch(schedule)
+    if match is None:
+        return None
+    return int(match[1]) * (60 if match[2] == "hour" else 1)
+
+
+def alarm_period_problem(period: object, evaluation_periods: object) -> str | None:
+    """Why CloudWatch refuses an alarm with this period and evaluation count, or None."""
+    if not isinstance(period, int) or isinstance(period, bool):
+        return None
+    if period <= 0 or (period not in HIGH_RESOLUTION_PERIODS and period % 60):
+        return f"period {period} is not 10, 20, 30 or a multiple of 60 seconds"
+    if isinstance(evaluation_periods, int) and period * evaluation_periods > (
+        MAX_EVALUATION_SECONDS
+    ):
+        return (
+            f"{evaluation_periods} evaluation periods of {period} s cover more than one day "
+            f"({MAX_EVALUATION_SECONDS} s)"
+        )
+    return None
