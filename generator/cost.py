@@ -177,7 +177,7 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
         "aws_vpc_security_group_egress_rule": 2,
         "aws_vpc_security_group_ingress_rule": int(shape.endpoints),
-        "terraform_data": 1,  # the canaries' wait for IAM propagation
+        "time_sleep": 1,  # the canaries' wait for IAM propagation
     }
     for kind in (
         "aws_s3_bucket",

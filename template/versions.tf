@@ -12,5 +12,10 @@ terraform {
       source  = "hashicorp/archive"
       version = "~> 2.4"
     }
+    # time_sleep: canaries wait for their role policy to propagate (canaries.tf).
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.9"
+    }
   }
 }

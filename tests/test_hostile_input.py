@@ -116,6 +116,7 @@ VALID = {
     "state_region": "eu-west-1",
     "source_account_role": "Admin",
     "alarm_email": "a@b.co",
+    "canary_runtime_version": "14.0",
 }
 
 

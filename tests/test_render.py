@@ -459,9 +459,10 @@ def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Pa
     """Issue 12, item 7: a canary created before its ENI permissions were in effect."""
     _, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
-    assert "${terraform_data.iam_propagation}" in canary["depends_on"]
-    wait = dict(blocks(module, "resource", "terraform_data"))["iam_propagation"]
-    assert wait["triggers_replace"] == ["${aws_iam_role_policy.canary.policy}"]
+    assert "${time_sleep.iam_propagation}" in canary["depends_on"]
+    wait = dict(blocks(module, "resource", "time_sleep"))["iam_propagation"]
+    assert wait["create_duration"] == "15s"
+    assert wait["triggers"] == {"policy": "${aws_iam_role_policy.canary.policy}"}
 
 
 def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> None:
