@@ -124,3 +124,12 @@ def plan_instances(plan: Plan, address: str) -> Iterator[Mapping[str, Any]]:
         match = _ADDRESS.match(resource.get("address", ""))
         if match and match.group(0) == address:
             yield resource
+
+
+def rejected_by_aws_value(ctx: RuleContext, resource_type: str, values: Mapping[str, Any]) -> bool:
+    """Whether AWS-VALUE (rules/values.py, which reads the plan) reports one of these values: a
+    rule that watches the same attribute for a reason of its own stays silent then, so that
+    one problem is reported once. Without a plan AWS-VALUE is silent, and so is this."""
+    from generator.check.constraints import violations
+
+    return ctx.plan is not None and bool(violations(resource_type, values))

@@ -18,7 +18,12 @@ from functools import cache
 from typing import Any
 
 from generator.check.findings import Finding
-from generator.check.rules.base import RuleContext, finding, plan_instances
+from generator.check.rules.base import (
+    RuleContext,
+    finding,
+    plan_instances,
+    rejected_by_aws_value,
+)
 
 _RUNTIME = re.compile(r"(syn-[a-z]+-[a-z]+)-(\d+)\.(\d+)")
 
@@ -74,7 +79,8 @@ class CanaryRuntime:
                     for r in plan_instances(ctx.plan, canary.address)
                 ]
             for runtime in dict.fromkeys(r for r in runtimes if isinstance(r, str)):
-                yield from self._deprecated(runtime, canary, "runtime_version")
+                if not rejected_by_aws_value(ctx, canary.type, {"runtime_version": runtime}):
+                    yield from self._deprecated(runtime, canary, "runtime_version")
 
     @staticmethod
     def _literal(ctx: RuleContext, value: Any) -> Any:

@@ -6,7 +6,8 @@ CANARY-SCHEDULE: a canary schedule Synthetics refuses for a recurring canary (ra
     runs once; rate(61 minutes) and beyond, rate(2 hours), ... are refused).
 ALARM-PERIOD: a metric alarm whose period is not 10, 20, 30 or a multiple of 60, or whose
     evaluation periods x period cover more than a day.
-Both read the planned values when Terraform ran, else the literals of the HCL.
+Both read the planned values when Terraform ran, else the literals of the HCL. A value
+AWS-VALUE already rejects (a malformed schedule, a period the provider refuses) is left to it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from typing import Any
 
 from generator.check.findings import Finding
 from generator.check.hcl import Block, is_literal
-from generator.check.rules.base import RuleContext, finding, plan_instances
+from generator.check.rules.base import (
+    RuleContext,
+    finding,
+    plan_instances,
+    rejected_by_aws_value,
+)
 from generator.schedules import alarm_period_problem, schedule_problem
 
 
@@ -47,7 +53,8 @@ class CanarySchedule:
             at = next(iter(canary.nested("schedule")), canary)
             for expression in dict.fromkeys(e for e in expressions if isinstance(e, str)):
                 problem = schedule_problem(expression)
-                if problem:
+                planned_value = {"schedule": [{"expression": expression}]}
+                if problem and not rejected_by_aws_value(ctx, canary.type, planned_value):
                     yield finding(
                         self,
                         f"{canary.address}: {problem}; an alarm on a canary that never runs "
@@ -69,6 +76,7 @@ class AlarmPeriod:
                 for values in planned
                 for period in _periods(values)
                 if (p := alarm_period_problem(period, values.get("evaluation_periods")))
+                and not rejected_by_aws_value(ctx, alarm.type, {"period": period})
             )
             for problem in problems:
                 yield finding(
