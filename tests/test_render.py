@@ -399,6 +399,8 @@ def test_destroy_removes_the_artifacts_bucket_and_waits_for_network_interfaces(
     assert variables["artifacts_force_destroy"]["default"] is True
     groups = dict(blocks(module, "resource", "aws_security_group"))
     assert groups["canary"]["timeouts"] == [{"delete": "45m"}]
+    # the ENI permissions stay until the group, and so the interfaces, are gone
+    assert groups["canary"]["depends_on"] == ["${aws_iam_role_policy.canary}"]
     for subnet in dict(blocks(module, "resource", "aws_subnet")).values():
         assert subnet["timeouts"] == [{"delete": "45m"}]
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
@@ -462,7 +464,10 @@ def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Pa
     assert "${time_sleep.iam_propagation}" in canary["depends_on"]
     wait = dict(blocks(module, "resource", "time_sleep"))["iam_propagation"]
     assert wait["create_duration"] == "15s"
-    assert wait["triggers"] == {"policy": "${aws_iam_role_policy.canary.policy}"}
+    assert wait["triggers"] == {
+        "role": "${aws_iam_role_policy.canary.id}",
+        "policy": "${aws_iam_role_policy.canary.policy}",
+    }
 
 
 def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> None:
