@@ -45,7 +45,12 @@ class Interrupted(KeyboardInterrupt):
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
+        self.signum = signum
         self.exit_code = 128 + signum
+
+    def __reduce__(self) -> tuple[type[Interrupted], tuple[int]]:
+        # a worker process of `check --recursive` sends it back to the parent pickled
+        return (Interrupted, (self.signum,))
 
 
 class Cancelled(Exception):

@@ -63,10 +63,14 @@ def _check_environment(options: dict[str, Any]) -> None:
 def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]:
     """One module's report and how long it took, in a worker process."""
     from generator.check import check
+    from generator.check.run import exit_on_signals
 
     start = time.perf_counter()
     try:
-        report = check(directory, **options)
+        # SIGINT / SIGTERM end this check as they end a single one: children killed,
+        # temporary files removed (run.py); the parent sends SIGTERM when it is interrupted.
+        with exit_on_signals():
+            report = check(directory, **options)
     except CwScaffoldError as error:
         reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
         report = Report(module=str(directory), findings=(reason,))
@@ -110,7 +114,9 @@ def check_tree(
                 timings[futures[future]] = seconds
             if done is not None:
                 done(report)
-    except BaseException:  # Ctrl-C: the running checks end, the others never start
+    except BaseException:  # interrupted: the running checks end, the others never start
+        for worker in multiprocessing.active_children():
+            worker.terminate()  # SIGTERM: the worker's check cleans up and stops
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()

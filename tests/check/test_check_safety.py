@@ -421,6 +421,30 @@ def test_interrupt_ends_the_check_and_everything_it_started(
     assert cli.processes_after(seconds=2) == []
 
 
+def test_sigterm_ends_a_recursive_check_and_every_module_check_it_started(
+    cli: Check, tmp_path: Path
+) -> None:
+    """`check --recursive` checks modules in worker processes: they end with it."""
+    tree = tmp_path / "tree"
+    for name in ("a", "b"):
+        write_module(tree / "modules" / name, INTERRUPTED)
+    child = cli.start(tree, "--recursive", "--no-checkov")
+    deadline = time.monotonic() + 120
+    while not any("terraform" in p for p in cli.processes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any("terraform" in p for p in cli.processes()), "the module checks are under way"
+    child.send_signal(signal.SIGTERM)
+    sent = time.monotonic()
+    stdout, stderr = child.communicate(timeout=60)
+    elapsed = time.monotonic() - sent
+    assert child.returncode == 143, stderr
+    assert elapsed < 2, f"took {elapsed:.1f} s to stop"
+    assert "check:" not in stdout, "no verdict"
+    assert "Traceback" not in stderr
+    assert cli.left_behind() == []
+    assert cli.processes_after(seconds=2) == []
+
+
 def test_ctrl_c_in_a_terminal_exits_130_and_leaves_nothing(cli: Check, tmp_path: Path) -> None:
     """Ctrl-C in a real terminal reaches the whole foreground process group."""
     module = write_module(tmp_path / "module", INTERRUPTED)
