@@ -499,6 +499,20 @@ def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Pa
         )
 
 
+def test_an_existing_cluster_without_container_insights_stops_the_plan(
+    variant: tuple[str, Path],
+) -> None:
+    """Senior review: without Container Insights every not-deployed suppressor stays in ALARM,
+    so no composite alarm would ever notify; a warning was not enough."""
+    name, module = variant
+    if VARIANTS[name].get("cluster_mode") != "existing":
+        return
+    cluster = dict(blocks(module, "data", "aws_ecs_cluster"))["this"]
+    conditions = [c["condition"] for c in cluster["lifecycle"][0]["postcondition"]]
+    assert any("containerInsights" in c for c in conditions)
+    assert "container_insights" not in dict(blocks(module, "check"))
+
+
 def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str, Path]) -> None:
     """Issue 12, item 11: log groups the existing task definitions never wrote to."""
     name, module = variant
