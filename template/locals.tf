@@ -64,6 +64,8 @@ locals {
     for name, s in local.services : name => {
       name     = lower("${local.name_prefix}-${name}")
       schedule = s.canary_schedule
+      # A cron schedule may leave periods without a run (nights, weekends); a rate never does.
+      runs_every_period = startswith(s.canary_schedule, "rate(")
       # A canary's metrics are evaluated per run interval: rate(N minutes) gives N x 60 s,
       # rate(1 hour) 3600 s, both periods CloudWatch accepts (docs/aws-facts.md, "Alarm
       # periods"); a cron schedule's interval is the service's canary_alarm_period.
@@ -179,9 +181,11 @@ locals {
         comparison_operator = local.alarm_definitions[kind].comparison_operator
         threshold           = local.services[name][local.alarm_definitions[kind].threshold_setting]
         evaluation_periods  = local.alarm_definitions[kind].evaluation_periods
-        treat_missing_data  = local.alarm_definitions[kind].treat_missing_data
-        expression          = local.alarm_definitions[kind].expression
-        period              = local.alarm_definitions[kind].scope == "canary" ? local.canaries[name].period : 60
+        # Where a cron schedule leaves periods without a run, missing data is no failure:
+        # only a failed run pages.
+        treat_missing_data = local.alarm_definitions[kind].scope == "canary" && !local.canaries[name].runs_every_period ? "notBreaching" : local.alarm_definitions[kind].treat_missing_data
+        expression         = local.alarm_definitions[kind].expression
+        period             = local.alarm_definitions[kind].scope == "canary" ? local.canaries[name].period : 60
         dimensions = (
           local.alarm_definitions[kind].scope == "canary"
           ? { CanaryName = local.canaries[name].name }

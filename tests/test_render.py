@@ -7,6 +7,7 @@ import filecmp
 import functools
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -413,6 +414,40 @@ def _schedule_patterns(module: Path) -> list[str]:
     text = (module / "variables.tf").read_text()
     found = re.findall(r'can\(regex\("(\^\(rate[^"]*)", (?:s|var)\.canary_schedule\)\)', text)
     return [json.loads(f'"{pattern}"') for pattern in found]
+
+
+def test_a_cron_canary_pages_on_failed_runs_not_on_the_gaps_between_runs(
+    rendered: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """Senior review: a business-hours cron leaves periods empty, and with missing data as
+    breaching the success alarm paged every night. Planned by real Terraform."""
+    from generator.check import check
+
+    module = tmp_path / "module"
+    shutil.copytree(rendered("defaults"), module)
+    cron, rate = services_of(VARIANTS["defaults"])[:2]
+    settings = module / "services.auto.tfvars"
+    settings.write_text(
+        settings.read_text().replace(
+            f'"{cron}" = {{',
+            f'"{cron}" = {{\n    canary_schedule     = "cron(0/10 9-17 ? * MON-FRI *)"'
+            "\n    canary_alarm_period = 600\n",
+            1,
+        )
+    )
+    report = check(module, checkov=False)
+    assert report.plan is not None, report.findings
+    alarms = {
+        r["values"]["alarm_name"]: r["values"]
+        for r in report.plan["planned_values"]["root_module"]["resources"]
+        if r["type"] == "aws_cloudwatch_metric_alarm"
+    }
+    on_cron = alarms[f"observability-dev-{cron}-canary-success-low"]
+    on_rate = alarms[f"observability-dev-{rate}-canary-success-low"]
+    assert not report.errors, report.errors
+    assert on_cron["treat_missing_data"] == "notBreaching"
+    assert [q["metric"][0]["period"] for q in on_cron["metric_query"]] == [600]
+    assert on_rate["treat_missing_data"] == "breaching"  # a rate canary that stops still pages
 
 
 @pytest.mark.parametrize("name", ["defaults", "all-options"])
