@@ -194,9 +194,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
             replaced=_print_replaced,
         )
     else:  # the scripted path skips the wizard's imports: startup counts
-        from generator.render import render_new
+        from generator.render import render
 
-        dest = render_new(
+        dest = render(
             _answers(args),
             args.dest,
             template=args.template,

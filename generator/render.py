@@ -29,6 +29,7 @@ from generator.errors import (
     write_error,
 )
 from generator.questions import (
+    QuestionSpec,
     check_known_answers,
     load_questions,
     parse_answer,
@@ -38,7 +39,7 @@ from generator.questions import (
 )
 from generator.source import installed_template, questions_root
 
-__all__ = ["check_destination", "copier_temporary_files", "render", "render_new"]
+__all__ = ["check_destination", "copier_temporary_files", "render"]
 
 
 def render(
@@ -64,6 +65,7 @@ def render(
         refuse_unsafe_git_argument("--vcs-ref", vcs_ref)
     source = str(template) if template is not None else installed_template()
     questions = questions_root(source)
+    specs = None
     if questions is not None:
         specs = load_questions(questions)
         check_known_answers(answers, specs)
@@ -80,7 +82,7 @@ def render(
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        keep = _copy(_absolute(source), staging, dict(answers), vcs_ref)
+        keep = _copy(_absolute(source), staging, dict(answers), vcs_ref, specs)
         with _signals_deferred():  # an interrupt waits until every file is in place
             overwritten = _move_into_place(staging, dest, keep)
     except OSError as error:
@@ -91,33 +93,6 @@ def render(
     if replaced is not None and overwritten:
         replaced(overwritten)
     return dest
-
-
-def render_new(
-    data: Mapping[str, Any],
-    dest: Path,
-    *,
-    template: str | Path | None = None,
-    vcs_ref: str | None = None,
-    force: bool = False,
-    replaced: Callable[[Sequence[str]], None] | None = None,
-) -> Path:
-    """`cw-scaffold new` without questions: render `data` (defaults for the rest) into `dest`.
-
-    copier settles and validates the answers, as `copier copy --defaults` does; settling them
-    here first too would make `new` slower than plain copier (README, Performance). An answer
-    copier refuses is explained by resolve_answers, which names the answer and the rule.
-    """
-    try:
-        return render(
-            data, dest, template=template, vcs_ref=vcs_ref, force=force, replaced=replaced
-        )
-    except UserError:
-        source = str(template) if template is not None else installed_template()
-        questions = questions_root(source)
-        if questions is not None:
-            resolve_answers(data, load_questions(questions))  # raises the clearer error
-        raise
 
 
 def check_destination(dest: Path, force: bool, template: str | Path | None = None) -> None:
@@ -187,9 +162,18 @@ def _make_private_dir(path: Path) -> None:
 
 
 def _copy(
-    source: str, staging: Path, answers: dict[str, Any], vcs_ref: str | None
+    source: str,
+    staging: Path,
+    answers: dict[str, Any],
+    vcs_ref: str | None,
+    questions: Mapping[str, QuestionSpec] | None,
 ) -> Callable[[Path], bool]:
-    """Render into `staging`; returns the template's `_skip_if_exists` matcher."""
+    """Render into `staging`; returns the template's `_skip_if_exists` matcher.
+
+    copier settles and validates the answers, as `copier copy --defaults` does; settling them
+    here first too would make `new` slower than plain copier (README, Performance). An answer
+    copier refuses is explained by resolve_answers (with the template's `questions`), which
+    names the answer and the rule."""
     try:
         with copier_temporary_files():
             worker = copier.run_copy(
@@ -203,6 +187,8 @@ def _copy(
                 cleanup_on_error=False,  # we remove the staging directory ourselves
             )
     except ValueError as error:
+        if questions is not None:
+            resolve_answers(answers, questions)  # raises the clearer error
         raise from_copier(error) from error
     return worker.match_skip
 

@@ -29,7 +29,7 @@ from generator.questions import (
     render_field,
     resolve_answers,
 )
-from generator.render import check_destination, render, render_new
+from generator.render import check_destination, render
 from generator.source import installed_template, questions_root
 
 __all__ = ["Prompter", "TerminalPrompter", "ask_answers", "new_project", "summary"]
@@ -416,7 +416,7 @@ def new_project(
             return None
         if dest is None:
             raise UserError("name the directory to render into: cw-scaffold new DEST")
-        return render_new(
+        return render(
             data, dest, template=template, vcs_ref=vcs_ref, force=force, replaced=replaced
         )
 
