@@ -159,11 +159,12 @@ class CheckRun:
         """A new directory named cw-scaffold-check-*, removed when the run ends: in the
         temporary directory (TMPDIR), or in /tmp if TMPDIR is too long a path for the
         sockets the providers make in it."""
-        directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
-        if len(str(directory)) + LONGEST_SOCKET_SUFFIX > SOCKET_PATH_LIMIT:
-            directory.rmdir()
-            directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir="/tmp"))
-        self._directories.append(directory)
+        with _signals_deferred():  # no interrupt between making it and noting it for removal
+            directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+            if len(str(directory)) + LONGEST_SOCKET_SUFFIX > SOCKET_PATH_LIMIT:
+                directory.rmdir()
+                directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir="/tmp"))
+            self._directories.append(directory)
         return directory
 
     def background(self) -> ThreadPoolExecutor:

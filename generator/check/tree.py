@@ -62,7 +62,6 @@ def _check_environment(options: dict[str, Any]) -> None:
 
 def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]:
     """One module's report and how long it took, in a worker process."""
-    from generator.check import check
     from generator.check.run import exit_on_signals
 
     start = time.perf_counter()
@@ -70,6 +69,8 @@ def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]
         # SIGINT / SIGTERM end this check as they end a single one: children killed,
         # temporary files removed (run.py); the parent sends SIGTERM when it is interrupted.
         with exit_on_signals():
+            from generator.check import check
+
             report = check(directory, **options)
     except CwScaffoldError as error:
         reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
