@@ -33,6 +33,7 @@ class PageBeforeDeploy:
     description = (
         "alarms that page on missing data are suppressed until there is something to watch"
     )
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         breaching: dict[str, Block] = {}  # alarm name (or block address) -> its block
@@ -66,13 +67,13 @@ class PageBeforeDeploy:
             "minute, before the service it watches is deployed; add an actions_suppressor "
             "(e.g. an alarm in ALARM while ECS reports no DesiredTaskCount for the service)",
             alarm,
-            Severity.WARNING,
         )
 
 
 class ServiceUnverified:
     id = "SERVICE-UNVERIFIED"
     description = "services of a looked-up cluster are checked to exist at plan time"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.hcl.data("aws_ecs_cluster"):
@@ -93,6 +94,5 @@ class ServiceUnverified:
                     'ALARM; add a check block per service with a data "aws_ecs_service" and an '
                     "error_message naming the service and the cluster",
                     alarm,
-                    Severity.WARNING,
                 )
                 return
