@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import checkov
-from generator.check.checkov import checkov_command, parse_output, run_checkov
+from generator.check import check, checkov
+from generator.check.checkov import SUPERSEDED, checkov_command, parse_output, run_checkov
 from generator.check.findings import Severity
 from generator.errors import EnvironmentProblem
 
@@ -116,16 +116,56 @@ def bad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
 
 
 def test_a_builtin_check_fails_with_file_and_line(bad):
-    (retention,) = bad["CKV_AWS_66"]
-    assert (retention.severity, retention.file, retention.line) == (Severity.ERROR, "main.tf", 2)
-    assert retention.message.startswith("aws_cloudwatch_log_group.app: ")
+    (encryption,) = bad["CKV_AWS_158"]  # a log group without a KMS key
+    assert (encryption.severity, encryption.file, encryption.line) == (
+        Severity.ERROR,
+        "main.tf",
+        2,
+    )
+    assert encryption.message.startswith("aws_cloudwatch_log_group.app: ")
 
 
 def test_our_policies_fire(bad):
-    assert bad["CKV_CWS_1"][0].line == 13  # lifecycle rule without filter
-    assert bad["CKV_CWS_2"][0].line == 6  # wildcard VPC lookup
     assert bad["CKV_CWS_3"][0].line == 27  # canary keeps its Lambda
     assert bad["CKV2_CWS_1"][0].line == 27  # canary never started
+
+
+def test_checks_a_rule_owns_are_not_reported(bad):
+    # no retention (LOG-RETENTION), a wildcard VPC lookup (F5), a lifecycle rule without
+    # filter (F6): checkov's checks of these are dropped, its policies for them are gone
+    assert not {"CKV_AWS_66", "CKV_CWS_1", "CKV_CWS_2"} & set(bad), sorted(bad)
+
+
+def test_superseded_checks_name_rules_that_exist():
+    from generator.check.rules import RULES
+
+    assert set(SUPERSEDED.values()) <= set(RULES)
+
+
+# one problem each, that a rule and a checkov check used to report both
+ONE_PROBLEM = {
+    "log-retention": ("LOG-RETENTION", Severity.WARNING, "CKV_AWS_66", BAD_TF.split("\n\n")[0]),
+    "vpc-by-tags": (
+        "F5",
+        Severity.WARNING,
+        "CKV_CWS_2",
+        'data "aws_vpc" "this" {\n  tags = { Name = "obs" }\n}',
+    ),
+    "vpc-by-wildcard": ("F5", Severity.ERROR, "CKV_CWS_2", BAD_TF.split("\n\n")[1]),
+    "lifecycle-filter": ("F6", Severity.ERROR, "CKV_CWS_1", BAD_TF.split("\n\n")[2]),
+}
+
+
+@pytest.mark.parametrize("case", ONE_PROBLEM)
+def test_one_problem_one_finding(tmp_path, case):
+    """The rules and checkov together report each of these problems exactly once, by the
+    rule that owns it, at one severity (docs/rules.md)."""
+    rule, severity, check_id, tf = ONE_PROBLEM[case]
+    write(tmp_path, tf + "\n")
+    report = check(tmp_path, terraform=False)
+    assert report.stages == ("rules", "checkov")
+    assert [f.severity for f in report.findings if f.rule == rule] == [severity]
+    assert check_id not in {f.rule for f in report.findings}
 
 
 def test_our_policies_pass_a_good_module(tmp_path):
@@ -135,15 +175,19 @@ def test_our_policies_pass_a_good_module(tmp_path):
 
 def test_clean_module_and_inline_skip(tmp_path):
     assert run_checkov(write(tmp_path, CLEAN_TF)) == ()
-    skipped = CLEAN_TF.replace(
-        '  name              = "/obs/app"\n',
-        '  #checkov:skip=CKV_AWS_66:kept forever on purpose\n  name              = "/obs/app"\n',
-    ).replace("  retention_in_days = 365\n", "")
+    skipped = (
+        CLEAN_TF.replace(
+            '  name              = "/obs/app"\n',
+            '  #checkov:skip=CKV_AWS_158:encrypted by AWS\n  name              = "/obs/app"\n',
+        )
+        .replace("  retention_in_days = 365\n", "")
+        .replace("  kms_key_id        = var.key_arn\n", "")
+    )
     assert [f.rule for f in run_checkov(write(tmp_path, skipped))] == ["CKV_AWS_338"]
 
 
 def test_module_config_file_applies(tmp_path):
-    (tmp_path / ".checkov.yaml").write_text("skip-check:\n  - CKV_AWS_66\n  - CKV_AWS_338\n")
+    (tmp_path / ".checkov.yaml").write_text("skip-check:\n  - CKV_AWS_338\n")
     assert run_checkov(write(tmp_path, CLEAN_TF.replace("  retention_in_days = 365\n", ""))) == ()
 
 
@@ -155,7 +199,8 @@ def test_parse_output_shapes():
         "file_path": "/sub/main.tf",
         "file_line_range": [3, 9],
     }
-    report = {"results": {"failed_checks": [failed]}, "summary": {"parsing_errors": 0}}
+    superseded = {**failed, "check_id": "CKV_AWS_66"}  # LOG-RETENTION owns it
+    report = {"results": {"failed_checks": [failed, superseded]}, "summary": {"parsing_errors": 0}}
     (finding,) = parse_output([report, {"results": {"failed_checks": []}}])
     assert (finding.rule, finding.file, finding.line, finding.message) == (
         "CKV_AWS_1",
