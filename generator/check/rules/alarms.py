@@ -76,7 +76,7 @@ class ServiceUnverified:
     severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        if not ctx.hcl.data("aws_ecs_cluster"):
+        if not ctx.monitors_existing_cluster():
             return
         checks = ctx.hcl.of_kind("check")
         if any(

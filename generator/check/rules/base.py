@@ -31,6 +31,10 @@ class RuleContext:
     # from them are the checker's invention, not the module's
     placeholders: frozenset[str] = frozenset()
 
+    def monitors_existing_cluster(self) -> bool:
+        """Whether the module watches an ECS cluster it looks up rather than creates."""
+        return bool(self.hcl.data("aws_ecs_cluster"))
+
     def invented(self, block: Block) -> bool:
         """Whether `block` uses a placeholder variable, directly or through locals."""
         return any(block.refers_to(address) for address in self._placeholder_addresses)
@@ -50,7 +54,7 @@ class RuleContext:
         return frozenset(addresses)
 
 
-class Rule(Protocol):
+class Rule(Protocol):  # each rule class repeats this header (id, description, severity) on purpose
     id: str
     # what it checks, in a line: `check --list-rules`, the JSON report, SARIF's shortDescription
     description: str

@@ -18,7 +18,7 @@ class UnusedLogGroup:
     severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        if not ctx.hcl.data("aws_ecs_cluster"):
+        if not ctx.monitors_existing_cluster():
             return
         writers = ctx.hcl.resources("aws_ecs_task_definition")
         for group in ctx.hcl.resources("aws_cloudwatch_log_group"):

@@ -30,6 +30,7 @@ class NameLimit:
 
 
 _IAM = re.compile(r"[\w+=,.@-]+")
+# one entry per resource type, alike on purpose: a table of AWS's limits, not logic
 LIMITS = {
     "aws_s3_bucket": NameLimit(
         "bucket",
