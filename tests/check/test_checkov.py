@@ -16,18 +16,20 @@ from generator.check.checkov import SUPERSEDED, checkov_command, parse_output, r
 from generator.check.findings import Severity
 from generator.errors import EnvironmentProblem
 
-BAD_TF = """
+LOG_GROUP = """\
 resource "aws_cloudwatch_log_group" "app" {
   name = "/obs/app"
 }
-
+"""
+VPC_LOOKUP = """\
 data "aws_vpc" "this" {
   filter {
     name   = "tag:Name"
     values = ["*"]
   }
 }
-
+"""
+LIFECYCLE = """\
 resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
   bucket = "obs-artifacts"
   rule {
@@ -41,7 +43,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
     }
   }
 }
-
+"""
+CANARY = """\
 resource "aws_synthetics_canary" "api" {
   name                 = "api"
   artifact_s3_location = "s3://obs-artifacts/canary/"
@@ -53,39 +56,11 @@ resource "aws_synthetics_canary" "api" {
   }
 }
 """
-
-GOOD_TF = """
-data "aws_vpc" "this" {
-  id = var.vpc_id
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
-  bucket = "obs-artifacts"
-  rule {
-    id     = "expire"
-    status = "Enabled"
-    filter {
-      prefix = ""
-    }
-    expiration {
-      days = 30
-    }
-  }
-}
-
-resource "aws_synthetics_canary" "api" {
-  name                 = "api"
-  artifact_s3_location = "s3://obs-artifacts/canary/"
-  execution_role_arn   = var.role_arn
-  handler              = "canary.handler"
-  runtime_version      = "syn-python-selenium-6.0"
-  start_canary         = true
-  delete_lambda        = true
-  schedule {
-    expression = "rate(5 minutes)"
-  }
-}
-"""
+BAD_TF = f"\n{LOG_GROUP}\n{VPC_LOOKUP}\n{LIFECYCLE}\n{CANARY}"  # lines as the tests expect
+# what the project's policies ask of a canary
+GOOD_TF = CANARY.replace(
+    "  schedule {", "  start_canary         = true\n  delete_lambda        = true\n  schedule {"
+)
 
 CLEAN_TF = """
 variable "key_arn" {
@@ -144,15 +119,15 @@ def test_superseded_checks_name_rules_that_exist():
 
 # one problem each, that a rule and a checkov check used to report both
 ONE_PROBLEM = {
-    "log-retention": ("LOG-RETENTION", Severity.WARNING, "CKV_AWS_66", BAD_TF.split("\n\n")[0]),
+    "log-retention": ("LOG-RETENTION", Severity.WARNING, "CKV_AWS_66", LOG_GROUP),
     "vpc-by-tags": (
         "F5",
         Severity.WARNING,
         "CKV_CWS_2",
-        'data "aws_vpc" "this" {\n  tags = { Name = "obs" }\n}',
+        'data "aws_vpc" "this" {\n  tags = { Name = "obs" }\n}\n',
     ),
-    "vpc-by-wildcard": ("F5", Severity.ERROR, "CKV_CWS_2", BAD_TF.split("\n\n")[1]),
-    "lifecycle-filter": ("F6", Severity.ERROR, "CKV_CWS_1", BAD_TF.split("\n\n")[2]),
+    "vpc-by-wildcard": ("F5", Severity.ERROR, "CKV_CWS_2", VPC_LOOKUP),
+    "lifecycle-filter": ("F6", Severity.ERROR, "CKV_CWS_1", LIFECYCLE),
 }
 
 
@@ -161,7 +136,7 @@ def test_one_problem_one_finding(tmp_path, case):
     """The rules and checkov together report each of these problems exactly once, by the
     rule that owns it, at one severity (docs/rules.md)."""
     rule, severity, check_id, tf = ONE_PROBLEM[case]
-    write(tmp_path, tf + "\n")
+    write(tmp_path, tf)
     report = check(tmp_path, terraform=False)
     assert report.stages == ("rules", "checkov")
     assert [f.severity for f in report.findings if f.rule == rule] == [severity]

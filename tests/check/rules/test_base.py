@@ -101,8 +101,6 @@ def test_known_values_with_a_plan_are_each_instances(module, plan_of):
         *(
             {
                 "address": f"aws_cloudwatch_log_group.from_variable[{i}]",
-                "type": "aws_cloudwatch_log_group",
-                "name": "from_variable",
                 "index": i,
                 "values": {"name": f"/obs/v{i}", "retention_in_days": 7},
             }
@@ -170,8 +168,6 @@ def test_known_resources_follow_the_plan_into_child_modules(module, plan_of):
     plan = plan_of(
         {
             "address": "module.more.aws_sns_topic.pages",
-            "type": "aws_sns_topic",
-            "name": "pages",
             "values": {"name": "pages"},
         }
     )
@@ -182,13 +178,8 @@ def test_known_resources_follow_the_plan_into_child_modules(module, plan_of):
 
 def test_block_of_and_plan_instances(module, plan_of):
     plan = plan_of(
-        {
-            "address": 'aws_sns_topic.per["a"]',
-            "type": "aws_sns_topic",
-            "name": "per",
-            "values": {"name": "a"},
-        },
-        {"address": "aws_sns_topic.other", "type": "aws_sns_topic", "name": "other"},
+        {"address": 'aws_sns_topic.per["a"]', "values": {"name": "a"}},
+        {"address": "aws_sns_topic.other"},
     )
     ctx = module(
         {"main.tf": 'resource "aws_sns_topic" "per" {\n  for_each = toset(["a"])\n}\n'}, plan=plan
@@ -251,8 +242,6 @@ def test_rejected_by_aws_value_needs_a_plan(module, plan_of):
     bad = {"comparison_operator": "Bigger"}
     alarm = {
         "address": "aws_cloudwatch_metric_alarm.a",
-        "type": "aws_cloudwatch_metric_alarm",
-        "name": "a",
     }
     with_plan = module({"main.tf": "\n"}, plan=plan_of({**alarm, "values": bad}))
     assert rejected_by_aws_value(with_plan, "aws_cloudwatch_metric_alarm", bad)

@@ -18,8 +18,6 @@ resource "aws_cloudwatch_dashboard" "main" {
 def dashboard(plan_of, value):
     resource = {
         "address": "aws_cloudwatch_dashboard.main",
-        "type": "aws_cloudwatch_dashboard",
-        "name": "main",
         "values": {"dashboard_name": "obs-dev", "dashboard_body": json.dumps(value)},
     }
     return plan_of(resource)
@@ -77,8 +75,6 @@ def test_valid_body_passes(module, run, plan_of):
 def test_body_known_only_after_apply_is_a_warning(module, run, plan_of):
     resource = {
         "address": "aws_cloudwatch_dashboard.main",
-        "type": "aws_cloudwatch_dashboard",
-        "name": "main",
         "values": {"dashboard_name": "obs-dev"},
     }
     plan = plan_of(resource, unknown={"aws_cloudwatch_dashboard.main": {"dashboard_body": True}})
@@ -109,8 +105,6 @@ def test_invalid_json_body(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_cloudwatch_dashboard.main",
-            "type": "aws_cloudwatch_dashboard",
-            "name": "main",
             "values": {"dashboard_body": "{not json"},
         }
     )

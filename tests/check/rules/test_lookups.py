@@ -60,6 +60,7 @@ def test_guarded_lookups_pass(module, run):
 
 
 def test_check_block_must_name_the_lookup(module, run):
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     ctx = module(
         {
             "vpc.tf": """

@@ -44,8 +44,6 @@ def test_names_over_limits_in_the_plan(module, run, plan_of, type_, attribute, n
     plan = plan_of(
         {
             "address": f'{type_}.this["api"]',
-            "type": type_,
-            "name": "this",
             "index": "api",
             "values": {attribute: name},
         }
@@ -64,10 +62,5 @@ def test_names_within_limits_in_the_plan(module, run, plan_of):
         ("aws_sns_topic", "name", "obs-alarms.fifo"),
         ("aws_kms_alias", "name", "alias/obs/dev"),
     ]
-    plan = plan_of(
-        *(
-            {"address": f"{t}.this", "type": t, "name": "this", "values": {a: n}}
-            for t, a, n in resources
-        )
-    )
+    plan = plan_of(*({"address": f"{t}.this", "values": {a: n}} for t, a, n in resources))
     assert run("NAME-LIMIT", module({"main.tf": ""}, plan=plan)) == []

@@ -38,8 +38,6 @@ def test_key_rotation_from_the_plan(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_kms_key.k",
-            "type": "aws_kms_key",
-            "name": "k",
             "values": {"enable_key_rotation": False},
         }
     )

@@ -135,6 +135,7 @@ def test_settings_of_another_bucket_do_not_count(module, run):
 
 
 def test_an_empty_prefix_filter_is_reported(module, run):
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     ctx = module(
         {
             "s3.tf": """

@@ -53,14 +53,7 @@ PLANNED = {
 
 
 def alarm(plan_of, address="aws_cloudwatch_metric_alarm.cpu"):
-    return plan_of(
-        {
-            "address": address,
-            "type": "aws_cloudwatch_metric_alarm",
-            "name": "cpu",
-            "values": PLANNED,
-        }
-    )
+    return plan_of({"address": address, "values": PLANNED})
 
 
 def test_each_rejected_value_at_its_line_with_where_its_variable_got_it(module, run, plan_of):
