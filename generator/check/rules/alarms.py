@@ -24,6 +24,8 @@ def _notifies(values: Mapping[str, Any]) -> bool:
 
 
 def _instances(ctx: RuleContext, block: Block) -> list[Mapping[str, Any]]:
+    # not known_instances: without a plan the whole body counts, expressions included, since
+    # alarm_actions = [aws_sns_topic.x.arn] does notify
     planned = [] if ctx.plan is None else list(plan_instances(ctx.plan, block.address))
     return [r.get("values", {}) for r in planned] or [block.body]
 
