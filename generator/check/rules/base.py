@@ -59,7 +59,7 @@ class Rule(Protocol):  # each rule class repeats this header (id, description, s
     # what it checks, in a line: `check --list-rules`, the JSON report, SARIF's shortDescription
     description: str
     # the severity of its findings; some rules report less where the problem is possible but
-    # not certain (their module docstring says when)
+    # not certain (their description says when, in brackets)
     severity: Severity
 
     def run(self, ctx: RuleContext) -> Iterable[Finding]: ...
@@ -143,8 +143,8 @@ def literal_values(block: Block) -> dict[str, Any]:
     """What the HCL of `block` says without evaluating anything, in the plan's shape: its
     literal attributes, and its nested blocks (dynamic ones' content too) as lists of the
     same. Expressions are left out."""
-    nested = {b.kind for b in block.blocks if b.kind != "dynamic"}
-    nested |= {d.labels[0] for d in block.nested("dynamic") if d.labels}
+    kinds = [b.kind for b in block.blocks if b.kind != "dynamic"]
+    nested = dict.fromkeys(kinds + [d.labels[0] for d in block.nested("dynamic") if d.labels])
     values = {
         key: value
         for key, value in block.body.items()
