@@ -213,15 +213,21 @@ class CheckRun:
         try:
             stdout, stderr = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            _kill_group(child)
+            self.end(child)
             child.communicate()
-            self.forget(child)
             raise EnvironmentProblem(f"{name} did not finish within {timeout:.0f} s") from exc
         # Interrupted while waiting, the child stays recorded, for cancel() to end it.
         self.forget(child)
         if self.cancelled:
             raise Cancelled()
         return Completed(child.returncode, stdout, stderr)
+
+    def end(self, child: subprocess.Popen[str]) -> int:
+        """Kill `child` with all it started, wait for it, and forget it; its exit status."""
+        _kill_group(child)
+        status = child.wait()
+        self.forget(child)
+        return status
 
     def forget(self, child: subprocess.Popen[str]) -> None:
         """`child` has ended on its own: no need to end it on an interrupt."""

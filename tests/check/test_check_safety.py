@@ -29,6 +29,7 @@ from generator.check import terraform
 from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
 from generator.check.run import TEMP_PREFIX, CheckRun
+from generator.check.terraform_worker import TerraformWorker
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'
@@ -208,10 +209,13 @@ def test_external_data_source_never_runs_its_program(cli: Check, tmp_path: Path)
 
 
 @pytest.mark.parametrize("command", ["apply", "destroy", "import", "console", "state"])
-def test_the_runner_refuses_any_command_but_its_own(command: str) -> None:
-    workspace = terraform._Workspace(Path("."), Path("."), None, CheckRun(), [])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=f"never runs terraform {command}"):
-        workspace.terraform(command)
+def test_the_runner_refuses_any_command_but_its_own(command: str, tmp_path: Path) -> None:
+    with CheckRun() as run:
+        worker = TerraformWorker(run, tmp_path, dict(os.environ))
+        workspace = terraform._Workspace(tmp_path, tmp_path, worker, [])
+        with pytest.raises(ValueError, match=f"never runs terraform {command}"):
+            workspace.terraform(command)
+        assert run._children == set(), "no worker was started for it"
 
 
 # 3. check never touches the network
@@ -333,15 +337,10 @@ def test_the_cli_configuration_alone_installs_no_provider_from_the_network(
     config = install.write_cli_config(tmp_path / "providers", module)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
     env.update(TF_CLI_CONFIG_FILE=str(config), PYTHONPATH=str(REPO))
-    done = subprocess.run(
-        [sys.executable, "-m", "generator.check.terraform", "init", "-backend=false", "-no-color"],
-        cwd=module,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    with CheckRun() as run:
+        worker = TerraformWorker(run, tmp_path, env)
+        run.at_exit(worker.close)
+        done = worker.run(["init", "-backend=false", "-no-color"], cwd=module, timeout=120)
     assert done.returncode == 1
     assert "Failed to query available provider packages" in done.stderr
     assert listener.connections == 0
