@@ -30,6 +30,7 @@ from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
 from generator.check.run import TEMP_PREFIX, CheckRun
 from generator.check.terraform_worker import TerraformWorker
+from generator.check.tree import default_jobs
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'
@@ -423,10 +424,11 @@ def test_interrupt_ends_the_check_and_everything_it_started(
 def test_sigterm_ends_a_recursive_check_and_every_module_check_it_started(
     cli: Check, tmp_path: Path
 ) -> None:
-    """`check --recursive` checks modules in worker processes: they end with it."""
+    """`check --recursive` checks modules in worker processes: they end with it, and none
+    takes up a module already queued for it (the pool queues one more than it runs)."""
     tree = tmp_path / "tree"
-    for name in ("a", "b"):
-        write_module(tree / "modules" / name, INTERRUPTED)
+    for number in range(default_jobs() + 3):
+        write_module(tree / "modules" / f"m{number}", INTERRUPTED)
     child = cli.start(tree, "--recursive", "--no-checkov")
     deadline = time.monotonic() + 120
     while not any("terraform" in p for p in cli.processes()) and time.monotonic() < deadline:
