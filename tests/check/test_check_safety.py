@@ -24,7 +24,6 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from generator.check import terraform
 from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
 from generator.check.run import TEMP_PREFIX, CheckRun
@@ -207,16 +206,6 @@ def test_external_data_source_never_runs_its_program(cli: Check, tmp_path: Path)
         assert done.returncode == 2
         assert "the module needs the provider hashicorp/external" in done.stderr
         assert "terraform init" not in done.stderr
-
-
-@pytest.mark.parametrize("command", ["apply", "destroy", "import", "console", "state"])
-def test_the_runner_refuses_any_command_but_its_own(command: str, tmp_path: Path) -> None:
-    with CheckRun() as run:
-        worker = TerraformWorker(run, tmp_path, dict(os.environ))
-        workspace = terraform._Workspace(tmp_path, tmp_path, worker, [])
-        with pytest.raises(ValueError, match=f"never runs terraform {command}"):
-            workspace.terraform(command)
-        assert run._children == set(), "no worker was started for it"
 
 
 # 3. check never touches the network
