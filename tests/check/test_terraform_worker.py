@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,14 +72,22 @@ def test_the_runner_refuses_any_command_but_its_own(
     assert worker._child is None, "no worker was started for it"
 
 
-def test_a_worker_that_died_reports_it_and_the_next_command_gets_a_new_one(
+def started_worker(
     run: CheckRun, tmp_path: Path, env: dict[str, str]
-) -> None:
+) -> tuple[Path, TerraformWorker, subprocess.Popen[str]]:
+    """A module, and a worker already running, with its process."""
     module = write_module(tmp_path / "module", UNFORMATTED)
     worker = worker_for(run, tmp_path / "work", env)
     worker.start()
     assert worker._child is not None
-    os.kill(worker._child.pid, signal.SIGKILL)  # as a Go panic would end it
+    return module, worker, worker._child
+
+
+def test_a_worker_that_died_reports_it_and_the_next_command_gets_a_new_one(
+    run: CheckRun, tmp_path: Path, env: dict[str, str]
+) -> None:
+    module, worker, process = started_worker(run, tmp_path, env)
+    os.kill(process.pid, signal.SIGKILL)  # as a Go panic would end it
     died = worker.run(["validate", "-no-color"], cwd=module, timeout=120)
     assert died.returncode == -signal.SIGKILL
     again = worker.run(["fmt", "-check", "-no-color"], cwd=module, timeout=120)
@@ -88,11 +97,7 @@ def test_a_worker_that_died_reports_it_and_the_next_command_gets_a_new_one(
 def test_a_command_past_its_timeout_ends_the_worker_and_is_named(
     run: CheckRun, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    module = write_module(tmp_path / "module", UNFORMATTED)
-    worker = worker_for(run, tmp_path / "work", env)
-    worker.start()
-    process = worker._child
-    assert process is not None
+    module, worker, process = started_worker(run, tmp_path, env)
     with pytest.raises(EnvironmentProblem, match="terraform init did not finish within 0 s"):
         worker.run(["init", "-backend=false"], cwd=module, timeout=0.001)
     assert process.poll() is not None, "the worker was ended"
