@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from generator.check.findings import Finding, Report, Severity
 from generator.check.inputs import Inputs
-from generator.check.run import CheckRun, Progress
+from generator.check.run import CheckRun, Progress, fewer_collections
 from generator.check.sources import CannotCheck
 from generator.errors import UserError
 
@@ -59,7 +59,7 @@ def check(
     plan = None
     placeholders: frozenset[str] = frozenset()
     skipped = [] if terraform else ["terraform"]
-    with CheckRun(progress) as run:
+    with fewer_collections(), CheckRun(progress) as run:
         refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
         refuse_large_files(terraform_files(module_dir, recursive=True))
         require_hcl2()  # a missing python-hcl2 stops the check before anything runs
