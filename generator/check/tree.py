@@ -62,7 +62,7 @@ def _check_environment(options: dict[str, Any]) -> None:
 
 def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]:
     """One module's report and how long it took, in a worker process."""
-    from generator.check.run import exit_on_signals
+    from generator.check.run import Interrupted, exit_on_signals
 
     start = time.perf_counter()
     try:
@@ -72,6 +72,10 @@ def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]
             from generator.check import check
 
             report = check(directory, **options)
+    except Interrupted as interrupted:
+        # Cleaned up: the worker ends now, rather than sending the interrupt back and
+        # taking the next module already queued for it; the parent waits for this.
+        os._exit(interrupted.exit_code)
     except CwScaffoldError as error:
         reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
         report = Report(module=str(directory), findings=(reason,))
@@ -116,9 +120,12 @@ def check_tree(
             if done is not None:
                 done(report)
     except BaseException:  # interrupted: the running checks end, the others never start
-        for worker in multiprocessing.active_children():
-            worker.terminate()  # SIGTERM: the worker's check cleans up and stops
-        pool.shutdown(wait=True, cancel_futures=True)
+        workers = multiprocessing.active_children()
+        for worker in workers:
+            worker.terminate()  # SIGTERM: the worker's check cleans up, and the worker exits
+        for worker in workers:
+            worker.join()  # the pool's orderly shutdown would wait on its queues as well
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
     return [_without_nested(reports[d], set(directories)) for d in directories]

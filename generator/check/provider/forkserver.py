@@ -43,6 +43,7 @@ _MAX_REQUEST = 1 << 20  # a launcher's environment, as JSON
 
 def _preload() -> None:
     """Import what serving imports lazily, so that children find it loaded."""
+    import cryptography.hazmat.backends.openssl  # noqa: F401  (each child's certificate)
     import grpc.aio  # noqa: F401
     import pyvider.cli.provide_command
     import pyvider.common.config
