@@ -27,7 +27,9 @@ here, not inherited: TF_* variables of the caller are dropped, the CLI configura
 (TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
 calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
 prompts (-input=false); a required variable nothing sets is planned with a placeholder
-(inputs.py), named in an info finding.
+(inputs.py), named in an info finding, and so is one with a null or empty default that a
+failed plan shows an argument cannot take (the plan then runs again, at most
+`REPLANS` times).
 
 Each Terraform command runs in a child Python process (`python -m
 generator.check.terraform ARGS`, in a session of its own, so that an interrupted check
@@ -59,7 +61,7 @@ from typing import Any
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import HclModule
-from generator.check.inputs import Inputs, placeholders
+from generator.check.inputs import Inputs, PlanValues
 from generator.check.preflight import look_over, notes_on, why_tests_not_run
 from generator.check.run import CheckRun, Completed
 from generator.check.sources import CannotCheck, copy_tree
@@ -84,6 +86,7 @@ CANNOT_INIT = frozenset(
 COMMANDS = frozenset({"fmt", "init", "validate", "plan", "show", "test"})
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
+REPLANS = 3  # plans again after placeholders for null defaults (inputs.py), at most
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
@@ -99,7 +102,7 @@ class TerraformOutcome:
     findings: tuple[Finding, ...]
     plan: dict[str, Any] | None  # `terraform show -json` of the saved plan; None if no plan
     stages: tuple[str, ...]  # stages that ran: "fmt", "init", "validate", "plan", "test"
-    placeholders: tuple[str, ...] = ()  # required variables planned with placeholder values
+    placeholders: tuple[str, ...] = ()  # variables planned with placeholder values
 
 
 def _check_extra_installed() -> None:
@@ -331,10 +334,10 @@ def _validate(workspace: _Workspace) -> list[Finding]:
 
 
 def _plan(
-    workspace: _Workspace, arguments: list[str]
+    workspace: _Workspace, values: PlanValues
 ) -> tuple[list[Finding], dict[str, Any] | None]:
-    """Plan with the backend overridden to a local state file in the scratch directory,
-    and `arguments` (-var-file, -var) given to plan."""
+    """Plan with the backend overridden to a local state file in the scratch directory and
+    `values` given to plan; again while a failure gives a null default a placeholder."""
     state = workspace.scratch / "terraform.tfstate"
     (workspace.module / BACKEND_OVERRIDE).write_text(
         f'terraform {{\n  backend "local" {{\n    path = {json.dumps(str(state))}\n  }}\n}}\n'
@@ -343,12 +346,13 @@ def _plan(
     if _has_errors(found):
         return found, None
     plan_file = workspace.scratch / "tfplan"
-    result = workspace.terraform(
-        "plan", "-input=false", "-lock=false", "-json", f"-out={plan_file}", *arguments
-    )
-    found += [
-        _placeholder_refused(f, workspace.scratch) for f in _stream_findings("TF-PLAN", result)
-    ]
+    for _ in range(REPLANS + 1):
+        arguments = ["-input=false", "-lock=false", "-json", f"-out={plan_file}"]
+        result = workspace.terraform("plan", *arguments, *values.arguments())
+        planned = _stream_findings("TF-PLAN", result)
+        if result.returncode == 0 or not values.refill(planned):
+            break
+    found += [_placeholder_refused(f, values.path) for f in planned]
     if result.returncode != 0 or not plan_file.exists():
         return found, None
     shown = workspace.terraform("show", "-json", "-no-color", str(plan_file))
@@ -358,10 +362,10 @@ def _plan(
     return found, plan
 
 
-def _placeholder_refused(finding: Finding, scratch: Path) -> Finding:
+def _placeholder_refused(finding: Finding, placeholders: Path) -> Finding:
     """A placeholder that a variable's validation refuses is the checker's guess failing,
     not the module: info, saying how to give a value."""
-    if finding.file != str(scratch / PLACEHOLDERS):
+    if finding.file != str(placeholders):
         return finding
     return Finding(
         "TF-PLAN",
@@ -433,22 +437,22 @@ def run_terraform(
     module_dir = module_dir.resolve()
     tree, model = look_over(module_dir, model)
     inputs = inputs or Inputs()
-    values = placeholders(model, inputs)
     skip_tests = why_tests_not_run(model) if run_tests else None
-    notes = notes_on(skip_tests, values)
     stages: list[str] = []
+    scratch = run.temporary_directory()
+    values = PlanValues(model, inputs, scratch / PLACEHOLDERS)
 
     def start(stage: str) -> None:
         stages.append(stage)
         run.start(f"terraform {stage}")
 
     def outcome(findings: list[Finding], plan: dict[str, Any] | None = None) -> TerraformOutcome:
+        notes = notes_on(skip_tests, values.required, values.defaulted)
         return TerraformOutcome(
-            _first_of_each([*findings, *notes]), plan, tuple(stages), tuple(values)
+            _first_of_each([*findings, *notes]), plan, tuple(stages), values.names
         )
 
     testing = run_tests and not skip_tests
-    scratch = run.temporary_directory()
     copy = copy_tree(tree, scratch, tests=testing)
     # the stand-ins serve the types of every module copied; this starts the fork server
     providers = _Providers(scratch / "tree", scratch / "providers", run)
@@ -458,11 +462,8 @@ def run_terraform(
     side_scratch = scratch / "beside"
     side_copy = copy_tree(tree, side_scratch, tests=testing)
     side = _Workspace(side_scratch, side_copy, providers, run, init)
-    placeholder_file = scratch / PLACEHOLDERS
-    placeholder_file.write_text(json.dumps(values))
-    plan_arguments = [f"-var-file={placeholder_file}", *inputs.arguments()]
     background = run.background()
-    return _run_stages(main, side, providers, background, testing, plan_arguments, start, outcome)
+    return _run_stages(main, side, providers, background, testing, values, start, outcome)
 
 
 def _init(workspace: _Workspace, rule: str, *options: str) -> list[Finding]:
@@ -487,7 +488,7 @@ def _run_stages(
     providers: _Providers,
     background: ThreadPoolExecutor,
     testing: bool,
-    plan_arguments: list[str],
+    values: PlanValues,
     start: Callable[[str], None],
     outcome: Callable[..., TerraformOutcome],
 ) -> TerraformOutcome:
@@ -521,7 +522,7 @@ def _run_stages(
     if side_init is not None:
         start("test")
         test_job = background.submit(_test, side, side_init)
-    plan_findings, plan = _plan(main, plan_arguments)
+    plan_findings, plan = _plan(main, values)
     collected += plan_findings
     if test_job is not None:
         collected += test_job.result()

@@ -67,13 +67,13 @@ def test_every_utility_provider_and_awscc_plan(tmp_path: Path) -> None:
 
 
 def test_null_for_a_required_argument_is_named_as_terraform_names_it(tmp_path: Path) -> None:
-    # terraform-aws-modules' reusable modules default such variables to null
+    # a null the module gives itself, not through a variable the check could fill
     module = write_module(
         tmp_path,
         {
-            "main.tf": 'variable "alarm_name" {\n  type    = string\n  default = null\n}\n\n'
+            "main.tf": 'variable "create" {\n  type    = bool\n  default = true\n}\n\n'
             'resource "aws_cloudwatch_composite_alarm" "this" {\n'
-            '  alarm_name = var.alarm_name\n  alarm_rule = "ALARM(x)"\n}\n'
+            '  alarm_name = var.create ? null : "x"\n  alarm_rule = "ALARM(x)"\n}\n'
         },
     )
     report = check(module, checkov=False)
