@@ -272,3 +272,37 @@ def test_parallel_checks_read_the_hcl_of_each_module_right(tmp_path: Path) -> No
 
 def test_severity_order() -> None:
     assert Severity.INFO.rank < Severity.WARNING.rank < Severity.ERROR.rank
+
+
+def test_an_ami_from_aws_public_parameters_is_decoded_as_json(tmp_path: Path) -> None:
+    # terraform-aws-modules/ecs's EC2 examples take the AMI id from the ECS-optimized AMI's
+    # public parameter, a JSON document of the AMI's metadata
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": """\
+data "aws_ssm_parameter" "ecs_ami" {
+  name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended"
+}
+
+data "aws_ssm_parameter" "ecs_ami_id" {
+  name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+}
+
+resource "aws_launch_template" "ecs" {
+  name          = "ecs"
+  image_id      = jsondecode(nonsensitive(data.aws_ssm_parameter.ecs_ami.value))["image_id"]
+  instance_type = "t3.large"
+}
+
+output "same_ami" {
+  value = nonsensitive(data.aws_ssm_parameter.ecs_ami_id.value) == aws_launch_template.ecs.image_id
+}
+"""
+        },
+    )
+    report = check(module, checkov=False)
+    assert PLANNED in report.stages and report.findings == ()
+    template, _ = _after(report, "aws_launch_template.ecs")
+    assert template["image_id"].startswith("ami-0")
+    assert report.plan["planned_values"]["outputs"]["same_ami"]["value"] is True
