@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_terraform import write_module
 
 from generator.check import Inputs, Report, Severity, check
 from generator.check.hcl import load_module
 from generator.check.inputs import placeholders
 from generator.cli import main
 from generator.errors import UserError
+from tests.helpers.modules import write_module
 
 REUSABLE = {
     "variables.tf": """\
