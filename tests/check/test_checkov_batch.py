@@ -30,8 +30,8 @@ variable "key_arn" {
 
 resource "aws_cloudwatch_log_group" "app" {
   name              = "/obs/app"
-  retention_in_days = 365
   kms_key_id        = var.key_arn
+  retention_in_days = 731
 }
 
 resource "aws_sns_topic" "alerts" {
@@ -60,15 +60,15 @@ def test_batch_scans_equal_one_checkov_per_module(tmp_path: Path, python: list[s
     modules = [
         _module(tmp_path / "bad", UNENCRYPTED),
         _module(tmp_path / "clean", ENCRYPTED),  # right after findings: none carried over
-        _module(tmp_path / "configured", UNENCRYPTED, "skip-check:\n  - CKV_AWS_66\n"),
+        _module(tmp_path / "configured", UNENCRYPTED, "skip-check:\n  - CKV_AWS_338\n"),
     ]
     with CheckRun() as run:
         batch = CheckovBatch(python, run)
         scanned = [batch.scan(m) for m in modules]
     assert scanned == [run_checkov(m) for m in modules]
     bad, clean, configured = ({f.rule for f in s} for s in scanned)
-    assert {"CKV_AWS_66", "CKV_AWS_26"} <= bad and clean == set()
-    assert "CKV_AWS_66" not in configured and "CKV_AWS_26" in configured
+    assert {"CKV_AWS_338", "CKV_AWS_26"} <= bad and clean == set()
+    assert "CKV_AWS_338" not in configured and "CKV_AWS_26" in configured
 
 
 def test_recursive_check_reports_each_module_scan_with_its_suppressions(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_recursive_check_reports_each_module_scan_with_its_suppressions(tmp_path
     )
     logs, topic = check_tree(tmp_path, options={"terraform": False})
     assert logs.findings == () and "checkov" in logs.stages and logs.skipped == ("terraform",)
-    assert {f.rule for f in topic.findings} >= {"CKV_AWS_66"}
+    assert {f.rule for f in topic.findings} >= {"CKV_AWS_338"}
     assert [(f.rule, f.suppressed) for f in topic.suppressed] == [
         ("CKV_AWS_26", "the topic carries no data, only alarm names")
     ]
