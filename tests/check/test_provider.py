@@ -30,6 +30,7 @@ from generator.check.provider import (
     fastpath,
     install,
     policy_document,
+    pyvider_seam,
     values,
 )
 from generator.check.provider.schema import (
@@ -527,7 +528,7 @@ def pyvider_handler(monkeypatch: pytest.MonkeyPatch) -> Any:
     for type_name, block in schema.resources.items():
         components.make_resource_class(type_name, block)
     for method in ("ValidateResourceConfig", "ValidateDataResourceConfig", "PlanResourceChange"):
-        monkeypatch.setattr(ProviderHandler, method, fastpath.pyvider_handler(method))
+        monkeypatch.setattr(ProviderHandler, method, pyvider_seam.pyvider_handler(method))
     provider = components.make_provider_class(load_schema("aws", only=set()))()
     asyncio.run(provider.setup())
     hub.register("singleton", "provider", provider)
@@ -552,7 +553,7 @@ def _plan_request(type_name: str, value: Any) -> Any:
 
 
 def _answer(handler: Any, method: str, request: Any) -> Any:
-    return asyncio.run(fastpath.pyvider_handler(method)(handler, request, None))
+    return asyncio.run(pyvider_seam.pyvider_handler(method)(handler, request, None))
 
 
 @pytest.mark.parametrize("type_name", sorted(CASES))

@@ -28,12 +28,12 @@ comes from pyvider.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgpack
 
 from generator.check.provider import utility
+from generator.check.provider.pyvider_seam import Handler, pyvider_handler, replace_handlers
 from generator.check.provider.schema import ProviderSchema, SchemaBlock, read_only_attributes_set
 
 UNKNOWN = msgpack.ExtType(0, b"\x00")  # cty's unknown value, as Terraform encodes it
@@ -173,24 +173,10 @@ def _missing_argument(pb: Any, name: str) -> Any:
     )
 
 
-Handler = Callable[[Any, Any, Any], Awaitable[Any]]
-_PYVIDER_HANDLERS: dict[str, Handler] = {}  # ProviderHandler's own methods, kept by install()
-
-
-def pyvider_handler(method: str) -> Handler:
-    """pyvider's own ProviderHandler method for an RPC, whether or not install() ran."""
-    from pyvider.handler import ProviderHandler
-
-    if method not in _PYVIDER_HANDLERS:
-        _PYVIDER_HANDLERS[method] = getattr(ProviderHandler, method)
-    return _PYVIDER_HANDLERS[method]
-
-
 def install(schema: ProviderSchema) -> None:
     """Answer the hot RPCs of pyvider's ProviderHandler here when the answer is simple, for
     the types of `schema` that are registered with pyvider (components.register)."""
     import pyvider.protocols.tfprotov6.protobuf as pb
-    from pyvider.handler import ProviderHandler
     from pyvider.hub import hub
 
     resources = {t: b for t, b in schema.resources.items() if hub.get_component("resource", t)}
@@ -236,5 +222,4 @@ def install(schema: ProviderSchema) -> None:
         ),
         "PlanResourceChange": plan,
     }
-    for method, handler in handlers.items():
-        setattr(ProviderHandler, method, handler)
+    replace_handlers(handlers)
