@@ -27,7 +27,9 @@ here, not inherited: TF_* variables of the caller are dropped, the CLI configura
 (TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
 calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
 prompts (-input=false); a required variable nothing sets is planned with a placeholder
-(inputs.py), named in an info finding.
+(inputs.py), named in an info finding, and so is one with a null or empty default that a
+failed plan shows an argument cannot take (the plan then runs again, at most
+`REPLANS` times).
 
 Terraform runs in child Python processes, one per copy of the module, each running that
 copy's commands one after another (terraform_worker.py: Terraform loads once per copy, not
@@ -58,7 +60,7 @@ from typing import Any
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import HclModule
-from generator.check.inputs import Inputs, placeholders
+from generator.check.inputs import Inputs, PlanValues
 from generator.check.preflight import look_over, notes_on, why_tests_not_run
 from generator.check.run import CheckRun, Completed
 from generator.check.sources import CannotCheck, copy_tree
@@ -81,6 +83,7 @@ CANNOT_INIT = frozenset(
 )
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
+REPLANS = 3  # plans again after placeholders for null defaults (inputs.py), at most
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
@@ -95,7 +98,7 @@ class TerraformOutcome:
     findings: tuple[Finding, ...]
     plan: dict[str, Any] | None  # `terraform show -json` of the saved plan; None if no plan
     stages: tuple[str, ...]  # stages that ran: "fmt", "init", "validate", "plan", "test"
-    placeholders: tuple[str, ...] = ()  # required variables planned with placeholder values
+    placeholders: tuple[str, ...] = ()  # variables planned with placeholder values
 
 
 def _check_extra_installed() -> None:
@@ -319,10 +322,10 @@ def _validate(workspace: _Workspace, providers: _Providers) -> list[Finding]:
 
 
 def _plan(
-    workspace: _Workspace, arguments: list[str]
+    workspace: _Workspace, values: PlanValues
 ) -> tuple[list[Finding], dict[str, Any] | None]:
-    """Plan with the backend overridden to a local state file in the scratch directory,
-    and `arguments` (-var-file, -var) given to plan."""
+    """Plan with the backend overridden to a local state file in the scratch directory and
+    `values` given to plan; again while a failure gives a null default a placeholder."""
     state = workspace.scratch / "terraform.tfstate"
     (workspace.module / BACKEND_OVERRIDE).write_text(
         f'terraform {{\n  backend "local" {{\n    path = {json.dumps(str(state))}\n  }}\n}}\n'
@@ -331,12 +334,13 @@ def _plan(
     if _has_errors(found):
         return found, None
     plan_file = workspace.scratch / "tfplan"
-    result = workspace.terraform(
-        "plan", "-input=false", "-lock=false", "-json", f"-out={plan_file}", *arguments
-    )
-    found += [
-        _placeholder_refused(f, workspace.scratch) for f in _stream_findings("TF-PLAN", result)
-    ]
+    for _ in range(REPLANS + 1):
+        arguments = ["-input=false", "-lock=false", "-json", f"-out={plan_file}"]
+        result = workspace.terraform("plan", *arguments, *values.arguments())
+        planned = _stream_findings("TF-PLAN", result)
+        if result.returncode == 0 or not values.refill(planned):
+            break
+    found += [_placeholder_refused(f, values.path) for f in planned]
     if result.returncode != 0 or not plan_file.exists():
         return found, None
     shown = workspace.terraform("show", "-json", "-no-color", str(plan_file))
@@ -346,10 +350,10 @@ def _plan(
     return found, plan
 
 
-def _placeholder_refused(finding: Finding, scratch: Path) -> Finding:
+def _placeholder_refused(finding: Finding, placeholders: Path) -> Finding:
     """A placeholder that a variable's validation refuses is the checker's guess failing,
     not the module: info, saying how to give a value."""
-    if finding.file != str(scratch / PLACEHOLDERS):
+    if finding.file != str(placeholders):
         return finding
     return Finding(
         "TF-PLAN",
@@ -421,10 +425,10 @@ def run_terraform(
     module_dir = module_dir.resolve()
     tree, model = look_over(module_dir, model)
     inputs = inputs or Inputs()
-    values = placeholders(model, inputs)
     skip_tests = why_tests_not_run(model) if run_tests else None
     testing = run_tests and not skip_tests
     scratch = run.temporary_directory()
+    values = PlanValues(model, inputs, scratch / PLACEHOLDERS)
     copy = copy_tree(tree, scratch, tests=testing)
     # the stand-ins serve the types of every module copied; this starts the fork server
     providers = _Providers(scratch / "tree", scratch / "providers", run)
@@ -439,17 +443,14 @@ def run_terraform(
     for workspace in (main, side):
         run.at_exit(workspace.worker.close)
         workspace.worker.start()  # Terraform loads while the rest is set up
-    placeholder_file = scratch / PLACEHOLDERS
-    placeholder_file.write_text(json.dumps(values))
     return _TerraformRun(
         run=run,
         main=main,
         side=side,
         providers=providers,
         testing=testing,
-        plan_arguments=[f"-var-file={placeholder_file}", *inputs.arguments()],
-        notes=notes_on(skip_tests, values),
-        placeholders=tuple(values),
+        values=values,
+        skip_tests=skip_tests,
         background=run.background(),
     ).stages()
 
@@ -486,9 +487,8 @@ class _TerraformRun:
     side: _Workspace
     providers: _Providers
     testing: bool  # the tests, if there are any, may run
-    plan_arguments: list[str]  # -var-file and -var for plan
-    notes: list[Finding]  # info on tests not run and placeholders, listed last
-    placeholders: tuple[str, ...]  # required variables planned with placeholder values
+    values: PlanValues  # what plan is given: --var, --var-file and placeholders
+    skip_tests: str | None  # why the tests are not run, if they are not
     background: ThreadPoolExecutor  # the side copy's thread
     started: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -498,8 +498,10 @@ class _TerraformRun:
         self.run.start(f"terraform {stage}")
 
     def outcome(self, plan: dict[str, Any] | None = None) -> TerraformOutcome:
-        findings = _first_of_each([*self.findings, *self.notes])
-        return TerraformOutcome(findings, plan, tuple(self.started), self.placeholders)
+        # notes come last, and after plan: a failed plan may have filled null defaults
+        notes = notes_on(self.skip_tests, self.values.required, self.values.defaulted)
+        findings = _first_of_each([*self.findings, *notes])
+        return TerraformOutcome(findings, plan, tuple(self.started), self.values.names)
 
     def beside(self, work: Callable[..., list[Finding]], *args: object) -> Future[list[Finding]]:
         """Run `work` on the side copy, in its thread."""
@@ -530,7 +532,7 @@ class _TerraformRun:
         if side_init is not None:
             self.start("test")
             test_job = self.beside(_test, side_init)
-        plan_findings, plan = _plan(self.main, self.plan_arguments)
+        plan_findings, plan = _plan(self.main, self.values)
         self.findings += plan_findings
         if test_job is not None:
             self.findings += test_job.result()

@@ -119,10 +119,10 @@ def _child(
         os.environ.update(request["env"])
         threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
 
-        from generator.check.provider import serve
+        from generator.check.provider import pyvider_seam, serve
         from generator.check.provider.schema import load_schema
 
-        serve.refresh_environment()
+        pyvider_seam.refresh_environment()
         serve.on_exit(lambda status: _finish(conn, status))
         name = request["name"]
         serve.serve(name, schemas.get(name) or load_schema(name, only=types))
