@@ -348,7 +348,7 @@ def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
         "s3:GetBucketLocation",
         "s3:ListAllMyBuckets",
     }
-    (metrics,) = policies["monitoring_endpoint"]["statement"]
+    metrics = policies["monitoring_endpoint"]["statement"][0]
     assert metrics["actions"] == ["cloudwatch:PutMetricData"]
     conditions = {c["variable"]: c["values"] for c in metrics["condition"]}
     assert conditions == {
