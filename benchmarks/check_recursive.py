@@ -1,6 +1,6 @@
 """`cw-scaffold check --recursive` (all stages, checkov included) over a repository of 40
 small modules: 13 copies of a root module using random and time, the reusable module it
-calls, and an example (tests/real_modules.py), plus one more reusable module. Reports the
+calls, and an example (tests/helpers/real_modules.py), plus one more reusable module. Reports the
 wall time and the median time of one module's check, as the parallel run sees it. Goal: a
 median of at most 3 s per module on 2 cores.
 
@@ -18,12 +18,12 @@ from pathlib import Path
 
 from _common import REPO, machine, table
 
-sys.path.insert(0, str(REPO / "tests"))
-
-from real_modules import REUSABLE, write_module, write_tree
+sys.path.insert(0, str(REPO))  # the test fixtures are the benchmark's modules
 
 from generator.check.report import exit_status
 from generator.check.tree import check_tree, default_jobs
+from tests.helpers.modules import write_module
+from tests.helpers.real_modules import REUSABLE, write_tree
 
 
 def main() -> None:

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_canary_scripts import (
+
+from generator.check.terraform import run_terraform
+from generator.render import render
+from tests.helpers.canary_runs import (
     DOUBLES,
     NODE,
     NODE_RUNNER,
@@ -19,9 +22,6 @@ from test_canary_scripts import (
     Run,
     run_subprocess,
 )
-
-from generator.check.terraform import run_terraform
-from generator.render import render
 
 # What each runtime loads for handler "canary.handler" (docs/aws-facts.md, "Runtimes"): the
 # layouts the Synthetics API reference requires (CanaryCodeInput).

@@ -6,158 +6,29 @@ variants that each break one thing. The doubles (tests/canary_doubles) append ev
 step's outcome to a report file, which is what the assertions read.
 """
 
-import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from canary_service import SLOW_SECONDS
 
-CANARIES = Path(__file__).resolve().parents[1] / "template" / "canaries"
-PYTHON_SCRIPT = CANARIES / "{% if canary_runtime == 'python' %}canary.py{% endif %}"
-NODE_SCRIPT = CANARIES / "{% if canary_runtime == 'nodejs' %}canary.js{% endif %}"
-DOUBLES = Path(__file__).resolve().parent / "canary_doubles"
-
-# Node.js is a test requirement (.ci/run installs it): without it these tests fail, not skip.
-NODE = shutil.which("node") or "node"
-
-
-# --- canary configuration, as Terraform writes it ---------------------------------------
-
-
-def step(name: str, path: str, **settings: Any) -> dict[str, Any]:
-    """A step with every field present, as Terraform's jsonencode writes it."""
-    defaults: dict[str, Any] = {
-        "method": "GET",
-        "headers": {},
-        "body": None,
-        "expected_status": 200,
-        "max_latency_ms": 2000,
-        "required_json_keys": [],
-        "json_equals": {},
-        "body_contains": None,
-        "required_headers": [],
-    }
-    return {"name": name, "path": path, **defaults, **settings}
-
-
-STEPS = [
-    step(
-        "health",
-        "/health",
-        required_headers=["x-request-id"],
-        body_contains="READY",
-        json_equals={"status": "ok"},
-    ),
-    step(
-        "list-orders",
-        "/orders?limit=1",
-        max_latency_ms=300,
-        required_json_keys=["data.items.0.id"],
-        json_equals={"data.count": "1", "data.items.0.ready": "true"},
-    ),
-    step(
-        "create-order",
-        "/orders",
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "orders-canary/1"},
-        body='{"item": "book"}',
-        expected_status=201,
-        required_json_keys=["data.id"],
-        json_equals={"data.id": "o-1"},
-    ),
-]
-STEP_NAMES = [s["name"] for s in STEPS]
-
-
-# --- running a canary -------------------------------------------------------------------
-
-PYTHON_RUNNER = """
-import asyncio, importlib.util, inspect, json, sys
-spec = importlib.util.spec_from_file_location("canary", sys.argv[1])
-canary = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(canary)
-try:
-    result = canary.handler({}, None)
-    if inspect.isawaitable(result):
-        asyncio.run(result)
-except Exception as error:
-    print(json.dumps({"error": str(error)}))
-    sys.exit(1)
-"""
-
-NODE_RUNNER = """
-require(process.argv[1]).handler().then(
-  () => process.exit(0),
-  (error) => {
-    console.log(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
-    process.exit(1);
-  },
-);
-"""
-
-
-@dataclass(frozen=True)
-class Run:
-    error: str | None  # what the handler raised, or None if it returned
-    steps: list[dict[str, Any]]  # the doubles' report: step, status, failure_reason
-
-    @property
-    def passed(self) -> bool:
-        return self.error is None and all(s["status"] == "PASSED" for s in self.steps)
-
-
-def run_subprocess(command: list[str], env: dict[str, str], cwd: Path, report: Path) -> Run:
-    """Run a handler; env is added to this process's environment."""
-    result = subprocess.run(
-        command,
-        env={**os.environ, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode in (0, 1), result.stderr
-    error = None
-    if result.returncode == 1:
-        assert result.stdout.strip(), f"the handler crashed:\n{result.stderr}"
-        error = json.loads(result.stdout.strip().splitlines()[-1])["error"]
-    lines = report.read_text().splitlines() if report.exists() else []
-    return Run(error, [json.loads(line) for line in lines])
-
-
-def run_python(tmp_path: Path, config: dict[str, Any]) -> Run:
-    script = tmp_path / "python" / "canary.py"
-    script.parent.mkdir()
-    shutil.copy(PYTHON_SCRIPT, script)
-    (script.parent / "canary_config.json").write_text(json.dumps(config))
-    report = tmp_path / "steps.jsonl"
-    env = {
-        "PYTHONPATH": str(DOUBLES / "python"),
-        "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ among the doubles
-        "SYNTHETICS_DOUBLE_REPORT": str(report),
-    }
-    return run_subprocess([sys.executable, "-c", PYTHON_RUNNER, str(script)], env, tmp_path, report)
-
-
-def run_node(tmp_path: Path, config: dict[str, Any]) -> Run:
-    script = tmp_path / "canary.js"
-    shutil.copy(NODE_SCRIPT, script)
-    (tmp_path / "canary_config.json").write_text(json.dumps(config))
-    report = tmp_path / "steps.jsonl"
-    env = {
-        "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
-        "SYNTHETICS_DOUBLE_REPORT": str(report),
-    }
-    return run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)
+from tests.helpers.canary_runs import (
+    DOUBLES,
+    NODE,
+    NODE_RUNNER,
+    NODE_SCRIPT,
+    PYTHON_SCRIPT,
+    STEP_NAMES,
+    STEPS,
+    Run,
+    run_node,
+    run_python,
+    run_subprocess,
+)
+from tests.helpers.canary_service import SLOW_SECONDS
 
 
 @pytest.fixture(params=["python", "nodejs"])

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from variants import VARIANTS
 
 from generator.cli import main
 from generator.cost import PRICES_AS_OF, estimate, resource_counts, runs_per_month
 from generator.errors import UserError
 from generator.questions import load_questions, resolve_answers
 from generator.render import render
+from tests.helpers.variants import VARIANTS
 
 
 def full(data: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,11 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
-from test_wizard import (
+
+from generator.discovery import Discovery, DiscoveryOff, _reason
+from generator.questions import load_questions
+from generator.wizard import ask_answers
+from tests.helpers.terminal import (
     CLEAR,
     CONFIRM,
     DEFAULT_PROMPTS,
@@ -26,10 +30,6 @@ from test_wizard import (
     Terminal,
     offline_env,
 )
-
-from generator.discovery import Discovery, DiscoveryOff, _reason
-from generator.questions import load_questions
-from generator.wizard import ask_answers
 
 REGION = "us-east-1"
 

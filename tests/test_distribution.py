@@ -17,7 +17,8 @@ import tarfile
 from pathlib import Path
 
 import yaml
-from test_update import COMMITTER, commit_all, git
+
+from tests.helpers.git_repos import COMMITTER, commit_all, git
 
 REPO = Path(__file__).resolve().parent.parent
 FIX = ("noncurrent_days = 1", "noncurrent_days = 7")  # the template fix of release 1.0.1

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_update import commit_all, git, project, release_fix, template_repo  # noqa: F401
-from trees import tree
 
 from generator.cli import main
 from generator.questions import MAX_ANSWERS_FILE_BYTES, load_questions
+from tests.helpers.git_repos import commit_all, git, release_fix
+from tests.helpers.trees import tree
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACK = "--upload-pack=touch PWNED;false"
@@ -45,8 +45,8 @@ def one_line(text: str) -> str:
     ids=["option", "ext-transport"],
 )
 def test_1_src_path_never_runs_a_command_through_git(
-    project: Path,  # noqa: F811 - the fixture
-    template_repo: Path,  # noqa: F811 - the fixture
+    project: Path,
+    template_repo: Path,
     vcs_ref: list[str],
     attack: str,
     refusal: str,
@@ -82,7 +82,7 @@ def test_1_template_and_vcs_ref_that_look_like_options_are_refused(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_1_git_reads_a_local_source_after_double_dash(template_repo: Path) -> None:  # noqa: F811
+def test_1_git_reads_a_local_source_after_double_dash(template_repo: Path) -> None:
     """The `--` this safety relies on does not break a normal update's tag lookup."""
     from generator.update import latest_release
 
@@ -248,7 +248,7 @@ def test_7_interrupted_new_leaves_no_staging_or_temporary_directory(
     signum: int,
     status: int,
     delay: float,
-    template_repo: Path,  # noqa: F811 - the fixture
+    template_repo: Path,
     tmp_path: Path,
 ) -> None:
     work, scratch = tmp_path / "work", tmp_path / "tmp"
@@ -399,9 +399,7 @@ def test_10_yaml_error_names_line_and_column(template_dir: Path, tmp_path: Path,
     [b"_src_path: x\n_commit: [v1\n", b"\xff\xfe\x00\x01", b"- a list\n"],
     ids=["malformed", "binary", "not-a-map"],
 )
-def test_10_bad_answers_file_for_update_and_cost(
-    project: Path, content: bytes, capsys  # noqa: F811 - the fixture
-) -> None:
+def test_10_bad_answers_file_for_update_and_cost(project: Path, content: bytes, capsys) -> None:
     answers_file = project / ".copier-answers.yml"
     answers_file.write_bytes(content)
     commit_all(project, "A broken answers file")
@@ -476,7 +474,7 @@ def test_10_full_or_read_only_file_system_is_an_environment_error_and_leaves_not
 
 
 def test_10_update_of_a_read_only_project_is_an_environment_error(
-    template_repo: Path, project: Path  # noqa: F811 - the fixtures
+    template_repo: Path, project: Path
 ) -> None:
     release_fix(template_repo, "artifacts.tf", "noncurrent_days = 1", "noncurrent_days = 7")
     before = tree(project)
@@ -503,9 +501,7 @@ def test_12_a_yes_no_answer_must_be_a_boolean(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_12_update_refuses_a_non_boolean_and_a_control_character_too(
-    project: Path, capsys  # noqa: F811 - the fixture
-) -> None:
+def test_12_update_refuses_a_non_boolean_and_a_control_character_too(project: Path, capsys) -> None:
     before = tree(project)
     assert main(["update", str(project), "--data", "create_vpc_endpoints=maybe"]) == 1
     assert "invalid answer 'create_vpc_endpoints'" in capsys.readouterr().err

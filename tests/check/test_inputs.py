@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from test_terraform import write_module
 
 from generator.check import Inputs, Severity, check
 from generator.check.hcl import load_module
 from generator.check.inputs import placeholders
 from generator.cli import main
 from generator.errors import UserError
+from tests.helpers.modules import write_module
 
 REUSABLE = {
     "variables.tf": """\

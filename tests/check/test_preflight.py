@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_terraform import write_module
 
 from generator.check.hcl import load_module
 from generator.check.preflight import (
@@ -17,6 +16,7 @@ from generator.check.preflight import (
     why_tests_not_run,
 )
 from generator.check.sources import CannotCheck
+from tests.helpers.modules import write_module
 
 PLAN = 'run "plans" {\n  command = plan\n}\n'
 

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from real_modules import REUSABLE, ROOT, UTILITIES, VERSIONS, write_module, write_tree
 
 from generator.check import Severity, check
 from generator.check.report import render_json, render_sarif, render_text
 from generator.check.tree import check_tree, module_directories
 from generator.cli import main
+from tests.helpers.modules import write_module
+from tests.helpers.real_modules import REUSABLE, ROOT, UTILITIES, VERSIONS, write_tree
 
 PLANNED = "terraform plan"
 

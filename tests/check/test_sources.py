@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_terraform import write_module
 
 from generator.check import CannotCheck, check
 from generator.check.sources import module_tree
 from generator.cli import main
+from tests.helpers.modules import write_module
 
 METRIC_ALARM = {
     "modules/metric-alarm/main.tf": """\

@@ -13,7 +13,6 @@ import json
 import pickle
 import pstats
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from generator.check.provider import install, serve
 from generator.check.sources import CannotCheck
 from generator.check.terraform import TerraformOutcome, run_terraform
 from generator.errors import EnvironmentProblem, UserError
+from tests.helpers.modules import SMALL, write_module
 
 VERSIONS = """\
 terraform {
@@ -221,14 +221,6 @@ run "topic_is_named_after_the_suffix" {
   }
 }
 """
-
-
-def write_module(directory: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return directory
 
 
 def tree(directory: Path) -> set[str]:
@@ -436,25 +428,6 @@ def test_provider_that_cannot_start_is_an_environment_problem(tmp_path, monkeypa
 def test_missing_module_directory_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="is not a directory"):
         run_terraform(tmp_path / "absent")
-
-
-SMALL = {
-    "main.tf": """\
-    provider "aws" {
-      region = "eu-west-1"
-    }
-
-    data "aws_caller_identity" "current" {}
-
-    resource "aws_sns_topic" "alarms" {
-      name = "alarms-${data.aws_caller_identity.current.account_id}"
-    }
-
-    output "topic" {
-      value = aws_sns_topic.alarms.name
-    }
-    """,
-}
 
 
 @pytest.mark.parametrize("fork_server", [True, False], ids=["fork-server", "ordinary-starts"])

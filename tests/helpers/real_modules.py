@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers.modules import write_module
+
 
 def alarm(label: str, metric: str, name: str, count: str) -> str:
     """An ECS metric alarm toggled by `count`."""
@@ -267,13 +269,6 @@ output "file" {
 }
 """,
 }
-
-
-def write_module(directory: Path, files: dict[str, str]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (directory / name).write_text(text)
-    return directory
 
 
 def write_tree(root: Path) -> Path:
