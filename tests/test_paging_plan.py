@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from variants import VARIANTS, services_of
 
 from generator.check import check
+from tests.helpers.variants import VARIANTS, services_of
 
 CRON = "cron(0/10 9-17 ? * MON-FRI *)"
 
