@@ -5,6 +5,7 @@ are admitted."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,37 @@ def test_other_workloads_keep_reaching_s3_and_cloudwatch(planned: tuple[str, Any
     cidrs = {vpc["cidr_block"], *(a["cidr_block"] for a in vpc["cidr_block_associations"])}
     assert {r["cidr_ipv4"] for r in ingress.values()} == cidrs
     assert {(r["from_port"], r["to_port"]) for r in ingress.values()} == {(443, 443)}
+
+
+def _monitoring_endpoint_test(module: Path, name_tag: str) -> Path:
+    """The module with only its test run that puts a monitoring endpoint with private DNS,
+    Name-tagged `name_tag`, into the VPC."""
+    tests = module / "tests" / "module.tftest.hcl"
+    text = tests.read_text()
+    header, runs = text.split('\nrun "', 1)
+    (wanted,) = [r for r in runs.split('\nrun "') if r.startswith("another_monitoring_endpoint")]
+    wanted = wanted.replace('"landing-zone-monitoring"', f'"{name_tag}"')
+    tests.write_text(f'{header}\nrun "{wanted}')
+    return module
+
+
+@pytest.mark.parametrize(("name_tag", "warns"), [("landing-zone", True), ("own", False)])
+def test_another_monitoring_endpoint_with_private_dns_is_reported(
+    rendered: Callable[[str], Path], tmp_path: Path, name_tag: str, warns: bool
+) -> None:
+    """Issue 12 (a): a landing-zone VPC's own monitoring endpoint made the module's fail at
+    apply (conflicting DNS domain) with nothing said at plan time. The module's `terraform
+    test` run expects the check's warning: it passes only when the check warns, so for the
+    module's own endpoint (its Name tag) the run fails."""
+    module = tmp_path / "module"
+    shutil.copytree(rendered("existing-existing"), module)
+    own = "observability-staging-monitoring"
+    _monitoring_endpoint_test(module, own if name_tag == "own" else "landing-zone-monitoring")
+    report = check(module, checkov=False)
+    failed = [f for f in report.findings if "another_monitoring_endpoint_is_reported" in f.message]
+    assert bool(failed) != warns, [f.message for f in report.findings]
+    checks = (module / "network.tf").read_text().split('check "no_other_monitoring_endpoint"')[1]
+    message = checks.split("error_message", 1)[1].split("\n", 1)[0]
+    assert "VPC ${data.aws_vpc.this.id}" in message
+    assert "com.amazonaws.${var.aws_region}.monitoring" in message
+    assert "create_vpc_endpoints = false" in message
