@@ -126,9 +126,7 @@ def test_steps_that_cannot_fit_the_run_stop_the_plan(
     shutil.copytree(rendered("defaults"), module)
     service = services_of(VARIANTS["defaults"])[0]
     (module / "services.auto.tfvars").unlink()
-    settings = {
-        service: {"canary_schedule": "rate(1 minute)", "checks": _slow_checks(5, 10_000)}
-    }
+    settings = {service: {"canary_schedule": "rate(1 minute)", "checks": _slow_checks(5, 10_000)}}
     (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
     report = check(module, checkov=False)
     messages = " ".join(f.message for f in report.findings)
