@@ -104,8 +104,9 @@ locals {
       # A cron schedule may leave periods without a run (nights, weekends); a rate never does.
       runs_every_period = startswith(s.canary_schedule, "rate(")
       period            = local.canary_intervals[name]
-      # Every step's request timeout, and the runtime's start and upload.
-      run_timeout_seconds = min(840, local.canary_intervals[name], length(local.canary_steps[name]) * local.canary_request_timeouts[name] + 30)
+      # Every step's request timeout, and the runtime's start and upload; at least the 60 s
+      # runs had before, for a slow start.
+      run_timeout_seconds = min(840, local.canary_intervals[name], max(60, length(local.canary_steps[name]) * local.canary_request_timeouts[name] + 30))
       # canary_config.json: what the canary script checks, step by step (see canaries/).
       config = {
         service            = name
