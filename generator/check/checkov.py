@@ -9,6 +9,10 @@ replace python-hcl2). It is found, in order, at:
 It runs in the module directory, so a `.checkov.yaml` there (e.g. `skip-check:`) applies, and
 inline `#checkov:skip=ID:reason` comments are honoured by checkov itself. The project's own
 policies (checkov_policies/) are always loaded.
+
+One id per concern (docs/rules.md): where a rule of ours checks what a checkov check does,
+reading the plan too, the rule owns the concern and the check's findings are dropped
+(SUPERSEDED); the project's own policies cover only what no rule does.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ from generator.errors import EnvironmentProblem
 CHECKOV_VERSION = "3.3.30"
 POLICIES = Path(__file__).with_name("checkov_policies")
 TIMEOUT_SECONDS = 600
+# checkov check → the rule of ours that owns its concern. Dropped from the output rather than
+# passed as --skip-check: a --skip-check on the command line replaces the `skip-check:` of the
+# module's .checkov.yaml instead of adding to it (configargparse), so a module's own skips
+# would stop applying.
+SUPERSEDED = {"CKV_AWS_66": "LOG-RETENTION"}
 INSTALL = (
     f"install it apart from cw-scaffold (`pipx install checkov=={CHECKOV_VERSION}`, or a venv "
     "of its own) and put it on PATH or set CW_SCAFFOLD_CHECKOV to its executable"
@@ -91,14 +100,15 @@ def run_checkov(module_dir: Path, run: CheckRun | None = None) -> tuple[Finding,
 
 def parse_output(output: Any) -> tuple[Finding, ...]:
     """Findings from checkov's JSON: one report object, or a list of them (one per framework);
-    a scan with no resources prints only a summary."""
+    a scan with no resources prints only a summary. Checks a rule supersedes are left out."""
     reports = output if isinstance(output, list) else [output]
     findings: list[Finding] = []
     for report in reports:
         if not isinstance(report, dict):
             continue
         for failed in report.get("results", {}).get("failed_checks", []):
-            findings.append(_finding(failed))
+            if failed.get("check_id") not in SUPERSEDED:
+                findings.append(_finding(failed))
         errors = report.get("summary", report).get("parsing_errors", 0)
         if errors:
             findings.append(

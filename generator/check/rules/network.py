@@ -6,7 +6,7 @@ VPC-ENDPOINT-ROUTES: a gateway endpoint attached to every route table of the VPC
 VPC-ENDPOINT-EXISTING: a gateway endpoint in a VPC the module looks up, with no `check` block
     that looks for an endpoint of the same service: the landing-zone VPC that has one already
     fails at apply ("route ... already exists") with nothing said at plan time.
-VPC-ENDPOINT-DNS-EXISTING: an interface endpoint with private DNS in a VPC the module looks
+VPC-ENDPOINT-DNS: an interface endpoint with private DNS in a VPC the module looks
     up, with no `check` block that looks for another endpoint with private DNS: two endpoints
     of one service with private DNS in one VPC fail ("conflicting DNS domain") at apply.
 VPC-ENDPOINT-POLICY: an endpoint without a policy: AWS's default admits every principal and
@@ -53,6 +53,7 @@ def _in_looked_up_vpc(ctx: RuleContext, endpoint: Block) -> bool:
 class EndpointOnEveryRouteTable:
     id = "VPC-ENDPOINT-ROUTES"
     description = "gateway endpoints attach only to the route tables of the subnets that use them"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
@@ -82,6 +83,7 @@ def _selects_subnets(lookup: Block) -> bool:
 class ExistingEndpointUnchecked:
     id = "VPC-ENDPOINT-EXISTING"
     description = "a gateway endpoint in a looked-up VPC is checked against one that exists"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if any(self._looks_for_endpoints(ctx, c) for c in ctx.hcl.of_kind("check")):
@@ -96,7 +98,6 @@ class ExistingEndpointUnchecked:
                     "route tables routing the service's prefix list (data.aws_route_tables, "
                     "filter route.destination-prefix-list-id) and says to reuse that endpoint",
                     endpoint,
-                    Severity.WARNING,
                 )
 
     @staticmethod
@@ -117,8 +118,12 @@ class ExistingEndpointUnchecked:
 
 
 class ExistingPrivateDnsEndpointUnchecked:
-    id = "VPC-ENDPOINT-DNS-EXISTING"
-    description = "an interface endpoint with private DNS in a looked-up VPC is checked against one that exists"
+    id = "VPC-ENDPOINT-DNS"
+    description = (
+        "an interface endpoint with private DNS in a looked-up VPC is checked against one "
+        "that exists"
+    )
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if any(self._looks_for_private_dns(ctx, c) for c in ctx.hcl.of_kind("check")):
@@ -138,7 +143,6 @@ class ExistingPrivateDnsEndpointUnchecked:
                     "warns, naming the VPC and the service, when another one has "
                     "private_dns_enabled",
                     endpoint,
-                    Severity.WARNING,
                     attribute="private_dns_enabled",
                 )
 
@@ -151,6 +155,7 @@ class ExistingPrivateDnsEndpointUnchecked:
 class EndpointWithoutPolicy:
     id = "VPC-ENDPOINT-POLICY"
     description = "VPC endpoints have a policy that admits only what their users need"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         policies = ctx.hcl.resources("aws_vpc_endpoint_policy")
@@ -163,13 +168,13 @@ class EndpointWithoutPolicy:
                 "action of the service; set policy to what its users need (e.g. the canary "
                 "role's PutMetricData, or its artifact bucket)",
                 endpoint,
-                Severity.WARNING,
             )
 
 
 class OptInZones:
     id = "AZ-OPT-IN"
     description = "availability-zone lookups return standard zones only"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for lookup in ctx.hcl.data("aws_availability_zones"):
