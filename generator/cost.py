@@ -9,6 +9,7 @@ prices what those resources bill for, at us-east-1 list prices, and says what it
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,11 +68,14 @@ DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
 
 # template/locals.tf alarm_definitions: per service cpu-high, memory-high and
 # tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
-# suppressor); per canary canary-success-low and canary-duration-high. CloudWatch bills an
-# alarm per metric it evaluates.
+# suppressor); per canary canary-success-low and canary-duration-high (and canary-heartbeat
+# for a cron schedule, which only services.auto.tfvars sets). CloudWatch bills an alarm per
+# metric it evaluates.
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 5
 CANARY_ALARMS, CANARY_ALARM_METRICS = 2, 2
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
+# template/service_discovery.tf: local.service_domain
+SERVICE_DOMAIN = re.compile(r"^https?://\{service\}\.([^/:]+)")
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
 # Container Insights (on for a cluster the module creates) publishes custom metrics. Assumed:
 # per service the 12 of ClusterName+ServiceName (CpuUtilized, CpuReserved, MemoryUtilized,
@@ -111,6 +115,7 @@ class _Shape:
     endpoint_azs: int
     source_accounts: int
     email: bool
+    service_discovery: bool  # a Cloud Map namespace for the endpoint pattern's domain
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -132,6 +137,9 @@ class _Shape:
             endpoint_azs=azs if endpoints else 0,
             source_accounts=len(answers.get("source_accounts") or {}),
             email=bool(answers.get("alarm_email")),
+            # template/service_discovery.tf: a new cluster, a pattern {service}.<domain>
+            service_discovery=answers["cluster_mode"] == "new"
+            and SERVICE_DOMAIN.match(answers["service_endpoint_pattern"]) is not None,
         )
 
     @property
@@ -176,7 +184,10 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_vpc_endpoint": 2 * int(shape.endpoints),
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
         "aws_vpc_security_group_egress_rule": 2,
-        "aws_vpc_security_group_ingress_rule": int(shape.endpoints),
+        # vpc_endpoints_from_canary, plus vpc_endpoints_from_vpc per CIDR block of a VPC the
+        # module does not own (counted as one: the primary; secondary blocks are not known)
+        "aws_vpc_security_group_ingress_rule": int(shape.endpoints)
+        * (1 + int(shape.vpc_mode != "new")),
         "time_sleep": 1,  # the canaries' wait for IAM propagation
     }
     for kind in (
@@ -188,6 +199,9 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_s3_bucket_versioning",
     ):
         counts[kind] = 1
+    if shape.service_discovery:
+        counts["aws_service_discovery_private_dns_namespace"] = 1
+        counts["aws_service_discovery_service"] = shape.services
     if shape.vpc_mode == "new":
         counts.update(
             {

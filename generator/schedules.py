@@ -18,8 +18,11 @@ __all__ = [
     "schedule_rule",
 ]
 
-# PutMetricAlarm: evaluation periods x period may cover at most one day.
-MAX_EVALUATION_SECONDS = 86_400
+# PutMetricAlarm: evaluation periods x period may cover at most seven days, and at most one
+# day for periods under an hour.
+MAX_EVALUATION_SECONDS = 604_800
+MAX_EVALUATION_SECONDS_SHORT_PERIODS = 86_400
+HOUR = 3_600
 # PutMetricAlarm: 10, 20 or 30 seconds (high-resolution metrics) or a multiple of 60.
 HIGH_RESOLUTION_PERIODS = (10, 20, 30)
 _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour)\)")
@@ -56,11 +59,16 @@ def alarm_period_problem(period: object, evaluation_periods: object) -> str | No
         return None
     if period <= 0 or (period not in HIGH_RESOLUTION_PERIODS and period % 60):
         return f"period {period} is not 10, 20, 30 or a multiple of 60 seconds"
-    if isinstance(evaluation_periods, int) and period * evaluation_periods > (
-        MAX_EVALUATION_SECONDS
-    ):
+    if not isinstance(evaluation_periods, int):
+        return None
+    if period < HOUR and period * evaluation_periods > MAX_EVALUATION_SECONDS_SHORT_PERIODS:
         return (
             f"{evaluation_periods} evaluation periods of {period} s cover more than one day "
+            f"({MAX_EVALUATION_SECONDS_SHORT_PERIODS} s, the limit for periods under an hour)"
+        )
+    if period * evaluation_periods > MAX_EVALUATION_SECONDS:
+        return (
+            f"{evaluation_periods} evaluation periods of {period} s cover more than seven days "
             f"({MAX_EVALUATION_SECONDS} s)"
         )
     return None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.cost import estimate, format_estimate, resource_counts
+from generator.cost import SERVICE_DOMAIN, estimate, format_estimate, resource_counts
 from generator.discovery import CANARY_ENDPOINT_SERVICES, Discovery, DiscoveryOff
 from generator.errors import InvalidAnswer, UserError, printable
 from generator.questions import (
@@ -351,6 +351,14 @@ def summary(answers: Mapping[str, Any]) -> str:
         "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
         " 10 minutes after it appears; until then its composite alarm stays silent."
     )
+    pattern = str(answers.get("service_endpoint_pattern") or "")
+    if pattern and answers.get("cluster_mode") == "new" and SERVICE_DOMAIN.match(pattern):
+        rows.append(
+            f"Canaries call {pattern}: deploy each ECS service in the canaries' VPC with"
+            " service_registries set to its Cloud Map service (output service_registry_arns)."
+        )
+    elif pattern:
+        rows.append(f"Canaries call {pattern}: make sure it resolves in the canaries' VPC.")
     rows.append(format_estimate(estimate(answers)))
     return "\n".join(rows)
 

@@ -7,6 +7,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
   evaluation_periods  = each.value.evaluation_periods
+  datapoints_to_alarm = each.value.datapoints_to_alarm
   treat_missing_data  = each.value.treat_missing_data
 
   dynamic "metric_query" {
@@ -40,8 +41,8 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   lifecycle {
     # PutMetricAlarm's limits (docs/aws-facts.md, "Alarm periods").
     precondition {
-      condition     = (contains([10, 20, 30], each.value.period) || each.value.period % 60 == 0) && each.value.period * each.value.evaluation_periods <= 86400
-      error_message = "Alarm ${each.value.name}: period ${each.value.period} s x ${each.value.evaluation_periods} evaluation periods must be 10, 20, 30 or a multiple of 60 seconds, and cover at most one day: check the service's canary_schedule and canary_alarm_period."
+      condition     = (contains([10, 20, 30], each.value.period) || each.value.period % 60 == 0) && each.value.period * each.value.evaluation_periods <= (each.value.period < 3600 ? 86400 : 604800)
+      error_message = "Alarm ${each.value.name}: period ${each.value.period} s x ${each.value.evaluation_periods} evaluation periods must be 10, 20, 30 or a multiple of 60 seconds, and cover at most one day (seven days for periods of an hour or more): check the service's canary_schedule, canary_alarm_period and canary_heartbeat_hours."
     }
   }
 }

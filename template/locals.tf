@@ -49,6 +49,7 @@ locals {
     canary_duration_max_ms     = 10000
     canary_schedule            = var.canary_schedule
     canary_alarm_period        = 3600
+    canary_heartbeat_hours     = 72
     checks                     = []
     log_group                  = null
   }
@@ -59,6 +60,42 @@ locals {
     })
   }
 
+  # What each service's canary checks, step by step: its health endpoint, then its contract checks.
+  canary_steps = {
+    for name, s in local.services : name => concat([{
+      name               = "health"
+      method             = "GET"
+      path               = s.health_path
+      headers            = {}
+      body               = null
+      expected_status    = 200
+      max_latency_ms     = s.health_max_latency_ms
+      required_json_keys = []
+      json_equals        = {}
+      body_contains      = null
+      required_headers   = []
+    }], s.checks)
+  }
+
+  # Seconds between a service's canary runs, the period its canary alarms evaluate:
+  # rate(N minutes) gives N x 60 s, rate(1 hour) 3600 s, both periods CloudWatch accepts
+  # (docs/aws-facts.md, "Alarm periods"); a cron schedule's is the service's canary_alarm_period.
+  canary_intervals = {
+    for name, s in local.services : name => (
+      startswith(s.canary_schedule, "rate(")
+      ? tonumber(regex("[0-9]+", s.canary_schedule)) * (strcontains(s.canary_schedule, "hour") ? 3600 : 60)
+      : s.canary_alarm_period
+    )
+  }
+
+  # A run may last at most the interval between runs, and 840 s (docs/aws-facts.md, "Run
+  # timeout"); 30 s of it are kept for the runtime's start and the artifact upload. Each step's
+  # request gets an equal share of the rest, at most 15 s, so that a hung service fails its step
+  # with a message instead of the whole run timing out.
+  canary_request_timeouts = {
+    for name, steps in local.canary_steps : name => min(15, floor((min(840, local.canary_intervals[name]) - 30) / length(steps)))
+  }
+
   # A service gets a canary when it has an endpoint (its own, or from the pattern).
   canaries = {
     for name, s in local.services : name => {
@@ -66,34 +103,16 @@ locals {
       schedule = s.canary_schedule
       # A cron schedule may leave periods without a run (nights, weekends); a rate never does.
       runs_every_period = startswith(s.canary_schedule, "rate(")
-      # A canary's metrics are evaluated per run interval: rate(N minutes) gives N x 60 s,
-      # rate(1 hour) 3600 s, both periods CloudWatch accepts (docs/aws-facts.md, "Alarm
-      # periods"); a cron schedule's interval is the service's canary_alarm_period.
-      period = (
-        startswith(s.canary_schedule, "rate(")
-        ? tonumber(regex("[0-9]+", s.canary_schedule)) * (strcontains(s.canary_schedule, "hour") ? 3600 : 60)
-        : s.canary_alarm_period
-      )
+      period            = local.canary_intervals[name]
+      # Every step's request timeout, and the runtime's start and upload; at least the 60 s
+      # runs had before, for a slow start.
+      run_timeout_seconds = min(840, local.canary_intervals[name], max(60, length(local.canary_steps[name]) * local.canary_request_timeouts[name] + 30))
       # canary_config.json: what the canary script checks, step by step (see canaries/).
       config = {
-        service = name
-        # Below the run timeout (canaries.tf), so a hung service fails its step with a
-        # message instead of using up the whole run.
-        request_timeout_ms = 15000
+        service            = name
+        request_timeout_ms = 1000 * local.canary_request_timeouts[name]
         base_url           = trimsuffix(s.endpoint != null ? s.endpoint : replace(var.service_endpoint_pattern, "{service}", name), "/")
-        steps = concat([{
-          name               = "health"
-          method             = "GET"
-          path               = s.health_path
-          headers            = {}
-          body               = null
-          expected_status    = 200
-          max_latency_ms     = s.health_max_latency_ms
-          required_json_keys = []
-          json_equals        = {}
-          body_contains      = null
-          required_headers   = []
-        }], s.checks)
+        steps              = local.canary_steps[name]
       }
     } if s.canary && (s.endpoint != null || var.service_endpoint_pattern != "")
   }
@@ -103,14 +122,20 @@ locals {
 # dashboards only iterate over what is decided here.
 locals {
   # Each definition fixes its metrics, comparison, evaluation and missing-data treatment;
-  # `threshold_setting` names the per-service setting that holds its threshold.
+  # `threshold_setting` names the per-service setting that holds its threshold (or `threshold`
+  # is fixed). `period` null: 60 s for a service alarm, the run interval for a canary alarm;
+  # `datapoints_to_alarm` null: all evaluation periods. Scope "cron-canary": canaries on a
+  # cron schedule only.
   alarm_definitions = {
     cpu-high = {
       description         = "CPU use of the service's tasks is above its threshold"
       scope               = "service"
       comparison_operator = "GreaterThanThreshold"
       threshold_setting   = "cpu_high_percent"
+      threshold           = null
+      period              = null
       evaluation_periods  = 3
+      datapoints_to_alarm = null
       # No datapoints means no running tasks, which tasks-below-desired reports.
       treat_missing_data = "notBreaching"
       expression         = null
@@ -121,7 +146,10 @@ locals {
       scope               = "service"
       comparison_operator = "GreaterThanThreshold"
       threshold_setting   = "memory_high_percent"
+      threshold           = null
+      period              = null
       evaluation_periods  = 3
+      datapoints_to_alarm = null
       treat_missing_data  = "notBreaching"
       expression          = null
       metrics             = [{ id = "memory", namespace = "AWS/ECS", metric_name = "MemoryUtilization", stat = "Average" }]
@@ -131,8 +159,14 @@ locals {
       scope               = "service"
       comparison_operator = "GreaterThanThreshold"
       threshold_setting   = "max_missing_tasks"
-      # Deployments run fewer tasks for a few minutes: alarm only when it lasts.
-      evaluation_periods = 5
+      threshold           = null
+      period              = null
+      # 10 of the last 15 minutes: a rolling deployment, a slow image pull or a health-check
+      # grace period runs fewer tasks for several minutes and must not page; a service that
+      # cannot keep its tasks (crash loop, no capacity) is short most of the time and pages
+      # within 10 to 15 minutes (docs/aws-facts.md, "False pages").
+      evaluation_periods  = 15
+      datapoints_to_alarm = 10
       # INSUFFICIENT_DATA until Container Insights reports: visible, never silently OK.
       treat_missing_data = "missing"
       expression         = "desired - running"
@@ -146,7 +180,10 @@ locals {
       scope               = "canary"
       comparison_operator = "LessThanThreshold"
       threshold_setting   = "canary_success_min_percent"
+      threshold           = null
+      period              = null
       evaluation_periods  = 2
+      datapoints_to_alarm = null
       # A canary that stops reporting is as bad as one that fails.
       treat_missing_data = "breaching"
       expression         = null
@@ -157,18 +194,39 @@ locals {
       scope               = "canary"
       comparison_operator = "GreaterThanThreshold"
       threshold_setting   = "canary_duration_max_ms"
+      threshold           = null
+      period              = null
       evaluation_periods  = 2
+      datapoints_to_alarm = null
       # canary-success-low already reports a canary that stops running.
       treat_missing_data = "notBreaching"
       expression         = null
       metrics            = [{ id = "duration", namespace = "CloudWatchSynthetics", metric_name = "Duration", stat = "Average" }]
+    }
+    # A cron canary's other alarms treat the gaps between its runs as fine, so one that stops
+    # would never page: this one counts its runs per hour and pages when the last
+    # canary_heartbeat_hours had none (docs/aws-facts.md, "False pages").
+    canary-heartbeat = {
+      description         = "The service's cron canary has not run for canary_heartbeat_hours"
+      scope               = "cron-canary"
+      comparison_operator = "LessThanThreshold"
+      threshold_setting   = null
+      threshold           = 1
+      period              = 3600
+      evaluation_periods  = null # the service's canary_heartbeat_hours
+      datapoints_to_alarm = null
+      treat_missing_data  = "breaching"
+      expression          = null
+      metrics             = [{ id = "runs", namespace = "CloudWatchSynthetics", metric_name = "SuccessPercent", stat = "SampleCount" }]
     }
   }
 
   alarm_kinds = {
     for name in var.service_names : name => [
       for kind, definition in local.alarm_definitions : kind
-      if definition.scope == "service" || can(local.canaries[name])
+      if definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
+        definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
+      )
     ]
   }
 
@@ -179,15 +237,23 @@ locals {
         name                = "${local.name_prefix}-${name}-${kind}"
         description         = "${local.alarm_definitions[kind].description} (${name})."
         comparison_operator = local.alarm_definitions[kind].comparison_operator
-        threshold           = local.services[name][local.alarm_definitions[kind].threshold_setting]
-        evaluation_periods  = local.alarm_definitions[kind].evaluation_periods
+        threshold = (
+          local.alarm_definitions[kind].threshold_setting == null
+          ? local.alarm_definitions[kind].threshold
+          : local.services[name][local.alarm_definitions[kind].threshold_setting]
+        )
+        evaluation_periods  = coalesce(local.alarm_definitions[kind].evaluation_periods, local.services[name].canary_heartbeat_hours)
+        datapoints_to_alarm = coalesce(local.alarm_definitions[kind].datapoints_to_alarm, local.alarm_definitions[kind].evaluation_periods, local.services[name].canary_heartbeat_hours)
         # Where a cron schedule leaves periods without a run, missing data is no failure:
         # only a failed run pages.
         treat_missing_data = local.alarm_definitions[kind].scope == "canary" && !local.canaries[name].runs_every_period ? "notBreaching" : local.alarm_definitions[kind].treat_missing_data
         expression         = local.alarm_definitions[kind].expression
-        period             = local.alarm_definitions[kind].scope == "canary" ? local.canaries[name].period : 60
+        period = coalesce(
+          local.alarm_definitions[kind].period,
+          local.alarm_definitions[kind].scope == "service" ? 60 : local.canaries[name].period,
+        )
         dimensions = (
-          local.alarm_definitions[kind].scope == "canary"
+          local.alarm_definitions[kind].scope != "service"
           ? { CanaryName = local.canaries[name].name }
           : { ClusterName = local.cluster_name, ServiceName = name }
         )

@@ -23,10 +23,11 @@ from tests.helpers.canary_runs import (
     run_subprocess,
 )
 
-# What each runtime loads for handler "canary.handler" (DOMAIN.md, "Synthetics canaries").
+# What each runtime loads for handler "canary.handler" (docs/aws-facts.md, "Runtimes"): the
+# layouts the Synthetics API reference requires (CanaryCodeInput).
 LAYOUT = {
     "python": {"python/canary.py", "python/canary_config.json"},
-    "nodejs": {"canary.js", "canary_config.json"},
+    "nodejs": {"nodejs/node_modules/canary.js", "nodejs/node_modules/canary_config.json"},
 }
 
 
@@ -83,7 +84,7 @@ def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None 
     with zipfile.ZipFile(path) as zipped:
         zipped.extractall(tmp_path / "task")
     task = tmp_path / "task"
-    folder = task / "python" if runtime == "python" else task
+    folder = task / "python" if runtime == "python" else task / "nodejs" / "node_modules"
     config_path = folder / "canary_config.json"
     if base_url is not None:
         config = json.loads(config_path.read_text())

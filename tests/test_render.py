@@ -348,7 +348,7 @@ def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
         "s3:GetBucketLocation",
         "s3:ListAllMyBuckets",
     }
-    (metrics,) = policies["monitoring_endpoint"]["statement"]
+    metrics = policies["monitoring_endpoint"]["statement"][0]
     assert metrics["actions"] == ["cloudwatch:PutMetricData"]
     conditions = {c["variable"]: c["values"] for c in metrics["condition"]}
     assert conditions == {
@@ -467,8 +467,8 @@ def test_schedules_are_what_synthetics_accepts_for_a_recurring_canary(
             assert not re.fullmatch(pattern, refused), refused
         for accepted in ("rate(1 minute)", "rate(60 minutes)", "rate(1 hour)", "cron(0 9 * * ? *)"):
             assert re.fullmatch(pattern, accepted), accepted
-    canaries = dict(blocks(rendered(name), "locals"))["canaries"]
-    assert "s.canary_alarm_period" in canaries, "cron: the service's period, not a fixed 3600"
+    intervals = dict(blocks(rendered(name), "locals"))["canary_intervals"]
+    assert "s.canary_alarm_period" in intervals, "cron: the service's period, not a fixed 3600"
 
 
 def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(

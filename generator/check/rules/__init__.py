@@ -28,6 +28,7 @@ from generator.check.rules.network import (
     EndpointOnEveryRouteTable,
     EndpointWithoutPolicy,
     ExistingEndpointUnchecked,
+    ExistingPrivateDnsEndpointUnchecked,
     OptInZones,
 )
 from generator.check.rules.runtimes import CanaryRuntime
@@ -66,6 +67,7 @@ RULES: dict[str, Rule] = {
         AwsValues(),
         EndpointOnEveryRouteTable(),
         ExistingEndpointUnchecked(),
+        ExistingPrivateDnsEndpointUnchecked(),
         EndpointWithoutPolicy(),
         OrganizationAdminRole(),
         BucketNotDestroyable(),

@@ -6,6 +6,9 @@ VPC-ENDPOINT-ROUTES: a gateway endpoint attached to every route table of the VPC
 VPC-ENDPOINT-EXISTING: a gateway endpoint in a VPC the module looks up, with no `check` block
     that looks for an endpoint of the same service: the landing-zone VPC that has one already
     fails at apply ("route ... already exists") with nothing said at plan time.
+VPC-ENDPOINT-DNS: an interface endpoint with private DNS in a VPC the module looks
+    up, with no `check` block that looks for another endpoint with private DNS: two endpoints
+    of one service with private DNS in one VPC fail ("conflicting DNS domain") at apply.
 VPC-ENDPOINT-POLICY: an endpoint without a policy: AWS's default admits every principal and
     every action of the service.
 AZ-OPT-IN: an availability-zone lookup without the `opt-in-status = opt-in-not-required`
@@ -112,6 +115,41 @@ class ExistingEndpointUnchecked:
             ):
                 return True
         return False
+
+
+class ExistingPrivateDnsEndpointUnchecked:
+    id = "VPC-ENDPOINT-DNS"
+    description = (
+        "an interface endpoint with private DNS in a looked-up VPC is checked against one "
+        "that exists"
+    )
+    severity = Severity.WARNING
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        if any(self._looks_for_private_dns(ctx, c) for c in ctx.hcl.of_kind("check")):
+            return
+        for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
+            if (
+                endpoint.body.get("vpc_endpoint_type") == "Interface"
+                and endpoint.body.get("private_dns_enabled") is True
+                and _in_looked_up_vpc(ctx, endpoint)
+            ):
+                yield finding(
+                    self,
+                    f"{endpoint.address} turns on private DNS in a VPC this module does not "
+                    "create, and no check looks for an endpoint of the service that has it "
+                    "already: the second fails at apply (conflicting DNS domain); add a check "
+                    "block that reads the VPC's interface endpoints (data.aws_vpc_endpoint) and "
+                    "warns, naming the VPC and the service, when another one has "
+                    "private_dns_enabled",
+                    endpoint,
+                    attribute="private_dns_enabled",
+                )
+
+    @staticmethod
+    def _looks_for_private_dns(ctx: RuleContext, check: Block) -> bool:
+        text = expanded(ctx, check.body, depth=3) + " ".join(b.text() for b in check.blocks)
+        return "data.aws_vpc_endpoint." in text and "private_dns_enabled" in text
 
 
 class EndpointWithoutPolicy:

@@ -62,7 +62,12 @@ def test_the_planned_schedule_is_what_counts(module, run, plan_of):
 
 @pytest.mark.parametrize(
     ("period", "evaluations", "fragment"),
-    [(0, 2, "period 0 is not"), (90, 2, "period 90 is not"), (3600, 25, "more than one day")],
+    [
+        (0, 2, "period 0 is not"),
+        (90, 2, "period 90 is not"),
+        (1800, 49, "more than one day"),
+        (3600, 169, "more than seven days"),
+    ],
 )
 def test_an_alarm_period_cloudwatch_refuses_is_reported(module, run, period, evaluations, fragment):
     tf = ALARM_TF.replace("{period}", str(period)).replace("{evaluations}", str(evaluations))
@@ -71,7 +76,7 @@ def test_an_alarm_period_cloudwatch_refuses_is_reported(module, run, period, eva
     assert fragment in found.message
 
 
-@pytest.mark.parametrize(("period", "evaluations"), [(10, 5), (30, 2), (300, 2), (3600, 24)])
+@pytest.mark.parametrize(("period", "evaluations"), [(10, 5), (30, 2), (300, 2), (3600, 25), (3600, 168)])
 def test_an_alarm_period_cloudwatch_accepts_is_silent(module, run, period, evaluations):
     tf = ALARM_TF.replace("{period}", str(period)).replace("{evaluations}", str(evaluations))
     assert run("ALARM-PERIOD", module({"main.tf": tf})) == []

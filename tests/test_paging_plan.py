@@ -1,0 +1,134 @@
+"""Issue 12, what pages and when, read from real Terraform plans of rendered modules: a cron
+canary that stops pages, a slow deployment does not, and a canary run lasts long enough for
+all of its steps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.check import check
+from tests.helpers.variants import VARIANTS, services_of
+
+CRON = "cron(0/10 9-17 ? * MON-FRI *)"
+
+
+def _slow_checks(count: int, latency_ms: int) -> list[dict[str, Any]]:
+    return [
+        {"name": f"step-{i}", "path": f"/step/{i}", "max_latency_ms": latency_ms}
+        for i in range(count)
+    ]
+
+
+def _plan(module: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """The planned values of `module` with `settings` as its service_settings."""
+    (module / "services.auto.tfvars").unlink()
+    (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
+    report = check(module, checkov=False)
+    assert report.plan is not None, [f"{f.rule} {f.message}" for f in report.findings]
+    assert not report.errors, report.errors
+    # data sources read at plan time are in the prior state, resources in the planned values
+    resources = [
+        *report.plan["prior_state"]["values"]["root_module"]["resources"],
+        *report.plan["planned_values"]["root_module"]["resources"],
+    ]
+    return {r["address"]: r.get("values", {}) for r in resources}
+
+
+@pytest.fixture(scope="module")
+def planned(
+    rendered: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """The default module, its first service on a business-hours cron with four slow contract
+    checks, its second on the default rate schedule."""
+    module = tmp_path_factory.mktemp("paging") / "module"
+    shutil.copytree(rendered("defaults"), module)
+    cron, rate = services_of(VARIANTS["defaults"])[:2]
+    return _plan(
+        module,
+        {
+            cron: {
+                "canary_schedule": CRON,
+                "canary_alarm_period": 600,
+                "checks": _slow_checks(4, 10_000),
+            },
+            rate: {},
+        },
+    )
+
+
+def _alarm(planned: dict[str, Any], service: str, kind: str) -> dict[str, Any]:
+    return planned[f'aws_cloudwatch_metric_alarm.service["{service}/{kind}"]']
+
+
+def test_a_cron_canary_that_stops_running_pages(planned: dict[str, Any]) -> None:
+    """Issue 12 (c): a cron canary's alarms treat missing data as fine, so a stopped one was
+    never paged. Its heartbeat counts runs per hour, missing data breaching, over at most
+    seven days of hourly periods (PutMetricAlarm's limit)."""
+    cron, rate = services_of(VARIANTS["defaults"])[:2]
+    heartbeat = _alarm(planned, cron, "canary-heartbeat")
+    (query,) = heartbeat["metric_query"]
+    metric = query["metric"][0]
+    assert (metric["metric_name"], metric["stat"], metric["period"]) == (
+        "SuccessPercent",
+        "SampleCount",
+        3600,
+    )
+    assert metric["dimensions"] == {"CanaryName": f"observability-dev-{cron}"}
+    assert heartbeat["treat_missing_data"] == "breaching"
+    assert (heartbeat["comparison_operator"], heartbeat["threshold"]) == ("LessThanThreshold", 1)
+    # 72 hours: longer than a weekend without runs, so a weekday schedule does not page
+    assert heartbeat["evaluation_periods"] == heartbeat["datapoints_to_alarm"] == 72
+    assert 3600 * heartbeat["evaluation_periods"] <= 7 * 86_400
+    # it notifies through the composite, which the not-deployed alarm suppresses
+    composite = planned[f'aws_cloudwatch_composite_alarm.service["{cron}"]']
+    assert heartbeat["alarm_name"] in composite["alarm_rule"]
+    assert composite["actions_suppressor"][0]["alarm"] == f"observability-dev-{cron}-not-deployed"
+    # a rate canary that stops pages through its success alarm already
+    assert f'aws_cloudwatch_metric_alarm.service["{rate}/canary-heartbeat"]' not in planned
+
+
+def test_tasks_below_desired_outlasts_a_slow_deployment(planned: dict[str, Any]) -> None:
+    """Issue 12 (d): 5 of 5 one-minute periods paged during slow deployments."""
+    for service in services_of(VARIANTS["defaults"])[:2]:
+        alarm = _alarm(planned, service, "tasks-below-desired")
+        periods = {q["metric"][0]["period"] for q in alarm["metric_query"] if q["metric"]}
+        assert periods == {60}
+        assert (alarm["datapoints_to_alarm"], alarm["evaluation_periods"]) == (10, 15)
+
+
+def test_the_run_timeout_covers_every_step(planned: dict[str, Any]) -> None:
+    """Issue 12 (g): five steps of up to 15 s each ran in a 60 s run, which timed out as a
+    whole instead of failing the slow step."""
+    cron, rate = services_of(VARIANTS["defaults"])[:2]
+    for service, steps, interval in ((cron, 5, 600), (rate, 1, 300)):
+        canary = planned[f'aws_synthetics_canary.service["{service}"]']
+        timeout = canary["run_config"][0]["timeout_in_seconds"]
+        config = json.loads(
+            planned[f'data.archive_file.canary["{service}"]']["source"][1]["content"]
+        )
+        assert len(config["steps"]) == steps
+        request_s = config["request_timeout_ms"] / 1000
+        assert request_s == 15
+        assert steps * request_s < timeout <= min(840, interval)
+
+
+def test_steps_that_cannot_fit_the_run_stop_the_plan(
+    rendered: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """Issue 12 (g): on rate(1 minute), six steps of up to 10 s cannot each get their time."""
+    module = tmp_path / "module"
+    shutil.copytree(rendered("defaults"), module)
+    service = services_of(VARIANTS["defaults"])[0]
+    (module / "services.auto.tfvars").unlink()
+    settings = {service: {"canary_schedule": "rate(1 minute)", "checks": _slow_checks(5, 10_000)}}
+    (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
+    report = check(module, checkov=False)
+    messages = " ".join(f.message for f in report.findings)
+    assert f"Service {service}: 6 steps share a run of at most" in messages
+    assert "Use fewer checks" in messages
