@@ -93,7 +93,12 @@ locals {
           json_equals        = {}
           body_contains      = null
           required_headers   = []
-        }], s.checks)
+          header_matches     = {}
+          json_types         = {}
+          json_bounds        = {}
+          json_non_empty     = []
+          capture            = {}
+        }], try(var.derived_checks[name].checks, []), s.checks)
       }
     } if s.canary && (s.endpoint != null || var.service_endpoint_pattern != "")
   }

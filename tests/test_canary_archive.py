@@ -14,10 +14,12 @@ import pytest
 from generator.check.terraform import run_terraform
 from generator.render import render
 from tests.helpers.canary_runs import (
+    BROKEN_VARIANTS,
     DOUBLES,
     NODE,
     NODE_RUNNER,
     PYTHON_RUNNER,
+    STEP_NAMES,
     STEPS,
     Run,
     run_subprocess,
@@ -114,18 +116,34 @@ def test_canary_from_the_zip_checks_health_then_the_contract(
     run = run_from_zip(runtime, path, tmp_path)
     assert run.error is None, run.error
     assert [(s["step"], s["status"]) for s in run.steps] == [
-        ("health", "PASSED"),
-        ("list-orders", "PASSED"),
-        ("create-order", "PASSED"),
+        (name, "PASSED") for name in STEP_NAMES
     ]
 
 
+# A missing key, a wrong type and both ways a capture chain breaks (variant, step, message).
+BROKEN_FROM_ZIP = [
+    v for v in BROKEN_VARIANTS if v[0] in {"missing-key", "wrong-type", "no-order-id", "lost-order"}
+]
+
+
+@pytest.mark.parametrize(
+    ("variant", "failed_step", "message"), BROKEN_FROM_ZIP, ids=[v[0] for v in BROKEN_FROM_ZIP]
+)
 def test_canary_from_the_zip_fails_a_broken_service_at_the_right_step(
-    canary_zip: tuple[str, Path], tmp_path: Path, service_port: int
+    canary_zip: tuple[str, Path],
+    tmp_path: Path,
+    service_port: int,
+    variant: str,
+    failed_step: str,
+    message: str,
 ) -> None:
     runtime, path = canary_zip
     run = run_from_zip(
-        runtime, path, tmp_path, base_url=f"http://127.0.0.1:{service_port}/missing-key"
+        runtime, path, tmp_path, base_url=f"http://127.0.0.1:{service_port}/{variant}"
     )
-    assert run.error == "step 'list-orders': missing JSON key 'data.items.0.id'"
-    assert [s["status"] for s in run.steps] == ["PASSED", "FAILED"]
+    assert run.error == message
+    ran = STEP_NAMES[: STEP_NAMES.index(failed_step) + 1]
+    assert [(s["step"], s["status"]) for s in run.steps] == [
+        *((name, "PASSED") for name in ran[:-1]),
+        (failed_step, "FAILED"),
+    ]

@@ -40,6 +40,11 @@ def step(name: str, path: str, **settings: Any) -> dict[str, Any]:
         "json_equals": {},
         "body_contains": None,
         "required_headers": [],
+        "header_matches": {},
+        "json_types": {},
+        "json_bounds": {},
+        "json_non_empty": [],
+        "capture": {},
     }
     return {"name": name, "path": path, **defaults, **settings}
 
@@ -58,7 +63,11 @@ STEPS = [
         max_latency_ms=300,
         required_json_keys=["data.items.0.id"],
         json_equals={"data.count": "1", "data.items.0.ready": "true"},
+        json_types={"data.count": "integer", "data.items": "array"},
+        json_bounds={"data.total": {"min": 1, "max": None}},
+        header_matches={"Content-Type": "^application/json"},
     ),
+    # A workflow: create an order, then read it back by the id the first step captured.
     step(
         "create-order",
         "/orders",
@@ -66,11 +75,104 @@ STEPS = [
         headers={"Content-Type": "application/json", "User-Agent": "orders-canary/1"},
         body='{"item": "book"}',
         expected_status=201,
-        required_json_keys=["data.id"],
-        json_equals={"data.id": "o-1"},
+        capture={"order_id": "data.id"},
+    ),
+    step(
+        "read-order",
+        "/orders/{{order_id}}",
+        headers={"X-Order-Id": "{{order_id}}"},
+        json_types={"id": "string", "lines": "array", "total": "number"},
+        json_bounds={"total": {"min": 0.01, "max": 1000}},
+        json_non_empty=["lines"],
     ),
 ]
 STEP_NAMES = [s["name"] for s in STEPS]
+
+# variant of the service, the step it breaks, the failure message
+BROKEN_VARIANTS = [
+    ("wrong-status", "health", "step 'health' (GET /health): status: expected 200, got 503"),
+    (
+        "missing-header",
+        "health",
+        "step 'health' (GET /health): header 'x-request-id': expected present, got none",
+    ),
+    (
+        "no-substring",
+        "health",
+        "step 'health' (GET /health): body: expected to contain \"READY\", got a body without it",
+    ),
+    (
+        "wrong-value",
+        "health",
+        "step 'health' (GET /health): JSON 'status': expected \"ok\", got \"degraded\"",
+    ),
+    (
+        "missing-key",
+        "list-orders",
+        (
+            "step 'list-orders' (GET /orders?limit=1): JSON 'data.items.0.id': expected present,"
+            " got nothing"
+        ),
+    ),
+    (
+        "wrong-number",
+        "list-orders",
+        "step 'list-orders' (GET /orders?limit=1): JSON 'data.count': expected \"1\", got 2",
+    ),
+    (
+        "wrong-type",
+        "list-orders",
+        (
+            "step 'list-orders' (GET /orders?limit=1): JSON 'data.count': expected integer,"
+            ' got string "1"'
+        ),
+    ),
+    (
+        "no-total",
+        "list-orders",
+        (
+            "step 'list-orders' (GET /orders?limit=1): JSON 'data.total': expected a number >= 1,"
+            " got 0"
+        ),
+    ),
+    (
+        "wrong-content-type",
+        "list-orders",
+        (
+            "step 'list-orders' (GET /orders?limit=1): header 'Content-Type': expected to match"
+            ' "^application/json", got "text/plain"'
+        ),
+    ),
+    (
+        "not-json",
+        "list-orders",
+        "step 'list-orders' (GET /orders?limit=1): body: expected JSON, got text that is not JSON",
+    ),
+    (
+        "order-rejected",
+        "create-order",
+        "step 'create-order' (POST /orders): status: expected 201, got 422",
+    ),
+    # A broken capture chain: the id is not there to capture, or it names no order.
+    (
+        "no-order-id",
+        "create-order",
+        (
+            "step 'create-order' (POST /orders): capture 'order_id' from JSON 'data.id':"
+            " expected a value, got nothing"
+        ),
+    ),
+    (
+        "lost-order",
+        "read-order",
+        "step 'read-order' (GET /orders/o-1): status: expected 200, got 404",
+    ),
+    (
+        "empty-order",
+        "read-order",
+        "step 'read-order' (GET /orders/o-1): JSON 'lines': expected a non-empty array, got []",
+    ),
+]
 
 
 # --- running a canary -------------------------------------------------------------------
