@@ -28,6 +28,7 @@ from tests.helpers.canary_runs import (
     run_node,
     run_python,
     run_subprocess,
+    stopped_at,
 )
 from tests.helpers.canary_service import SLOW_SECONDS
 
@@ -86,10 +87,7 @@ def test_canary_fails_a_slow_body_on_latency(run_canary: Callable) -> None:
 
 
 def assert_stopped_at(run: Run, failed_step: str) -> None:
-    """Steps before failed_step passed, it failed, and none after it ran."""
-    ran = STEP_NAMES[: STEP_NAMES.index(failed_step) + 1]
-    expected = [(name, "PASSED") for name in ran[:-1]] + [(failed_step, "FAILED")]
-    assert [(s["step"], s["status"]) for s in run.steps] == expected
+    assert run.outcomes() == stopped_at(STEP_NAMES, failed_step)
 
 
 def test_canary_node_double_carries_on_after_failed_http_step_by_default(

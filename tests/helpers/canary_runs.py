@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,17 @@ class Run:
     def passed(self) -> bool:
         return self.error is None and all(s["status"] == "PASSED" for s in self.steps)
 
+    def outcomes(self) -> list[tuple[str, str]]:
+        """(step, PASSED or FAILED) for each step that ran, in order."""
+        return [(s["step"], s["status"]) for s in self.steps]
+
+
+def stopped_at(names: list[str], failed_step: str) -> list[tuple[str, str]]:
+    """The outcomes of a run of steps `names` that fails at failed_step: the steps before it
+    passed, and none after it ran."""
+    ran = names[: names.index(failed_step) + 1]
+    return [(name, "PASSED") for name in ran[:-1]] + [(failed_step, "FAILED")]
+
 
 def run_subprocess(command: list[str], env: dict[str, str], cwd: Path, report: Path) -> Run:
     """Run a handler; env is added to this process's environment."""
@@ -256,3 +268,49 @@ def run_node(tmp_path: Path, config: dict[str, Any]) -> Run:
         "SYNTHETICS_DOUBLE_REPORT": str(report),
     }
     return run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)
+
+
+# --- from the zip Terraform plans ------------------------------------------------------
+
+
+def planned_canary_zip(module: Path, service: str, path: Path) -> Path:
+    """Plan `module` and write `service`'s canary zip from the planned archive_file sources."""
+    from generator.check.terraform import run_terraform
+
+    outcome = run_terraform(module, run_tests=False)
+    assert outcome.plan is not None, outcome.findings
+    archive = next(
+        r["values"]
+        for r in outcome.plan["prior_state"]["values"]["root_module"]["resources"]
+        if r["address"] == f'data.archive_file.canary["{service}"]'
+    )
+    with zipfile.ZipFile(path, "w") as zipped:
+        for source in archive["source"]:
+            zipped.writestr(source["filename"], source["content"])
+    return path
+
+
+def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None = None) -> Run:
+    with zipfile.ZipFile(path) as zipped:
+        zipped.extractall(tmp_path / "task")
+    task = tmp_path / "task"
+    folder = task / "python" if runtime == "python" else task
+    config_path = folder / "canary_config.json"
+    if base_url is not None:
+        config = json.loads(config_path.read_text())
+        config_path.write_text(json.dumps({**config, "base_url": base_url}))
+    report = tmp_path / "steps.jsonl"
+    if runtime == "python":
+        env = {
+            "PYTHONPATH": str(DOUBLES / "python"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "SYNTHETICS_DOUBLE_REPORT": str(report),
+        }
+        command = [sys.executable, "-c", PYTHON_RUNNER, str(folder / "canary.py")]
+    else:
+        env = {
+            "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
+            "SYNTHETICS_DOUBLE_REPORT": str(report),
+        }
+        command = [NODE, "-e", NODE_RUNNER, str(folder / "canary.js")]
+    return run_subprocess(command, env, tmp_path, report)

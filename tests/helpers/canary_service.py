@@ -7,26 +7,24 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-USER_AGENT_PREFIX = (
-    "CloudWatchSynthetics/"  # what the doubles' canary user agent starts with
-)
+USER_AGENT_PREFIX = "CloudWatchSynthetics/"  # what the doubles' canary user agent starts with
 SLOW_SECONDS = 0.6  # the "slow" variant's pause between headers and body
 
 
-class Service(BaseHTTPRequestHandler):
-    """Serves /<variant>/health, GET /<variant>/orders?limit=1, POST /<variant>/orders and
-    GET /<variant>/orders/<id> (X-Order-Id: <id>).
-
-    Variant "healthy" meets every expectation in STEPS; each other variant breaks one.
-    """
+class Routed(BaseHTTPRequestHandler):
+    """A quiet handler whose GET, HEAD and POST requests all go to route()."""
 
     def do_GET(self) -> None:
+        self.route()
+
+    def do_HEAD(self) -> None:
         self.route()
 
     def do_POST(self) -> None:
@@ -34,6 +32,17 @@ class Service(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep pytest output quiet
+
+    def route(self) -> None:
+        raise NotImplementedError
+
+
+class Service(Routed):
+    """Serves /<variant>/health, GET /<variant>/orders?limit=1, POST /<variant>/orders and
+    GET /<variant>/orders/<id> (X-Order-Id: <id>).
+
+    Variant "healthy" meets every expectation in STEPS; each other variant breaks one.
+    """
 
     def route(self) -> None:
         url = urlsplit(self.path)
@@ -131,9 +140,10 @@ class Service(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-@pytest.fixture(scope="module")
-def service_port() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Service)
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Serve `handler` on 127.0.0.1 in a thread; yield its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -142,3 +152,9 @@ def service_port() -> Iterator[int]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def service_port() -> Iterator[int]:
+    with serve(Service) as port:
+        yield port
