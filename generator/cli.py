@@ -186,9 +186,20 @@ def _canary_arguments(commands: Any) -> None:
     derive.add_argument(
         "--max-steps", type=int, default=10, help="the step budget of the canary (default: 10)"
     )
+    run = actions.add_parser(
+        "run",
+        help="run a service's canary here, as Terraform would build it (needs the [check] extra)",
+    )
+    run.add_argument("dir", type=Path, help="project directory")
+    run.add_argument("service", help="the service, as in service_names")
+    run.add_argument(
+        "--endpoint", metavar="URL", help="the service's URL to check instead of its endpoint"
+    )
 
 
 def _cmd_canary(args: argparse.Namespace) -> int:
+    if args.canary_command == "run":
+        return _canary_run(args)
     from generator.canary import DERIVED_FILE, derive_into
 
     derivation = derive_into(args.dir, args.service, args.openapi, max_steps=args.max_steps)
@@ -205,6 +216,20 @@ def _cmd_canary(args: argparse.Namespace) -> int:
         for reason in derivation.skipped:
             print(f"  {printable(reason)}")
     return 0
+
+
+def _canary_run(args: argparse.Namespace) -> int:
+    from generator.canary_run import run_locally
+
+    run = run_locally(args.dir, args.service, args.endpoint)
+    print(f"Canary of {args.service} against {printable(run.base_url)}:")
+    for step in run.steps:
+        reason = step["failure_reason"]
+        print(f"  {step['status']} {step['step']}" + (f": {printable(reason)}" if reason else ""))
+    if run.error is not None and not any(s["status"] == "FAILED" for s in run.steps):
+        print(f"  FAILED: {printable(run.error)}")  # outside any step (a placeholder)
+    print("Passed" if run.passed else "Failed")
+    return 0 if run.passed else 1
 
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:

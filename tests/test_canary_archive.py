@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,7 +14,7 @@ from generator.render import render
 from tests.helpers.canary_runs import (
     BROKEN_VARIANTS,
     STEP_NAMES,
-    STEPS,
+    contract_checks,
     planned_canary_zip,
     run_from_zip,
     stopped_at,
@@ -26,11 +25,6 @@ LAYOUT = {
     "python": {"python/canary.py", "python/canary_config.json"},
     "nodejs": {"canary.js", "canary_config.json"},
 }
-
-
-def contract_checks() -> list[dict[str, Any]]:
-    """The contract steps of the script tests, as a user writes them in service_settings."""
-    return [{k: v for k, v in step.items() if v not in (None, {}, [])} for step in STEPS[1:]]
 
 
 @pytest.fixture(scope="module", params=["python", "nodejs"])

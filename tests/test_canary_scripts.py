@@ -1,8 +1,8 @@
-"""The canary scripts against a live HTTP server, on doubles of the Synthetics libraries.
+"""The canary scripts against a live HTTP server, on the stand-in for the Synthetics libraries.
 
 Each runtime's script is laid out as its zip would be, next to a canary_config.json,
 and its handler is run in a subprocess against a local service: a healthy variant and
-variants that each break one thing. The doubles (tests/canary_doubles) append every
+variants that each break one thing. The stand-in (generator/synthetics_standin) appends every
 step's outcome to a report file, which is what the assertions read.
 """
 
@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.canary_run import NODE_RUNNER, REPORT_VARIABLE, STANDIN
 from tests.helpers.canary_runs import (
     BROKEN_VARIANTS,
-    DOUBLES,
     NODE,
-    NODE_RUNNER,
     NODE_SCRIPT,
     PYTHON_SCRIPT,
     STEP_NAMES,
@@ -115,8 +114,8 @@ def test_canary_node_double_carries_on_after_failed_http_step_by_default(
         """)
     report = tmp_path / "steps.jsonl"
     env = {
-        "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
-        "SYNTHETICS_DOUBLE_REPORT": str(report),
+        "NODE_PATH": str(STANDIN / "node" / "node_modules"),
+        REPORT_VARIABLE: str(report),
         "SERVICE_PORT": str(service_port),
     }
     run = run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)

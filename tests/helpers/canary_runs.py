@@ -1,8 +1,9 @@
-"""Running the template's canary scripts on this machine, on doubles of the Synthetics libraries.
+"""Running the template's canary scripts on this machine, on cw-scaffold's stand-in for the
+Synthetics libraries (generator/synthetics_standin, what `cw-scaffold canary run` uses).
 
 Each runtime's script is laid out as its zip would be, next to a canary_config.json, and its
-handler runs in a subprocess; the doubles (tests/canary_doubles) append every step's outcome
-to a report file.
+handler runs in a subprocess (generator/canary_run.py); the stand-in appends every step's
+outcome to a report file.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.canary_run import handler
+
 CANARIES = Path(__file__).resolve().parents[2] / "template" / "canaries"
 PYTHON_SCRIPT = CANARIES / "{% if canary_runtime == 'python' %}canary.py{% endif %}"
 NODE_SCRIPT = CANARIES / "{% if canary_runtime == 'nodejs' %}canary.js{% endif %}"
-DOUBLES = Path(__file__).resolve().parents[1] / "canary_doubles"
 
 # Node.js is a test requirement (.ci/run installs it): without it these tests fail, not skip.
 NODE = shutil.which("node") or "node"
@@ -88,6 +89,11 @@ STEPS = [
     ),
 ]
 STEP_NAMES = [s["name"] for s in STEPS]
+
+
+def contract_checks() -> list[dict[str, Any]]:
+    """The steps of STEPS after health, as a user writes them in service_settings."""
+    return [{k: v for k, v in step.items() if v not in (None, {}, [])} for step in STEPS[1:]]
 
 # variant of the service, the step it breaks, the failure message
 BROKEN_VARIANTS = [
@@ -178,35 +184,11 @@ BROKEN_VARIANTS = [
 
 # --- running a canary -------------------------------------------------------------------
 
-PYTHON_RUNNER = """
-import asyncio, importlib.util, inspect, json, sys
-spec = importlib.util.spec_from_file_location("canary", sys.argv[1])
-canary = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(canary)
-try:
-    result = canary.handler({}, None)
-    if inspect.isawaitable(result):
-        asyncio.run(result)
-except Exception as error:
-    print(json.dumps({"error": str(error)}))
-    sys.exit(1)
-"""
-
-NODE_RUNNER = """
-require(process.argv[1]).handler().then(
-  () => process.exit(0),
-  (error) => {
-    console.log(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
-    process.exit(1);
-  },
-);
-"""
-
 
 @dataclass(frozen=True)
 class Run:
     error: str | None  # what the handler raised, or None if it returned
-    steps: list[dict[str, Any]]  # the doubles' report: step, status, failure_reason
+    steps: list[dict[str, Any]]  # the stand-in's report: step, status, failure_reason
 
     @property
     def passed(self) -> bool:
@@ -244,30 +226,26 @@ def run_subprocess(command: list[str], env: dict[str, str], cwd: Path, report: P
     return Run(error, [json.loads(line) for line in lines])
 
 
+def run_task(folder: Path, report: Path) -> Run:
+    """Run the handler laid out in `folder` as cw-scaffold canary run does, on the stand-in."""
+    how = handler(folder, report)
+    return run_subprocess(how.command, how.env, folder, report)
+
+
 def run_python(tmp_path: Path, config: dict[str, Any]) -> Run:
-    script = tmp_path / "python" / "canary.py"
-    script.parent.mkdir()
+    script = tmp_path / "task" / "python" / "canary.py"
+    script.parent.mkdir(parents=True)
     shutil.copy(PYTHON_SCRIPT, script)
     (script.parent / "canary_config.json").write_text(json.dumps(config))
-    report = tmp_path / "steps.jsonl"
-    env = {
-        "PYTHONPATH": str(DOUBLES / "python"),
-        "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ among the doubles
-        "SYNTHETICS_DOUBLE_REPORT": str(report),
-    }
-    return run_subprocess([sys.executable, "-c", PYTHON_RUNNER, str(script)], env, tmp_path, report)
+    return run_task(tmp_path / "task", tmp_path / "steps.jsonl")
 
 
 def run_node(tmp_path: Path, config: dict[str, Any]) -> Run:
-    script = tmp_path / "canary.js"
+    script = tmp_path / "task" / "canary.js"
+    script.parent.mkdir()
     shutil.copy(NODE_SCRIPT, script)
-    (tmp_path / "canary_config.json").write_text(json.dumps(config))
-    report = tmp_path / "steps.jsonl"
-    env = {
-        "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
-        "SYNTHETICS_DOUBLE_REPORT": str(report),
-    }
-    return run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)
+    (script.parent / "canary_config.json").write_text(json.dumps(config))
+    return run_task(tmp_path / "task", tmp_path / "steps.jsonl")
 
 
 # --- from the zip Terraform plans ------------------------------------------------------
@@ -299,18 +277,4 @@ def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None 
     if base_url is not None:
         config = json.loads(config_path.read_text())
         config_path.write_text(json.dumps({**config, "base_url": base_url}))
-    report = tmp_path / "steps.jsonl"
-    if runtime == "python":
-        env = {
-            "PYTHONPATH": str(DOUBLES / "python"),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "SYNTHETICS_DOUBLE_REPORT": str(report),
-        }
-        command = [sys.executable, "-c", PYTHON_RUNNER, str(folder / "canary.py")]
-    else:
-        env = {
-            "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
-            "SYNTHETICS_DOUBLE_REPORT": str(report),
-        }
-        command = [NODE, "-e", NODE_RUNNER, str(folder / "canary.js")]
-    return run_subprocess(command, env, tmp_path, report)
+    return run_task(task, tmp_path / "steps.jsonl")
