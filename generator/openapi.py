@@ -197,6 +197,8 @@ def _request(
     parameters: dict[tuple[str, str], Mapping[str, Any]] = {}
     for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
         parameter = _resolved(document, parameter)
+        if "name" not in parameter:
+            return "a parameter is defined in another file, which derive does not read"
         parameters[(parameter["name"], parameter["in"])] = parameter  # the operation's win
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}

@@ -317,3 +317,20 @@ def test_a_broken_service_fails_the_right_step_from_the_zip(
         assert int(match["ms"]) >= SLOW_SECONDS * 1000
     assert run.outcomes() == stopped_at(STEP_NAMES, failed_step)
     assert run.steps[-1]["failure_reason"] == run.error
+
+
+def test_an_operation_with_a_parameter_from_another_file_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "params.yaml").write_text(
+        "limit: {name: limit, in: query, required: true, schema: {type: integer}, example: 2}\n"
+    )
+    path = tmp_path / "orders.yaml"
+    path.write_text(
+        "openapi: 3.0.3\ninfo: {title: Orders, version: '1.0'}\npaths:\n  /orders:\n    get:\n"
+        "      parameters: [{$ref: 'params.yaml#/limit'}]\n"
+        "      responses: {'200': {description: The orders.}}\n"
+    )
+    derivation = derive(load(path))
+    assert derivation.steps == []
+    assert derivation.skipped == [
+        "GET /orders: a parameter is defined in another file, which derive does not read"
+    ]
