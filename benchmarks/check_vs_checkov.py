@@ -12,6 +12,7 @@ usage: python benchmarks/check_vs_checkov.py [--repeat N]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import tempfile
@@ -65,20 +66,27 @@ def main() -> None:
         str(plain_template()),
     )
     assert check(module).clean, "the default module must check clean"
-    full, alone = [], []
+    full, alone, ratios, loads = [], [], [], []
     for _ in range(args.repeat):
+        loads.append(os.getloadavg()[0])
         full.append(seconds(lambda: run(str(BIN / "cw-scaffold"), "check", str(module))))
         alone.append(seconds(lambda: run_checkov(module)))
+        ratios.append(full[-1] / alone[-1])
+        print(f"check {full[-1]:.2f} s, checkov {alone[-1]:.2f} s: {ratios[-1]:.2f}x", flush=True)
     full_s, alone_s = statistics.median(full), statistics.median(alone)
     cold, warm = rule_seconds(module)
-    print(f"machine: {machine()}; median of {args.repeat} alternating runs")
+    print(
+        f"machine: {machine()}; median of {args.repeat} alternating runs; 1-minute load"
+        f" average {min(loads):.1f}-{max(loads):.1f} (`uptime`) as they started"
+    )
     print(
         table(
             ["default module", "seconds"],
             [
                 ["`cw-scaffold check` (all stages)", f"{full_s:.2f}"],
                 ["checkov alone (same command)", f"{alone_s:.2f}"],
-                ["ratio", f"**{full_s / alone_s:.2f}x** (target 1.1x)"],
+                ["ratio of the medians", f"**{full_s / alone_s:.2f}x** (target 1.1x)"],
+                ["median of the pairs' ratios", f"{statistics.median(ratios):.2f}x"],
                 ["AWS-VALUE rule, cold / warm", f"{cold:.2f} / {warm:.3f}"],
             ],
         )

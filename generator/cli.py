@@ -148,6 +148,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="print which resource types and attributes AWS-VALUE checks, then exit",
     )
     check.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="print every rule: its id, severity and what it holds (docs/rules.md), then exit",
+    )
+    check.add_argument(
         "--var",
         action="append",
         default=[],
@@ -334,6 +339,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         types = listing.covered_types()
         print(listing.as_json(types) if args.format == "json" else listing.text(types))
+        return 0
+    if args.list_rules:
+        from generator.check.report import render_rules
+
+        print(render_rules(as_json=args.format == "json"), end="")
         return 0
     # SIGINT / SIGTERM: the check ends its children, removes its temporary files and
     # prints no verdict; main() exits 130 / 143.

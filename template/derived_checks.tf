@@ -27,9 +27,14 @@ variable "derived_checks" {
     }))
   }))
   default = {}
+}
 
-  validation {
+# A warning, not a validation: steps of a service not in service_names are only unused (and
+# `canary derive` refuses such a service), while a refused value would hide, in
+# `cw-scaffold check`, the error that made it try one.
+check "derived_checks_services" {
+  assert {
     condition     = alltrue([for name in keys(var.derived_checks) : contains(var.service_names, name)])
-    error_message = "derived_checks (derived_checks.auto.tfvars.json) names a service that is not in service_names."
+    error_message = "derived_checks (derived_checks.auto.tfvars.json) has steps for services not in service_names, which no canary runs: ${join(", ", [for name in keys(var.derived_checks) : name if !contains(var.service_names, name)])}."
   }
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from generator.check.findings import Severity
 from generator.check.terraform import run_terraform
 from generator.render import render
 
@@ -19,7 +20,9 @@ def plan_errors(template_dir: Path, work: Path, settings: dict[str, Any]) -> lis
     (module / "services.auto.tfvars").unlink()
     (module / "services.auto.tfvars.json").write_text(json.dumps(settings))
     outcome = run_terraform(module, run_tests=False)
-    return [f.message for f in outcome.findings if f.rule == "TF-PLAN"]
+    return [
+        f.message for f in outcome.findings if f.rule == "TF-PLAN" and f.severity is Severity.ERROR
+    ]
 
 
 def orders(*checks: dict[str, Any]) -> dict[str, Any]:

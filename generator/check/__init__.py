@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from generator.check.findings import Finding, Report, Severity
 from generator.check.inputs import Inputs
-from generator.check.run import CheckRun, Progress
+from generator.check.run import CheckRun, Progress, fewer_collections
 from generator.check.sources import CannotCheck
 from generator.errors import UserError
 
@@ -44,7 +44,7 @@ def check(
     (exit 2) for a module it cannot check here; an interrupt (KeyboardInterrupt) ends every
     child process and removes the temporary files before it propagates.
     """
-    from generator.check.hcl import load_module
+    from generator.check.hcl import load_module, require_hcl2
     from generator.check.preflight import refuse_large_files, terraform_files
     from generator.check.report import ordered
     from generator.check.rules import RuleContext, run_rules
@@ -59,10 +59,10 @@ def check(
     plan = None
     placeholders: frozenset[str] = frozenset()
     skipped = [] if terraform else ["terraform"]
-    with CheckRun(progress) as run:
+    with fewer_collections(), CheckRun(progress) as run:
         refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
         refuse_large_files(terraform_files(module_dir, recursive=True))
-        model = load_module(module_dir)  # first: a missing python-hcl2 stops before anything runs
+        require_hcl2()  # a missing python-hcl2 stops the check before anything runs
         if checkov:
             from generator.check.checkov import CheckovMissing, checkov_command
 
@@ -74,8 +74,10 @@ def check(
                 checkov = False
         if not checkov:
             skipped.append("checkov")
-        # checkov only reads the module directory: it runs while Terraform does.
+        # checkov only reads the module directory, and takes longest: it starts first, and
+        # runs while the HCL is parsed and Terraform runs.
         scan = run.background().submit(_checkov_findings, module_dir, run) if checkov else None
+        model = load_module(module_dir)
         # AWS-VALUE's constraint tables (~0.5 s of API models, cold) load meanwhile too.
         warming = run.background().submit(_warm_constraints, model) if terraform else None
         if terraform:

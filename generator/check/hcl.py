@@ -8,6 +8,7 @@ it starts, so a finding can point at it. The loader also picks up what rules loo
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import textwrap
@@ -136,12 +137,15 @@ def is_literal(value: Any) -> bool:
     return "${" not in (value if isinstance(value, str) else json.dumps(value))
 
 
+def require_hcl2() -> None:
+    """EnvironmentProblem naming the extra to install if python-hcl2 is missing."""
+    if importlib.util.find_spec("hcl2") is None:
+        raise EnvironmentProblem(f"python-hcl2 is not installed: {INSTALL_HINT}")
+
+
 def load_module(root: Path) -> HclModule:
     """Parse every file of the module in `root` that rules look at."""
-    try:
-        import hcl2  # noqa: F401  (only to fail early with a clear message)
-    except ModuleNotFoundError as exc:
-        raise EnvironmentProblem(f"python-hcl2 is not installed: {INSTALL_HINT}") from exc
+    require_hcl2()
     problems: list[Finding] = []
     blocks = [b for p in sorted(root.glob("*.tf")) for b in _read(root, p, _blocks, problems)]
     test_files = sorted({*root.glob("*.tftest.hcl"), *root.glob("tests/*.tftest.hcl")})

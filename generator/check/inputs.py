@@ -8,16 +8,27 @@ collection, the required attributes of an object), or the first choice (string o
 NAME=VALUE` and `--var-file FILE` come after the placeholders on Terraform's command line,
 so they win, as do the module's terraform.tfvars and *.auto.tfvars (placeholders are given
 only for variables those leave unset).
+
+Reusable modules (terraform-aws-modules' among them) also give many inputs `default = null`
+(or an empty string, list or map) and pass them straight to arguments the provider requires:
+planned alone, such a module fails ("Missing required argument", or a function such as
+`coalesce` or `element` refusing the empty value), though every caller sets them. When the
+plan fails at an argument of the module's own files that reads such a variable (directly or
+through locals), `PlanValues.refill` gives that variable a placeholder too, and the check
+plans again; the report names these apart. Nothing is guessed for a plan that succeeds, and a
+failure that reads no such variable stays reported.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.check.findings import Finding
 from generator.check.hcl import Block, HclModule
 from generator.errors import UserError
 
@@ -67,7 +78,10 @@ def _names_in_file(path: Path) -> set[str]:
 
 def _set_by_module(model: HclModule) -> set[str]:
     names = {a.name for a in model.tfvars}
-    for path in [*model.root.glob("terraform.tfvars.json"), *model.root.glob("*.auto.tfvars.json")]:
+    for path in [
+        *model.root.glob("terraform.tfvars.json"),
+        *model.root.glob("*.auto.tfvars.json"),
+    ]:
         try:
             names.update(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
@@ -83,6 +97,98 @@ def placeholders(model: HclModule, inputs: Inputs) -> dict[str, Any]:
         for variable in model.of_kind("variable")
         if variable.labels and "default" not in variable.body and variable.labels[0] not in given
     }
+
+
+class PlanValues:
+    """The variable values one check plans with: placeholders (written to `path`, a
+    .tfvars.json file), then the user's --var and --var-file, which win."""
+
+    def __init__(self, model: HclModule, inputs: Inputs, path: Path) -> None:
+        self.model = model
+        self.inputs = inputs
+        self.path = path
+        self.given = _set_by_module(model) | inputs.names()
+        self.required = placeholders(model, inputs)
+        self.defaulted: dict[str, Any] = {}  # null or empty defaults a failed plan read
+        self._write()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every variable planned with a placeholder."""
+        return (*self.required, *self.defaulted)
+
+    def arguments(self) -> list[str]:
+        return [f"-var-file={self.path}", *self.inputs.arguments()]
+
+    def refill(self, failures: Iterable[Finding]) -> bool:
+        """Placeholders for the variables with a null or empty default that the arguments
+        where the plan failed read (see the module docstring); whether there were any.
+        """
+        taken = self.given | set(self.names)
+        more = {
+            name: _placeholder(variable)
+            for name, variable in _defaulted_variables(self.model).items()
+            if name not in taken
+            and any(name in _read_at(self.model, f.file, f.line) for f in failures)
+        }
+        self.defaulted.update(more)
+        self._write()
+        return bool(more)
+
+    def _write(self) -> None:
+        self.path.write_text(json.dumps({**self.required, **self.defaulted}))
+
+
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+_REFERENCE = re.compile(r"(?<![\w.-])(var|local)\.([A-Za-z_][\w-]*)")
+
+
+def _defaulted_variables(model: HclModule) -> dict[str, Block]:
+    """The variables whose default is null or empty: left to the caller."""
+    return {
+        v.labels[0]: v
+        for v in model.of_kind("variable")
+        if v.labels and "default" in v.body and any(v.body["default"] == e for e in _EMPTY)
+    }
+
+
+def _read_at(model: HclModule, file: str | None, line: int | None) -> set[str]:
+    """The variables read, directly or through locals, by the argument at file:line: the one
+    starting last at or before that line, unless a block starts between the two (the line is
+    then a block's own, such as one missing an argument)."""
+    if not file or not line:
+        return set()
+    arguments: list[tuple[int, Any]] = []
+    starts: list[int] = []
+    pending = [b for b in model.blocks if b.file == file]
+    while pending:
+        block = pending.pop()
+        starts.append(block.line)
+        arguments += [(at, block.body.get(n)) for n, at in block.attribute_lines.items()]
+        pending += block.blocks
+    before = [(at, value) for at, value in arguments if at <= line]
+    if not before:
+        return set()
+    at, value = max(before, key=lambda item: item[0])
+    if any(at < start <= line for start in starts):
+        return set()
+    return _variables_read(value, model.local_values())
+
+
+def _variables_read(value: Any, local_values: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    seen: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        text = item if isinstance(item, str) else json.dumps(item)
+        for kind, name in _REFERENCE.findall(text):
+            if kind == "var":
+                found.add(name)
+            elif name in local_values and name not in seen:
+                seen.add(name)
+                pending.append(local_values[name])
+    return found
 
 
 def _placeholder(variable: Block) -> Any:

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import Any
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import HclModule, load_module
@@ -161,19 +160,30 @@ def look_over(module_dir: Path, model: HclModule | None) -> tuple[ModuleTree, Hc
     return tree, models[module_dir]
 
 
-def notes_on(skip_tests: str | None, placeholders: dict[str, Any]) -> list[Finding]:
-    """Info findings on what the check left out or guessed."""
+def notes_on(
+    skip_tests: str | None, required: Collection[str], defaulted: Collection[str] = ()
+) -> list[Finding]:
+    """Info findings on what the check left out or guessed: tests not run, and placeholders
+    for required variables and for null or empty defaults a required argument cannot take.
+    """
     notes = []
     if skip_tests:
         notes.append(Finding("TF-TEST", Severity.INFO, f"tests not run: {skip_tests}"))
-    if placeholders:
-        notes.append(
-            Finding(
-                "TF-PLAN",
-                Severity.INFO,
-                "planned with placeholder values for the required variables nothing sets: "
-                + ", ".join(sorted(placeholders))
-                + " (set them with --var NAME=VALUE or --var-file FILE)",
+    for names, which in (
+        (required, "the required variables nothing sets"),
+        (
+            defaulted,
+            "variables whose null or empty default the module's arguments refuse",
+        ),
+    ):
+        if names:
+            notes.append(
+                Finding(
+                    "TF-PLAN",
+                    Severity.INFO,
+                    f"planned with placeholder values for {which}: "
+                    + ", ".join(sorted(names))
+                    + " (set them with --var NAME=VALUE or --var-file FILE)",
+                )
             )
-        )
     return notes

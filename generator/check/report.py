@@ -60,6 +60,14 @@ def _relative(report: Report, root: Path | None, finding: Finding) -> Finding:
     )
 
 
+def _descriptions(findings: list[Finding]) -> dict[str, str]:
+    """Rule id → what the rule holds (rules/), for the rules of ours among `findings`."""
+    from generator.check.rules import RULES
+
+    ids = sorted({f.rule for f in findings}, key=_rank)
+    return {rule: RULES[rule].description for rule in ids if rule in RULES}
+
+
 def _all(reports: list[Report], root: Path | None, suppressed: bool = False) -> list[Finding]:
     return [
         _relative(r, root, f) for r in reports for f in (r.suppressed if suppressed else r.findings)
@@ -116,8 +124,10 @@ def _summary(report: Report) -> dict[str, Any]:
 
 
 def render_json(reports: Report | Sequence[Report], root: Path | None = None) -> str:
-    """One module: its findings and summary. A tree: the same for each module, by module."""
+    """One module: its findings and summary. A tree: the same for each module, by module.
+    Both end with `rules`: what each rule of ours that reported something holds."""
     listed = _as_list(reports)
+    rules = _descriptions(_all(listed, None) + _all(listed, None, suppressed=True))
 
     def document(report: Report) -> dict[str, Any]:
         return {
@@ -129,7 +139,7 @@ def render_json(reports: Report | Sequence[Report], root: Path | None = None) ->
         }
 
     if isinstance(reports, Report):
-        return json.dumps(document(reports), indent=2) + "\n"
+        return json.dumps({**document(reports), "rules": rules}, indent=2) + "\n"
     totals = Counter(f.severity.value for f in _all(listed, root))
     tree = {
         "modules": [document(r) for r in listed],
@@ -139,6 +149,7 @@ def render_json(reports: Report | Sequence[Report], root: Path | None = None) ->
             "warnings": totals["warning"],
             "info": totals["info"],
         },
+        "rules": rules,
     }
     return json.dumps(tree, indent=2) + "\n"
 
@@ -160,19 +171,15 @@ def _sarif_result(finding: Finding, base: str) -> dict[str, Any]:
 
 
 def render_sarif(reports: Report | Sequence[Report], root: Path | None = None) -> str:
-    """One SARIF 2.1.0 log with one run; suppressed findings carry an inSource suppression."""
-    from generator.check.rules import RULES
-
+    """One SARIF 2.1.0 log with one run; suppressed findings carry an inSource suppression.
+    Each rule of ours is described (shortDescription); others (checkov's) by their id."""
     listed = _as_list(reports)
     base_dir = (root or Path(listed[0].module)).resolve()
     findings = ordered(tuple(_all(listed, root))) + ordered(tuple(_all(listed, root, True)))
+    described = _descriptions(findings)
     rule_ids = sorted({f.rule for f in findings}, key=_rank)
     rules = [
-        {
-            "id": rule,
-            "shortDescription": {"text": RULES[rule].description if rule in RULES else rule},
-        }
-        for rule in rule_ids
+        {"id": rule, "shortDescription": {"text": described.get(rule, rule)}} for rule in rule_ids
     ]
     log = {
         "$schema": SARIF_SCHEMA,
@@ -201,6 +208,22 @@ def _version() -> str:
         return version("cw-scaffold")
     except PackageNotFoundError:  # run from a source tree
         return "0+unknown"
+
+
+def render_rules(as_json: bool = False) -> str:
+    """`check --list-rules`: every rule of ours, in the order they run, with its severity and
+    what it holds (docs/rules.md); as a JSON list of {id, severity, description} if asked."""
+    from generator.check.rules import RULES
+
+    if as_json:
+        listing = [
+            {"id": r.id, "severity": r.severity.value, "description": r.description}
+            for r in RULES.values()
+        ]
+        return json.dumps(listing, indent=2) + "\n"
+    width = max(len(rule_id) for rule_id in RULES)
+    lines = [f"{r.id:<{width}}  {r.severity.value:<7}  {r.description}" for r in RULES.values()]
+    return "\n".join(lines) + "\n"
 
 
 def exit_status(reports: Report | Sequence[Report]) -> int:

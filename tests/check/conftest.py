@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,8 @@ Module = Callable[..., RuleContext]
 
 @pytest.fixture
 def module(tmp_path: Path) -> Module:
-    """module({"main.tf": "..."}, plan=...) writes the files and returns a RuleContext."""
+    """module({"main.tf": "..."}, plan=...) writes the files and returns a RuleContext. Rule
+    tests write their module out in full, alike in shape on purpose: the HCL is the case."""
 
     def make(files: dict[str, str], plan: dict[str, Any] | None = None) -> RuleContext:
         for name, text in files.items():
@@ -44,10 +46,11 @@ def plan_of() -> Callable[..., dict[str, Any]]:
 def _plan_of(
     *resources: dict[str, Any], unknown: dict[str, dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """A `terraform show -json` document holding `resources` (address, type, name, values);
-    `unknown` maps an address to its after_unknown."""
+    """A `terraform show -json` document holding `resources` (address and values; type and
+    name are read from the address unless given); `unknown` maps an address to its
+    after_unknown."""
     unknown = unknown or {}
-    planned = [{"mode": "managed", "index": None, **r} for r in resources]
+    planned = [{"mode": "managed", "index": None, **_named(r["address"]), **r} for r in resources]
     changes = [
         {
             "address": r["address"],
@@ -62,3 +65,9 @@ def _plan_of(
         for r in planned
     ]
     return {"planned_values": {"root_module": {"resources": planned}}, "resource_changes": changes}
+
+
+def _named(address: str) -> dict[str, str]:
+    """type and name of a resource address: `module.m.aws_sns_topic.this["a"]` → aws_sns_topic, this."""
+    type_, name = re.sub(r"\[[^\]]*\]$", "", address).split(".")[-2:]
+    return {"type": type_, "name": name}

@@ -89,7 +89,8 @@ def test_checkov_stage(tmp_path):
     report = check(root, terraform=False)
     assert report.stages == ("rules", "checkov")
     rules = {f.rule for f in report.findings}
-    assert {"LOG-RETENTION", "CKV_AWS_66", "CKV_AWS_158"} <= rules
+    assert {"LOG-RETENTION", "CKV_AWS_158"} <= rules
+    assert "CKV_AWS_66" not in rules  # LOG-RETENTION owns retention (docs/rules.md)
 
 
 def test_not_a_module(tmp_path):

@@ -92,3 +92,25 @@ def test_require_checkov_makes_its_absence_exit_2(
 ) -> None:
     assert main(["check", str(write(tmp_path, CLEAN)), "--no-terraform", "--require-checkov"]) == 2
     assert "checkov is not installed" in capsys.readouterr().err
+
+
+def test_list_rules_prints_each_rule_with_severity_and_description(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from generator.check.rules import RULES
+
+    assert main(["check", "--list-rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(RULES)
+    f5 = lines[4].split(maxsplit=2)
+    assert f5[:2] == ["F5", "error"]
+    assert f5[2].startswith("VPC lookups select exactly one VPC: id or default = true (warning:")
+    assert "LOG-RETENTION           warning  log groups set retention_in_days" in "\n".join(lines)
+    assert main(["check", "--list-rules", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed[5] == {
+        "id": "F6",
+        "severity": "error",
+        "description": "every S3 lifecycle rule has a filter or a prefix",
+    }
+    assert len(listed) == len(RULES)

@@ -24,10 +24,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from generator.check import terraform
 from generator.check.preflight import MAX_FILE_BYTES, stand_ins
 from generator.check.provider import install
 from generator.check.run import TEMP_PREFIX, CheckRun
+from generator.check.terraform_worker import TerraformWorker
+from generator.check.tree import default_jobs
 from tests.helpers.modules import SMALL, write_module
 
 REPO = Path(__file__).resolve().parents[2]
@@ -207,13 +208,6 @@ def test_external_data_source_never_runs_its_program(cli: Check, tmp_path: Path)
         assert "terraform init" not in done.stderr
 
 
-@pytest.mark.parametrize("command", ["apply", "destroy", "import", "console", "state"])
-def test_the_runner_refuses_any_command_but_its_own(command: str) -> None:
-    workspace = terraform._Workspace(Path("."), Path("."), None, CheckRun(), [])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=f"never runs terraform {command}"):
-        workspace.terraform(command)
-
-
 # 3. check never touches the network
 
 
@@ -333,15 +327,10 @@ def test_the_cli_configuration_alone_installs_no_provider_from_the_network(
     config = install.write_cli_config(tmp_path / "providers", module)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
     env.update(TF_CLI_CONFIG_FILE=str(config), PYTHONPATH=str(REPO))
-    done = subprocess.run(
-        [sys.executable, "-m", "generator.check.terraform", "init", "-backend=false", "-no-color"],
-        cwd=module,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    with CheckRun() as run:
+        worker = TerraformWorker(run, tmp_path, env)
+        run.at_exit(worker.close)
+        done = worker.run(["init", "-backend=false", "-no-color"], cwd=module, timeout=120)
     assert done.returncode == 1
     assert "Failed to query available provider packages" in done.stderr
     assert listener.connections == 0
@@ -424,10 +413,11 @@ def test_interrupt_ends_the_check_and_everything_it_started(
 def test_sigterm_ends_a_recursive_check_and_every_module_check_it_started(
     cli: Check, tmp_path: Path
 ) -> None:
-    """`check --recursive` checks modules in worker processes: they end with it."""
+    """`check --recursive` checks modules in worker processes: they end with it, and none
+    takes up a module already queued for it (the pool queues one more than it runs)."""
     tree = tmp_path / "tree"
-    for name in ("a", "b"):
-        write_module(tree / "modules" / name, INTERRUPTED)
+    for number in range(default_jobs() + 3):
+        write_module(tree / "modules" / f"m{number}", INTERRUPTED)
     child = cli.start(tree, "--recursive", "--no-checkov")
     deadline = time.monotonic() + 120
     while not any("terraform" in p for p in cli.processes()) and time.monotonic() < deadline:

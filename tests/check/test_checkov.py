@@ -11,23 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import checkov
-from generator.check.checkov import checkov_command, parse_output, run_checkov
+from generator.check import check, checkov
+from generator.check.checkov import SUPERSEDED, checkov_command, parse_output, run_checkov
 from generator.check.findings import Severity
 from generator.errors import EnvironmentProblem
 
-BAD_TF = """
+LOG_GROUP = """\
 resource "aws_cloudwatch_log_group" "app" {
   name = "/obs/app"
 }
-
+"""
+VPC_LOOKUP = """\
 data "aws_vpc" "this" {
   filter {
     name   = "tag:Name"
     values = ["*"]
   }
 }
-
+"""
+LIFECYCLE = """\
 resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
   bucket = "obs-artifacts"
   rule {
@@ -41,7 +43,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
     }
   }
 }
-
+"""
+CANARY = """\
 resource "aws_synthetics_canary" "api" {
   name                 = "api"
   artifact_s3_location = "s3://obs-artifacts/canary/"
@@ -53,39 +56,11 @@ resource "aws_synthetics_canary" "api" {
   }
 }
 """
-
-GOOD_TF = """
-data "aws_vpc" "this" {
-  id = var.vpc_id
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
-  bucket = "obs-artifacts"
-  rule {
-    id     = "expire"
-    status = "Enabled"
-    filter {
-      prefix = ""
-    }
-    expiration {
-      days = 30
-    }
-  }
-}
-
-resource "aws_synthetics_canary" "api" {
-  name                 = "api"
-  artifact_s3_location = "s3://obs-artifacts/canary/"
-  execution_role_arn   = var.role_arn
-  handler              = "canary.handler"
-  runtime_version      = "syn-python-selenium-6.0"
-  start_canary         = true
-  delete_lambda        = true
-  schedule {
-    expression = "rate(5 minutes)"
-  }
-}
-"""
+BAD_TF = f"\n{LOG_GROUP}\n{VPC_LOOKUP}\n{LIFECYCLE}\n{CANARY}"  # lines as the tests expect
+# what the project's policies ask of a canary
+GOOD_TF = CANARY.replace(
+    "  schedule {", "  start_canary         = true\n  delete_lambda        = true\n  schedule {"
+)
 
 CLEAN_TF = """
 variable "key_arn" {
@@ -116,16 +91,56 @@ def bad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
 
 
 def test_a_builtin_check_fails_with_file_and_line(bad):
-    (retention,) = bad["CKV_AWS_66"]
-    assert (retention.severity, retention.file, retention.line) == (Severity.ERROR, "main.tf", 2)
-    assert retention.message.startswith("aws_cloudwatch_log_group.app: ")
+    (encryption,) = bad["CKV_AWS_158"]  # a log group without a KMS key
+    assert (encryption.severity, encryption.file, encryption.line) == (
+        Severity.ERROR,
+        "main.tf",
+        2,
+    )
+    assert encryption.message.startswith("aws_cloudwatch_log_group.app: ")
 
 
 def test_our_policies_fire(bad):
-    assert bad["CKV_CWS_1"][0].line == 13  # lifecycle rule without filter
-    assert bad["CKV_CWS_2"][0].line == 6  # wildcard VPC lookup
     assert bad["CKV_CWS_3"][0].line == 27  # canary keeps its Lambda
     assert bad["CKV2_CWS_1"][0].line == 27  # canary never started
+
+
+def test_checks_a_rule_owns_are_not_reported(bad):
+    # no retention (LOG-RETENTION), a wildcard VPC lookup (F5), a lifecycle rule without
+    # filter (F6): checkov's checks of these are dropped, its policies for them are gone
+    assert not {"CKV_AWS_66", "CKV_CWS_1", "CKV_CWS_2"} & set(bad), sorted(bad)
+
+
+def test_superseded_checks_name_rules_that_exist():
+    from generator.check.rules import RULES
+
+    assert set(SUPERSEDED.values()) <= set(RULES)
+
+
+# one problem each, that a rule and a checkov check used to report both
+ONE_PROBLEM = {
+    "log-retention": ("LOG-RETENTION", Severity.WARNING, "CKV_AWS_66", LOG_GROUP),
+    "vpc-by-tags": (
+        "F5",
+        Severity.WARNING,
+        "CKV_CWS_2",
+        'data "aws_vpc" "this" {\n  tags = { Name = "obs" }\n}\n',
+    ),
+    "vpc-by-wildcard": ("F5", Severity.ERROR, "CKV_CWS_2", VPC_LOOKUP),
+    "lifecycle-filter": ("F6", Severity.ERROR, "CKV_CWS_1", LIFECYCLE),
+}
+
+
+@pytest.mark.parametrize("case", ONE_PROBLEM)
+def test_one_problem_one_finding(tmp_path, case):
+    """The rules and checkov together report each of these problems exactly once, by the
+    rule that owns it, at one severity (docs/rules.md)."""
+    rule, severity, check_id, tf = ONE_PROBLEM[case]
+    write(tmp_path, tf)
+    report = check(tmp_path, terraform=False)
+    assert report.stages == ("rules", "checkov")
+    assert [f.severity for f in report.findings if f.rule == rule] == [severity]
+    assert check_id not in {f.rule for f in report.findings}
 
 
 def test_our_policies_pass_a_good_module(tmp_path):
@@ -135,15 +150,19 @@ def test_our_policies_pass_a_good_module(tmp_path):
 
 def test_clean_module_and_inline_skip(tmp_path):
     assert run_checkov(write(tmp_path, CLEAN_TF)) == ()
-    skipped = CLEAN_TF.replace(
-        '  name              = "/obs/app"\n',
-        '  #checkov:skip=CKV_AWS_66:kept forever on purpose\n  name              = "/obs/app"\n',
-    ).replace("  retention_in_days = 365\n", "")
+    skipped = (
+        CLEAN_TF.replace(
+            '  name              = "/obs/app"\n',
+            '  #checkov:skip=CKV_AWS_158:encrypted by AWS\n  name              = "/obs/app"\n',
+        )
+        .replace("  retention_in_days = 365\n", "")
+        .replace("  kms_key_id        = var.key_arn\n", "")
+    )
     assert [f.rule for f in run_checkov(write(tmp_path, skipped))] == ["CKV_AWS_338"]
 
 
 def test_module_config_file_applies(tmp_path):
-    (tmp_path / ".checkov.yaml").write_text("skip-check:\n  - CKV_AWS_66\n  - CKV_AWS_338\n")
+    (tmp_path / ".checkov.yaml").write_text("skip-check:\n  - CKV_AWS_338\n")
     assert run_checkov(write(tmp_path, CLEAN_TF.replace("  retention_in_days = 365\n", ""))) == ()
 
 
@@ -155,7 +174,8 @@ def test_parse_output_shapes():
         "file_path": "/sub/main.tf",
         "file_line_range": [3, 9],
     }
-    report = {"results": {"failed_checks": [failed]}, "summary": {"parsing_errors": 0}}
+    superseded = {**failed, "check_id": "CKV_AWS_66"}  # LOG-RETENTION owns it
+    report = {"results": {"failed_checks": [failed, superseded]}, "summary": {"parsing_errors": 0}}
     (finding,) = parse_output([report, {"results": {"failed_checks": []}}])
     assert (finding.rule, finding.file, finding.line, finding.message) == (
         "CKV_AWS_1",

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import importlib.util
-import io
 import json
 import os
 import subprocess
 import sys
 import time
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +20,10 @@ from pyvider.hub import hub
 from pyvider.resources.context import ResourceContext
 
 from generator.check.provider import (
-    archive,
     components,
     fastpath,
     install,
-    policy_document,
+    pyvider_seam,
     values,
 )
 from generator.check.provider.schema import (
@@ -118,118 +112,6 @@ def test_read_only_attributes_are_found_at_any_depth():
 
 
 # --- aws_iam_policy_document ---------------------------------------------------------------
-
-
-def statement(**fields: Any) -> dict[str, Any]:
-    return {"effect": None, "sid": None, **fields}
-
-
-def test_policy_document_renders_like_the_provider():
-    rendered = policy_document.render(
-        {
-            "statement": [
-                statement(
-                    sid="Publish",
-                    actions=["sns:Publish"],
-                    resources=["arn:aws:sns:*:123456789012:alarms"],
-                    principals=[
-                        {"type": "Service", "identifiers": ["cloudwatch.amazonaws.com"]},
-                        {"type": "AWS", "identifiers": ["111111111111", "222222222222"]},
-                    ],
-                    condition=[
-                        {"test": "ArnLike", "variable": "aws:SourceArn", "values": ["b", "a"]},
-                        {"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["1"]},
-                    ],
-                ),
-                statement(
-                    effect="Deny", not_actions=["iam:*", "<x>&"], resources=["&{aws:username}"]
-                ),
-            ]
-        }
-    )
-    document = json.loads(rendered["json"])
-    assert list(document) == ["Version", "Statement"]
-    publish, deny = document["Statement"]
-    assert list(publish) == ["Sid", "Effect", "Action", "Resource", "Principal", "Condition"]
-    assert publish["Action"] == "sns:Publish"
-    assert publish["Principal"] == {
-        "AWS": ["222222222222", "111111111111"],  # reverse-sorted, like the provider
-        "Service": "cloudwatch.amazonaws.com",
-    }
-    assert publish["Condition"] == {
-        "ArnLike": {"aws:SourceArn": ["b", "a"]},  # condition values keep their order
-        "StringEquals": {"aws:SourceAccount": "1"},
-    }
-    assert deny == {"Effect": "Deny", "NotAction": ["iam:*", "<x>&"], "Resource": "${aws:username}"}
-    assert "\\u003cx\\u003e\\u0026" in rendered["minified_json"]  # Go escapes HTML characters
-    assert rendered["minified_json"].startswith('{"Version":"2012-10-17","Statement":[{"Sid"')
-    assert rendered["json"].startswith('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {')
-    assert rendered["id"] == str(zlib.crc32(rendered["json"].encode()))
-
-
-def test_policy_document_star_principal_and_merged_documents():
-    source = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow"}]})
-    override = json.dumps({"Statement": [{"Sid": "B", "Effect": "Deny", "Action": "*"}]})
-    rendered = policy_document.render(
-        {
-            "source_policy_documents": [source],
-            "override_policy_documents": [override],
-            "statement": [
-                statement(
-                    sid="B", actions=["s3:*"], principals=[{"type": "*", "identifiers": ["*"]}]
-                )
-            ],
-        }
-    )
-    statements = json.loads(rendered["json"])["Statement"]
-    assert statements == [
-        {"Sid": "A", "Effect": "Allow"},
-        {"Sid": "B", "Effect": "Deny", "Action": "*"},  # the override replaced Sid B
-    ]
-    alone = policy_document.render(
-        {"statement": [statement(principals=[{"type": "*", "identifiers": ["*"]}])]}
-    )
-    assert json.loads(alone["json"])["Statement"][0]["Principal"] == "*"
-
-
-# --- archive_file --------------------------------------------------------------------------
-
-
-def test_archive_from_source_blocks_is_a_real_zip_with_matching_hashes(tmp_path):
-    config = {
-        "type": "zip",
-        "output_path": "build/canary.zip",
-        "source": [
-            {"filename": "python/canary.py", "content": "print('hi')\n"},
-            {"filename": "python/config.json", "content": "{}"},
-        ],
-    }
-    result = archive.build(config, tmp_path)
-    data = (tmp_path / "build" / "canary.zip").read_bytes()
-    assert zipfile.ZipFile(io.BytesIO(data)).read("python/canary.py") == b"print('hi')\n"
-    assert result["output_size"] == len(data)
-    assert result["output_md5"] == hashlib.md5(data).hexdigest()
-    assert result["output_base64sha256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
-    assert archive.build(config, tmp_path) == result  # the same sources, the same hashes
-
-
-def test_archive_from_a_directory_honours_excludes_and_stays_inside(tmp_path):
-    (tmp_path / "src" / "nodejs").mkdir(parents=True)
-    (tmp_path / "src" / "nodejs" / "index.js").write_text("exports.handler = 1;")
-    (tmp_path / "src" / "notes.md").write_text("skip me")
-    outside = tmp_path.parent / f"{tmp_path.name}-outside.zip"
-    config = {"type": "zip", "output_path": str(outside), "source_dir": "src", "excludes": ["*.md"]}
-    result = archive.build(config, tmp_path)
-    assert not outside.exists()  # never written outside the working directory
-    assert result["output_size"] > 0
-    single = archive.build(
-        {"type": "zip", "output_path": "one.zip", "source_file": "src/notes.md"}, tmp_path
-    )
-    assert zipfile.ZipFile(tmp_path / "one.zip").namelist() == ["notes.md"]
-    assert single["output_sha"] == hashlib.sha1((tmp_path / "one.zip").read_bytes()).hexdigest()
-
-
-# --- data source values --------------------------------------------------------------------
 
 
 def test_region_dependent_values():
@@ -527,7 +409,7 @@ def pyvider_handler(monkeypatch: pytest.MonkeyPatch) -> Any:
     for type_name, block in schema.resources.items():
         components.make_resource_class(type_name, block)
     for method in ("ValidateResourceConfig", "ValidateDataResourceConfig", "PlanResourceChange"):
-        monkeypatch.setattr(ProviderHandler, method, fastpath.pyvider_handler(method))
+        monkeypatch.setattr(ProviderHandler, method, pyvider_seam.pyvider_handler(method))
     provider = components.make_provider_class(load_schema("aws", only=set()))()
     asyncio.run(provider.setup())
     hub.register("singleton", "provider", provider)
@@ -552,7 +434,7 @@ def _plan_request(type_name: str, value: Any) -> Any:
 
 
 def _answer(handler: Any, method: str, request: Any) -> Any:
-    return asyncio.run(fastpath.pyvider_handler(method)(handler, request, None))
+    return asyncio.run(pyvider_seam.pyvider_handler(method)(handler, request, None))
 
 
 @pytest.mark.parametrize("type_name", sorted(CASES))

@@ -68,13 +68,13 @@ def test_every_utility_provider_and_awscc_plan(tmp_path: Path) -> None:
 
 
 def test_null_for_a_required_argument_is_named_as_terraform_names_it(tmp_path: Path) -> None:
-    # terraform-aws-modules' reusable modules default such variables to null
+    # a null the module gives itself, not through a variable the check could fill
     module = write_module(
         tmp_path,
         {
-            "main.tf": 'variable "alarm_name" {\n  type    = string\n  default = null\n}\n\n'
+            "main.tf": 'variable "create" {\n  type    = bool\n  default = true\n}\n\n'
             'resource "aws_cloudwatch_composite_alarm" "this" {\n'
-            '  alarm_name = var.alarm_name\n  alarm_rule = "ALARM(x)"\n}\n'
+            '  alarm_name = var.create ? null : "x"\n  alarm_rule = "ALARM(x)"\n}\n'
         },
     )
     report = check(module, checkov=False)
@@ -273,3 +273,37 @@ def test_parallel_checks_read_the_hcl_of_each_module_right(tmp_path: Path) -> No
 
 def test_severity_order() -> None:
     assert Severity.INFO.rank < Severity.WARNING.rank < Severity.ERROR.rank
+
+
+def test_an_ami_from_aws_public_parameters_is_decoded_as_json(tmp_path: Path) -> None:
+    # terraform-aws-modules/ecs's EC2 examples take the AMI id from the ECS-optimized AMI's
+    # public parameter, a JSON document of the AMI's metadata
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": """\
+data "aws_ssm_parameter" "ecs_ami" {
+  name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended"
+}
+
+data "aws_ssm_parameter" "ecs_ami_id" {
+  name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+}
+
+resource "aws_launch_template" "ecs" {
+  name          = "ecs"
+  image_id      = jsondecode(nonsensitive(data.aws_ssm_parameter.ecs_ami.value))["image_id"]
+  instance_type = "t3.large"
+}
+
+output "same_ami" {
+  value = nonsensitive(data.aws_ssm_parameter.ecs_ami_id.value) == aws_launch_template.ecs.image_id
+}
+"""
+        },
+    )
+    report = check(module, checkov=False)
+    assert PLANNED in report.stages and report.findings == ()
+    template, _ = _after(report, "aws_launch_template.ecs")
+    assert template["image_id"].startswith("ami-0")
+    assert report.plan["planned_values"]["outputs"]["same_ami"]["value"] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.check.findings import Finding, Report, Severity
-from generator.check.report import exit_status, render_json, render_text
+from generator.check.report import exit_status, render_json, render_sarif, render_text
 
 FINDINGS = (
     Finding("CKV_AWS_18", Severity.ERROR, "aws_s3_bucket.a: access logging", "s3.tf", 1),
@@ -78,3 +78,21 @@ def test_exit_status_fails_on_errors_only():
     assert exit_status(report()) == 0
     assert exit_status(report(FINDINGS[1])) == 0  # warnings are printed, not fatal
     assert exit_status(report(*FINDINGS)) == 1
+
+
+def test_json_and_sarif_describe_our_rules():
+    from generator.check.rules import RULES
+
+    described = {
+        "F3": RULES["F3"].description,
+        "F7": RULES["F7"].description,
+        "NAME-LIMIT": RULES["NAME-LIMIT"].description,
+    }
+    assert json.loads(render_json(report(*FINDINGS)))["rules"] == described
+    tree = json.loads(render_json([report(*FINDINGS[:2]), report(FINDINGS[2])]))
+    assert tree["rules"] == {"F7": described["F7"], "NAME-LIMIT": described["NAME-LIMIT"]}
+    (run,) = json.loads(render_sarif(report(*FINDINGS)))["runs"]
+    short = {r["id"]: r["shortDescription"]["text"] for r in run["tool"]["driver"]["rules"]}
+    assert short["F3"].startswith("dashboard bodies follow the CloudWatch Dashboard Body")
+    assert {rule: short[rule] for rule in described} == described
+    assert short["CKV_AWS_18"] == "CKV_AWS_18"  # checkov's: no description of ours

@@ -36,8 +36,8 @@ from pyvider.schema import PvsSchema, s_data_source, s_provider, s_resource
 
 from generator.check.provider import utility, values
 from generator.check.provider.schema import (
-    Block,
     ProviderSchema,
+    SchemaBlock,
     cty_type,
     object_block,
     read_only_attributes_set,
@@ -64,7 +64,7 @@ def to_python(value: Any) -> Any:
     return inner
 
 
-def _read_only_errors(block: Block, config: Any) -> list[str]:
+def _read_only_errors(block: SchemaBlock, config: Any) -> list[str]:
     return [
         f'Value for unconfigurable attribute: can\'t configure a value for "{path}": its value '
         "will be decided automatically based on the result of applying this configuration."
@@ -72,7 +72,7 @@ def _read_only_errors(block: Block, config: Any) -> list[str]:
     ]
 
 
-def _with_computed(block: Block, value: Any, fill: Callable[[str, Any], Any]) -> Any:
+def _with_computed(block: SchemaBlock, value: Any, fill: Callable[[str, Any], Any]) -> Any:
     """`value` with each null computed attribute replaced by `fill(name, type)`, recursively.
 
     A resource plan fills in unknowns; a data source, placeholder values.
@@ -97,7 +97,7 @@ def _unknown(name: str, schema_type: Any) -> CtyValue:
     return CtyValue.unknown(cty_type(schema_type))
 
 
-def _hook_values(block: Block, known: dict[str, Any]) -> dict[str, Any]:
+def _hook_values(block: SchemaBlock, known: dict[str, Any]) -> dict[str, Any]:
     """Values from a hook (values.py, utility.py), `utility.UNKNOWN` made a cty unknown of
     the attribute's type."""
     return {
@@ -148,7 +148,7 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
     return register_provider(schema.name)(StandInProvider)
 
 
-def make_resource_class(type_name: str, block: Block) -> type[BaseResource]:
+def make_resource_class(type_name: str, block: SchemaBlock) -> type[BaseResource]:
     built = object_block(block)
     schema = s_resource(built.attributes, list(built.block_types))
 
@@ -187,7 +187,7 @@ def make_resource_class(type_name: str, block: Block) -> type[BaseResource]:
     return StandInResource
 
 
-def make_data_source_class(type_name: str, block: Block) -> type[BaseDataSource]:
+def make_data_source_class(type_name: str, block: SchemaBlock) -> type[BaseDataSource]:
     built = object_block(block)
     schema = s_data_source(built.attributes, list(built.block_types))
     reader = values.DATA_SOURCES.get(type_name)

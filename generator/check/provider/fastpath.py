@@ -28,13 +28,13 @@ comes from pyvider.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgpack
 
 from generator.check.provider import utility
-from generator.check.provider.schema import Block, ProviderSchema, read_only_attributes_set
+from generator.check.provider.pyvider_seam import Handler, pyvider_handler, replace_handlers
+from generator.check.provider.schema import ProviderSchema, SchemaBlock, read_only_attributes_set
 
 UNKNOWN = msgpack.ExtType(0, b"\x00")  # cty's unknown value, as Terraform encodes it
 _BLOCK_NESTINGS = ("list", "set")
@@ -53,7 +53,7 @@ def pack(value: Any) -> bytes:
     return data
 
 
-def check_shape(block: Block, value: Any) -> None:
+def check_shape(block: SchemaBlock, value: Any) -> None:
     """Raise _Unusual unless `value` is an object with exactly the block's attributes and
     blocks, each block list/set a list (or unknown) and each single block an object (or
     null or unknown), all the way down."""
@@ -77,7 +77,7 @@ def check_shape(block: Block, value: Any) -> None:
             check_shape(nested["block"], items)
 
 
-def required_nulls(block: Block, value: Any) -> bool:
+def required_nulls(block: SchemaBlock, value: Any) -> bool:
     """Whether a required attribute is null anywhere in `value` (pyvider reports it)."""
     if not isinstance(value, dict):
         return False
@@ -94,7 +94,7 @@ def required_nulls(block: Block, value: Any) -> bool:
     return False
 
 
-def computed_unknown(block: Block, value: Any) -> Any:
+def computed_unknown(block: SchemaBlock, value: Any) -> Any:
     """`value` with each null computed attribute unknown, in nested blocks too."""
     if not isinstance(value, dict):
         return value
@@ -111,7 +111,7 @@ def computed_unknown(block: Block, value: Any) -> Any:
     return result
 
 
-def config_is_clean(block: Block, data: bytes) -> bool:
+def config_is_clean(block: SchemaBlock, data: bytes) -> bool:
     """Whether pyvider would validate this msgpack configuration without a diagnostic."""
     if not data:
         return False
@@ -123,7 +123,7 @@ def config_is_clean(block: Block, data: bytes) -> bool:
     return not required_nulls(block, config) and not read_only_attributes_set(block, config)
 
 
-def with_known(block: Block, planned: Any, known: dict[str, Any]) -> Any:
+def with_known(block: SchemaBlock, planned: Any, known: dict[str, Any]) -> Any:
     """`planned` with the top-level computed attributes that a value hook knows."""
     result = dict(planned)
     for name, value in known.items():
@@ -133,7 +133,7 @@ def with_known(block: Block, planned: Any, known: dict[str, Any]) -> Any:
     return result
 
 
-def missing_required(block: Block, data: bytes) -> list[str]:
+def missing_required(block: SchemaBlock, data: bytes) -> list[str]:
     """Required top-level arguments that are null in this msgpack configuration."""
     try:
         config = unpack(data)
@@ -147,7 +147,7 @@ def missing_required(block: Block, data: bytes) -> list[str]:
     ]
 
 
-def planned_state(block: Block, request: Any) -> bytes | None:
+def planned_state(block: SchemaBlock, request: Any) -> bytes | None:
     """The planned state of a create, or None to leave the request to pyvider."""
     if request.prior_private or (request.prior_state.msgpack or b"\xc0") != b"\xc0":
         return None
@@ -173,24 +173,10 @@ def _missing_argument(pb: Any, name: str) -> Any:
     )
 
 
-Handler = Callable[[Any, Any, Any], Awaitable[Any]]
-_PYVIDER_HANDLERS: dict[str, Handler] = {}  # ProviderHandler's own methods, kept by install()
-
-
-def pyvider_handler(method: str) -> Handler:
-    """pyvider's own ProviderHandler method for an RPC, whether or not install() ran."""
-    from pyvider.handler import ProviderHandler
-
-    if method not in _PYVIDER_HANDLERS:
-        _PYVIDER_HANDLERS[method] = getattr(ProviderHandler, method)
-    return _PYVIDER_HANDLERS[method]
-
-
 def install(schema: ProviderSchema) -> None:
     """Answer the hot RPCs of pyvider's ProviderHandler here when the answer is simple, for
     the types of `schema` that are registered with pyvider (components.register)."""
     import pyvider.protocols.tfprotov6.protobuf as pb
-    from pyvider.handler import ProviderHandler
     from pyvider.hub import hub
 
     resources = {t: b for t, b in schema.resources.items() if hub.get_component("resource", t)}
@@ -198,7 +184,7 @@ def install(schema: ProviderSchema) -> None:
         t: b for t, b in schema.data_sources.items() if hub.get_component("data_source", t)
     }
 
-    def validator(types: dict[str, Block], method: str, response: Any) -> Handler:
+    def validator(types: dict[str, SchemaBlock], method: str, response: Any) -> Handler:
         original = pyvider_handler(method)
 
         async def validate(self: Any, request: Any, context: Any) -> Any:
@@ -236,5 +222,4 @@ def install(schema: ProviderSchema) -> None:
         ),
         "PlanResourceChange": plan,
     }
-    for method, handler in handlers.items():
-        setattr(ProviderHandler, method, handler)
+    replace_handlers(handlers)

@@ -43,6 +43,7 @@ _MAX_REQUEST = 1 << 20  # a launcher's environment, as JSON
 
 def _preload() -> None:
     """Import what serving imports lazily, so that children find it loaded."""
+    import cryptography.hazmat.backends.openssl  # noqa: F401  (each child's certificate)
     import grpc.aio  # noqa: F401
     import pyvider.cli.provide_command
     import pyvider.common.config
@@ -118,10 +119,10 @@ def _child(
         os.environ.update(request["env"])
         threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
 
-        from generator.check.provider import serve
+        from generator.check.provider import pyvider_seam, serve
         from generator.check.provider.schema import load_schema
 
-        serve.refresh_environment()
+        pyvider_seam.refresh_environment()
         serve.on_exit(lambda status: _finish(conn, status))
         name = request["name"]
         serve.serve(name, schemas.get(name) or load_schema(name, only=types))

@@ -1,9 +1,10 @@
 """`data "aws_iam_policy_document"`: the JSON the real provider renders, byte for byte.
 
 Rules of `cw-scaffold check` read policies out of the plan (does the canary role allow
-`ec2:CreateNetworkInterface`? does the topic policy name CloudWatch?), so the stand-in must
-render statements exactly as hashicorp/aws does (internal/service/iam/
-policy_document_data_source.go and policy_model.go):
+`ec2:CreateNetworkInterface`? does the topic policy name CloudWatch?), and read a document's
+statements from the HCL only when the plan has no JSON for it (rules/policies.py: no plan, or
+a document read at apply); so the stand-in must render statements exactly as hashicorp/aws
+does (internal/service/iam/policy_document_data_source.go and policy_model.go):
 - fields in the order Version, Id, Statement; per statement Sid, Effect, Action, NotAction,
   Resource, NotResource, Principal, NotPrincipal, Condition; empty ones left out;
 - a list of one string becomes that string; longer lists are sorted in reverse order,

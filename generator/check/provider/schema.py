@@ -35,7 +35,8 @@ from pyvider.schema import NestingMode, PvsAttribute, PvsNestedBlock, b_main
 from generator.check.provider import catalog
 from generator.check.provider.catalog import SCHEMA_DIR
 
-Block = dict[str, Any]  # {"attributes": {...}, "blocks": {...}} as extracted
+# {"attributes": {...}, "blocks": {...}} as extracted; not hcl.Block, a block of a module
+SchemaBlock = dict[str, Any]
 SchemaType = str | list[Any]
 
 _SCALARS: dict[str, CtyType[Any]] = {
@@ -51,11 +52,11 @@ _DECLARATION_RE = re.compile(r'^\s*(resource|data)\s+"([A-Za-z0-9_]+)"', re.MULT
 # The `provider_meta` block a provider accepts in a module's `terraform` block; the cdktn
 # packages do not carry it. aws and awscc take `user_agent`, a list of User-Agent products
 # (docs/stand-in-providers.md; the aws provider's docs of its `user_agent` function).
-_USER_AGENT: Block = {
+_USER_AGENT: SchemaBlock = {
     "attributes": {"user_agent": {"type": ["list", "string"], "optional": True}},
     "blocks": {},
 }
-PROVIDER_META: dict[str, Block] = {"aws": _USER_AGENT, "awscc": _USER_AGENT}
+PROVIDER_META: dict[str, SchemaBlock] = {"aws": _USER_AGENT, "awscc": _USER_AGENT}
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,10 @@ class ProviderSchema:
 
     name: str
     version: str
-    provider: Block
-    resources: dict[str, Block]
-    data_sources: dict[str, Block]
-    provider_meta: Block | None = None
+    provider: SchemaBlock
+    resources: dict[str, SchemaBlock]
+    data_sources: dict[str, SchemaBlock]
+    provider_meta: SchemaBlock | None = None
 
 
 def provider_version(name: str) -> str:
@@ -86,7 +87,7 @@ def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
     """The schema of provider `name`, restricted to the type names in `only` if given."""
     full = _full_schema(name)
 
-    def kept(types: dict[str, Block]) -> dict[str, Block]:
+    def kept(types: dict[str, SchemaBlock]) -> dict[str, SchemaBlock]:
         return {t: b for t, b in types.items() if only is None or t in only}
 
     return ProviderSchema(
@@ -143,7 +144,7 @@ def attribute(name: str, spec: dict[str, Any]) -> PvsAttribute:
     )
 
 
-def nested_blocks(block: Block) -> list[PvsNestedBlock]:
+def nested_blocks(block: SchemaBlock) -> list[PvsNestedBlock]:
     return [
         PvsNestedBlock(
             type_name=name,
@@ -156,13 +157,13 @@ def nested_blocks(block: Block) -> list[PvsNestedBlock]:
     ]
 
 
-def object_block(block: Block) -> Any:
+def object_block(block: SchemaBlock) -> Any:
     """pyvider's block object (PvsObjectType) for an extracted BLOCK."""
     attributes = {name: attribute(name, spec) for name, spec in block["attributes"].items()}
     return b_main(attributes=attributes, block_types=nested_blocks(block))
 
 
-def read_only_attributes_set(block: Block, value: Any, path: str = "") -> list[str]:
+def read_only_attributes_set(block: SchemaBlock, value: Any, path: str = "") -> list[str]:
     """Paths of computed-only attributes that the configuration `value` sets.
 
     Terraform core leaves this check to the provider; the real provider rejects such a

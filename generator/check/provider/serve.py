@@ -11,13 +11,13 @@ Two things pyvider does slowly are done faster here, without changing what Terra
   process exits right after the answer is sent; nothing is pending by then (the stand-in
   never applies, and each RPC finishes its own writes).
 - The hot RPCs (fastpath.py).
+Each replaces part of pyvider through pyvider_seam.py, the one file a pyvider upgrade touches.
 
 Set CW_SCAFFOLD_PROVIDER_PROFILE to a directory to profile every provider process.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Callable
@@ -48,38 +48,14 @@ def on_exit(callback: Callable[[int], None]) -> None:
     _exit = callback
 
 
-def refresh_environment() -> None:
-    """Re-read configuration that pyvider's RPC layer took from the environment on import.
-
-    A fork server child imported pyvider before it had Terraform's environment (the
-    client certificate for mTLS, above all).
-    """
-    import attrs
-    from pyvider.rpcplugin import config
-
-    fresh = config.RPCPluginConfig.from_env()
-    for field in attrs.fields(config.RPCPluginConfig):
-        setattr(config.rpcplugin_config, field.name, getattr(fresh, field.name))
-
-
-def _install_fast_shutdown() -> None:
-    from pyvider.rpcplugin.protocol.service import GRPCControllerService
-
-    async def exit_after_answering(self: GRPCControllerService) -> None:
-        await asyncio.sleep(SHUTDOWN_DELAY_SECONDS)
-        _exit(0)
-
-    setattr(GRPCControllerService, "_delayed_shutdown", exit_after_answering)  # noqa: B010
-
-
 def serve(name: str, schema: ProviderSchema) -> None:
     """Serve provider `name` with `schema` to the Terraform that started this process."""
-    from generator.check.provider import fastpath
+    from generator.check.provider import fastpath, pyvider_seam
     from generator.check.provider.components import register
 
     register(schema)
     fastpath.install(schema)
-    _install_fast_shutdown()
+    pyvider_seam.install_fast_shutdown(lambda status: _exit(status), SHUTDOWN_DELAY_SECONDS)
 
     from pyvider.cli.__main__ import main as pyvider_main
 

@@ -13,6 +13,7 @@ int/float, bool and None for null.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,41 @@ def synthetics_runtime_version(config: Values, env: Environment) -> Values:
     }
 
 
+def ssm_parameter(config: Values, env: Environment) -> Values:
+    """A parameter's value. AWS's public `.../recommended` AMI parameters (ECS- and
+    EKS-optimized AMIs) hold a JSON document of the AMI's metadata, which modules
+    `jsondecode` for its `image_id`; `.../image_id` holds the id alone
+    (docs/stand-in-providers.md). Any other parameter's value is a placeholder string."""
+    name = str(config["name"])
+    code = _region(config, env)
+    image_id = _hex_id("ami", name.removesuffix("/image_id"))  # one AMI, read either way
+    value = f"placeholder-{name.rsplit('/', 1)[-1]}"
+    if name.startswith("/aws/service/") and name.endswith("/recommended"):
+        value = json.dumps(
+            {
+                "schema_version": 1,
+                "image_id": image_id,
+                "image_name": "amzn2023-ami-ecs-hvm-2023.0.20250101-kernel-6.1-x86_64",
+                "os": "Amazon Linux 2023",
+                "ecs_agent_version": "1.89.2",
+                "ecs_runtime_version": "Docker version 25.0.6",
+                "source_image_name": "al2023-ami-minimal-2023.6.20250101.0-kernel-6.1-x86_64",
+            }
+        )
+    elif name.startswith("/aws/service/") and name.endswith("/image_id"):
+        value = image_id
+    owner = "" if name.startswith("/aws/") else ACCOUNT_ID  # AWS's public parameters
+    return {
+        "id": name,
+        "arn": f"arn:aws:ssm:{code}:{owner}:parameter{name}",
+        "type": "String",
+        "value": value,
+        "insecure_value": value,
+        "version": 1,
+        "region": code,
+    }
+
+
 def iam_policy_document(config: Values, env: Environment) -> Values:
     return policy_document.render(config)
 
@@ -263,6 +299,7 @@ DATA_SOURCES: dict[str, Reader] = {
     "aws_vpc_endpoint_service": vpc_endpoint_service,
     "aws_ecs_cluster": ecs_cluster,
     "aws_synthetics_runtime_version": synthetics_runtime_version,
+    "aws_ssm_parameter": ssm_parameter,
     "aws_iam_policy_document": iam_policy_document,
     "archive_file": archive_file,
 }

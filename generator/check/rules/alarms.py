@@ -24,6 +24,8 @@ def _notifies(values: Mapping[str, Any]) -> bool:
 
 
 def _instances(ctx: RuleContext, block: Block) -> list[Mapping[str, Any]]:
+    # not known_instances: without a plan the whole body counts, expressions included, since
+    # alarm_actions = [aws_sns_topic.x.arn] does notify
     planned = [] if ctx.plan is None else list(plan_instances(ctx.plan, block.address))
     return [r.get("values", {}) for r in planned] or [block.body]
 
@@ -33,6 +35,7 @@ class PageBeforeDeploy:
     description = (
         "alarms that page on missing data are suppressed until there is something to watch"
     )
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         breaching: dict[str, Block] = {}  # alarm name (or block address) -> its block
@@ -66,16 +69,16 @@ class PageBeforeDeploy:
             "minute, before the service it watches is deployed; add an actions_suppressor "
             "(e.g. an alarm in ALARM while ECS reports no DesiredTaskCount for the service)",
             alarm,
-            Severity.WARNING,
         )
 
 
 class ServiceUnverified:
     id = "SERVICE-UNVERIFIED"
     description = "services of a looked-up cluster are checked to exist at plan time"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        if not ctx.hcl.data("aws_ecs_cluster"):
+        if not ctx.monitors_existing_cluster():
             return
         checks = ctx.hcl.of_kind("check")
         if any(
@@ -93,6 +96,5 @@ class ServiceUnverified:
                     'ALARM; add a check block per service with a data "aws_ecs_service" and an '
                     "error_message naming the service and the cluster",
                     alarm,
-                    Severity.WARNING,
                 )
                 return

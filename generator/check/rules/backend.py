@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.check.findings import Finding
+from generator.check.findings import Finding, Severity
 from generator.check.rules.base import RuleContext, finding
 
 # What `init` needs from an S3 backend that nothing else can supply non-interactively.
@@ -14,6 +14,7 @@ S3_REQUIRED = ("bucket", "key", "region")
 class EmptyBackend:
     id = "F1"
     description = "backend blocks carry their settings (an empty backend breaks init)"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for terraform in ctx.hcl.of_kind("terraform"):

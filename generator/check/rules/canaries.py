@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import Script
-from generator.check.rules.base import RuleContext
+from generator.check.rules.base import RuleContext, finding
 
 _CMP = r"(?:===?|!==?|<=?|>=?|\bnot\s+in\b|\bin\b)"
 _STATUS_NAME = r"(?:status_code|statusCode|status|getcode\(\))"
@@ -81,6 +81,7 @@ def missing_checks(script: Script, *helpers: Script) -> list[str]:
 class PlaceholderCanary:
     id = "F9"
     description = "canary scripts check status, body and latency, not only reachability"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         handlers = [s for s in ctx.hcl.scripts if HANDLER[s.language].search(s.text)]
@@ -93,11 +94,9 @@ class PlaceholderCanary:
             ]
             missing = missing_checks(script, *helpers)
             if missing:
-                yield Finding(
-                    rule=self.id,
-                    severity=Severity.ERROR,
-                    message=f"canary script checks no {'/'.join(missing)}: assert the status "
-                    "code, the body contract and a latency bound, not only that it answers",
+                yield finding(
+                    self,
+                    f"canary script checks no {'/'.join(missing)}: assert the status code, the "
+                    "body contract and a latency bound, not only that it answers",
                     file=script.file,
-                    line=None,
                 )

@@ -21,6 +21,7 @@ ADMIN_ROLE = "OrganizationAccountAccessRole"
 class OrganizationAdminRole:
     id = "OAM-ROLE"
     description = "source-account providers assume a dedicated least-privilege role"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for provider in ctx.hcl.of_kind("provider"):
@@ -54,6 +55,7 @@ FILTERS = {
 class LinkSharesEverything:
     id = "OAM-SHARES-ALL"
     description = "OAM links share only the metrics and log groups that are monitored"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for link in ctx.hcl.resources("aws_oam_link"):
@@ -79,5 +81,4 @@ class LinkSharesEverything:
                     + " } limited to what is monitored (e.g. Namespace IN ('AWS/ECS'), "
                     "LogGroupName LIKE '/ecs/%')",
                     link,
-                    Severity.WARNING,
                 )

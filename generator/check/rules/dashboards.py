@@ -13,14 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.check.findings import Finding, Severity
-from generator.check.hcl import Block, is_literal
-from generator.check.rules.base import (
-    RuleContext,
-    block_of,
-    finding,
-    plan_resources,
-    unknown_after_apply,
-)
+from generator.check.hcl import Block
+from generator.check.rules.base import RuleContext, finding, known_resources, unknown_after_apply
 from generator.check.rules.dashboard_body import problems
 
 MAX_PER_DASHBOARD = 20  # beyond this, one summary line: the first ones show the pattern
@@ -28,20 +22,17 @@ MAX_PER_DASHBOARD = 20  # beyond this, one summary line: the first ones show the
 
 class DashboardBody:
     id = "F3"
-    description = "dashboard bodies follow the CloudWatch Dashboard Body Structure"
+    description = (
+        "dashboard bodies follow the CloudWatch Dashboard Body Structure (warning: a body known "
+        "only after apply, not checked)"
+    )
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        if ctx.plan is None:
-            for block in ctx.hcl.resources("aws_cloudwatch_dashboard"):
-                body = block.body.get("dashboard_body")
-                if isinstance(body, str) and is_literal(body):
-                    yield from self._check(block.address, body, block)
-            return
-        for resource in plan_resources(ctx.plan, "aws_cloudwatch_dashboard"):
-            address = resource.get("address", "")
-            source = block_of(ctx, address)
-            body = resource.get("values", {}).get("dashboard_body")
-            if body is None and unknown_after_apply(ctx.plan, address).get("dashboard_body"):
+        for address, source, values in known_resources(ctx, "aws_cloudwatch_dashboard"):
+            body = values.get("dashboard_body")
+            unknown = {} if ctx.plan is None else unknown_after_apply(ctx.plan, address)
+            if body is None and unknown.get("dashboard_body"):
                 yield finding(
                     self,
                     f"{address}: the body is only known after apply, so it was not checked; "

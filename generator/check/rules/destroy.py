@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import Block
-from generator.check.rules.base import RuleContext, finding
+from generator.check.rules.base import RuleContext, finding, resolve_variable
 from generator.check.rules.network import expanded
 
 VPC_FUNCTIONS = ("aws_synthetics_canary", "aws_lambda_function")
@@ -47,13 +47,11 @@ def _vpc_functions(ctx: RuleContext) -> Iterator[tuple[Block, Block]]:
 class BucketNotDestroyable:
     id = "S3-FORCE-DESTROY"
     description = "buckets can be destroyed with their objects, or say why not"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for bucket in ctx.hcl.resources("aws_s3_bucket"):
-            value = bucket.body.get("force_destroy", False)
-            variable = re.fullmatch(r"\$\{var\.([\w-]+)\}", str(value))
-            if variable:  # what a plain plan uses: the tfvars, else the default
-                value = ctx.hcl.variable_value(variable.group(1))
+            value = resolve_variable(ctx, bucket.body.get("force_destroy", False))
             if value is True or (isinstance(value, str) and "${" in value):
                 continue
             yield finding(
@@ -62,13 +60,13 @@ class BucketNotDestroyable:
                 "BucketNotEmpty once anything wrote to it; set force_destroy = "
                 "var.<name>_force_destroy (true for disposable data, false to protect it)",
                 bucket,
-                Severity.WARNING,
             )
 
 
 class NetworkInterfaceDeleteTimeout:
     id = "ENI-DELETE-TIMEOUT"
     description = "a VPC function's security groups and subnets wait out its network interfaces"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         seen: set[str] = set()
@@ -96,6 +94,7 @@ class NetworkInterfaceDeleteTimeout:
 class NetworkInterfacePermissionOrder:
     id = "ENI-PERMISSION-ORDER"
     description = "a VPC canary keeps its role's permissions until it is gone"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for function, _ in _vpc_functions(ctx):
@@ -132,6 +131,7 @@ WAITS = ("time_sleep", "terraform_data", "null_resource")
 class IamPropagation:
     id = "IAM-PROPAGATION"
     description = "a VPC canary waits for its role's policies to propagate"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for function, _ in _vpc_functions(ctx):
@@ -149,7 +149,6 @@ class IamPropagation:
                 "so the first apply fails now and then; depend on a time_sleep (15 s) that "
                 "depends on the policies",
                 function,
-                Severity.WARNING,
                 attribute="depends_on",
             )
 

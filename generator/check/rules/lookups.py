@@ -34,6 +34,7 @@ def _has_postcondition(block: Block) -> bool:
 class UnguardedLookup:
     id = "F2"
     description = "lookups of clusters, services and VPCs fail early with a clear message"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         checks = ctx.hcl.of_kind("check")
@@ -62,7 +63,11 @@ def _wildcard(value: Any) -> bool:
 
 class AmbiguousVpcLookup:
     id = "F5"
-    description = "VPC lookups select exactly one VPC (id or default = true)"
+    description = (
+        "VPC lookups select exactly one VPC: id or default = true (warning: tags or attributes, "
+        "unique today, maybe not tomorrow)"
+    )
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for data in ctx.hcl.data("aws_vpc"):

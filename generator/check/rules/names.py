@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.check.findings import Finding
+from generator.check.findings import Finding, Severity
 from generator.check.hcl import Block
-from generator.check.rules.base import RuleContext, block_of, finding, plan_resources
+from generator.check.rules.base import RuleContext, finding, known_resources
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class NameLimit:
 
 
 _IAM = re.compile(r"[\w+=,.@-]+")
+# one entry per resource type, alike on purpose: a table of AWS's limits, not logic
 LIMITS = {
     "aws_s3_bucket": NameLimit(
         "bucket",
@@ -82,6 +83,7 @@ def name_problem(limit: NameLimit, name: str) -> str | None:
 class NameLimits:
     id = "NAME-LIMIT"
     description = "resource names fit AWS's length and character limits"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for address, block, limit, name in self._names(ctx):
@@ -93,14 +95,7 @@ class NameLimits:
     @staticmethod
     def _names(ctx: RuleContext) -> Iterator[tuple[str, Block | None, NameLimit, str]]:
         for type_, limit in LIMITS.items():
-            if ctx.plan is None:
-                for block in ctx.hcl.resources(type_):
-                    name = block.body.get(limit.attribute)
-                    if isinstance(name, str) and "${" not in name:
-                        yield block.address, block, limit, name
-                continue
-            for resource in plan_resources(ctx.plan, type_):
-                name = resource.get("values", {}).get(limit.attribute)
+            for address, block, values in known_resources(ctx, type_):
+                name = values.get(limit.attribute)
                 if isinstance(name, str):
-                    address = resource.get("address", type_)
-                    yield address, block_of(ctx, address), limit, name
+                    yield address, block, limit, name

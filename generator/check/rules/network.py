@@ -50,6 +50,7 @@ def _in_looked_up_vpc(ctx: RuleContext, endpoint: Block) -> bool:
 class EndpointOnEveryRouteTable:
     id = "VPC-ENDPOINT-ROUTES"
     description = "gateway endpoints attach only to the route tables of the subnets that use them"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for endpoint in ctx.hcl.resources("aws_vpc_endpoint"):
@@ -79,6 +80,7 @@ def _selects_subnets(lookup: Block) -> bool:
 class ExistingEndpointUnchecked:
     id = "VPC-ENDPOINT-EXISTING"
     description = "a gateway endpoint in a looked-up VPC is checked against one that exists"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if any(self._looks_for_endpoints(ctx, c) for c in ctx.hcl.of_kind("check")):
@@ -93,7 +95,6 @@ class ExistingEndpointUnchecked:
                     "route tables routing the service's prefix list (data.aws_route_tables, "
                     "filter route.destination-prefix-list-id) and says to reuse that endpoint",
                     endpoint,
-                    Severity.WARNING,
                 )
 
     @staticmethod
@@ -116,6 +117,7 @@ class ExistingEndpointUnchecked:
 class EndpointWithoutPolicy:
     id = "VPC-ENDPOINT-POLICY"
     description = "VPC endpoints have a policy that admits only what their users need"
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         policies = ctx.hcl.resources("aws_vpc_endpoint_policy")
@@ -128,13 +130,13 @@ class EndpointWithoutPolicy:
                 "action of the service; set policy to what its users need (e.g. the canary "
                 "role's PutMetricData, or its artifact bucket)",
                 endpoint,
-                Severity.WARNING,
             )
 
 
 class OptInZones:
     id = "AZ-OPT-IN"
     description = "availability-zone lookups return standard zones only"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for lookup in ctx.hcl.data("aws_availability_zones"):

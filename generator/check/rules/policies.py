@@ -1,8 +1,11 @@
 """Read IAM actions out of the three shapes a policy takes in a module.
 
-1. JSON (a literal string in the HCL, or a policy attribute in the plan JSON);
-2. a `data "aws_iam_policy_document"` block: its `statement` blocks, read from the HCL because
-   the stand-in provider does not compute the document's `json` during plan;
+1. JSON (a literal string in the HCL, or a policy attribute in the plan JSON). When Terraform
+   reads a `data "aws_iam_policy_document"` during plan, the stand-in provider renders its
+   `json` as the real one does (provider/policy_document.py) and the plan carries that JSON;
+2. a `data "aws_iam_policy_document"` block read from the HCL (its `statement` blocks), for
+   when there is no plan, or the document is read only at apply because its arguments are
+   unknown until then (the ARN of a resource the plan creates);
 3. an HCL expression such as `jsonencode({...})` without a plan: action-looking string literals
    are picked out of it; anything built from variables or locals cannot be read.
 """

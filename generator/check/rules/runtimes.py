@@ -17,12 +17,13 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from generator.check.findings import Finding
+from generator.check.findings import Finding, Severity
 from generator.check.rules.base import (
     RuleContext,
     finding,
-    plan_instances,
+    known_values,
     rejected_by_aws_value,
+    resolve_variable,
 )
 
 _RUNTIME = re.compile(r"(syn-[a-z]+-[a-z]+)-(\d+)\.(\d+)")
@@ -55,6 +56,7 @@ def deprecated(runtime: str) -> str | None:
 class CanaryRuntime:
     id = "CANARY-RUNTIME"
     description = "canary runtimes are pinned and not deprecated"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for lookup in ctx.hcl.data("aws_synthetics_runtime_version"):
@@ -67,25 +69,15 @@ class CanaryRuntime:
                     lookup,
                     attribute="latest",
                 )
-            version = self._literal(ctx, lookup.body.get("version"))
+            version = resolve_variable(ctx, lookup.body.get("version"))
             prefix = lookup.body.get("prefix")
             if isinstance(version, str) and isinstance(prefix, str):
                 yield from self._deprecated(f"{prefix}-{version}", lookup, "version")
         for canary in ctx.hcl.resources("aws_synthetics_canary"):
-            runtimes = [canary.body.get("runtime_version")]
-            if ctx.plan is not None:
-                runtimes += [
-                    r.get("values", {}).get("runtime_version")
-                    for r in plan_instances(ctx.plan, canary.address)
-                ]
+            runtimes = known_values(ctx, canary, "runtime_version")
             for runtime in dict.fromkeys(r for r in runtimes if isinstance(r, str)):
                 if not rejected_by_aws_value(ctx, canary.type, {"runtime_version": runtime}):
                     yield from self._deprecated(runtime, canary, "runtime_version")
-
-    @staticmethod
-    def _literal(ctx: RuleContext, value: Any) -> Any:
-        variable = re.fullmatch(r"\$\{var\.([\w-]+)\}", str(value))
-        return ctx.hcl.variable_value(variable[1]) if variable else value
 
     def _deprecated(self, runtime: str, at: Any, attribute: str) -> Iterator[Finding]:
         oldest = deprecated(runtime)

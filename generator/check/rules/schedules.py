@@ -15,41 +15,28 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.check.findings import Finding
-from generator.check.hcl import Block, is_literal
+from generator.check.findings import Finding, Severity
 from generator.check.rules.base import (
     RuleContext,
     finding,
-    plan_instances,
+    known_instances,
     rejected_by_aws_value,
 )
 from generator.schedules import alarm_period_problem, schedule_problem
 
 
-def _planned(ctx: RuleContext, block: Block) -> list[Mapping[str, Any]]:
-    if ctx.plan is None:
-        return []
-    return [r.get("values", {}) for r in plan_instances(ctx.plan, block.address)]
-
-
 class CanarySchedule:
     id = "CANARY-SCHEDULE"
     description = "canary schedules are ones Synthetics accepts for a recurring canary"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for canary in ctx.hcl.resources("aws_synthetics_canary"):
-            planned = _planned(ctx, canary)
             expressions = [
                 schedule.get("expression")
-                for values in planned
+                for values in known_instances(ctx, canary)
                 for schedule in values.get("schedule") or []
             ]
-            if not planned:
-                expressions = [
-                    s.body.get("expression")
-                    for s in canary.nested("schedule")
-                    if is_literal(s.body.get("expression"))
-                ]
             at = next(iter(canary.nested("schedule")), canary)
             for expression in dict.fromkeys(e for e in expressions if isinstance(e, str)):
                 problem = schedule_problem(expression)
@@ -67,13 +54,13 @@ class CanarySchedule:
 class AlarmPeriod:
     id = "ALARM-PERIOD"
     description = "alarm periods are ones CloudWatch accepts"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for alarm in ctx.hcl.resources("aws_cloudwatch_metric_alarm"):
-            planned = _planned(ctx, alarm) or [_literals(alarm)]
             problems = dict.fromkeys(
                 p
-                for values in planned
+                for values in known_instances(ctx, alarm)
                 for period in _periods(values)
                 if (p := alarm_period_problem(period, values.get("evaluation_periods")))
                 and not rejected_by_aws_value(ctx, alarm.type, {"period": period})
@@ -86,15 +73,6 @@ class AlarmPeriod:
                     alarm,
                     attribute="period",
                 )
-
-
-def _literals(alarm: Block) -> dict[str, Any]:
-    values = {k: v for k, v in alarm.body.items() if is_literal(v)}
-    values["metric_query"] = [
-        {"metric": [{k: v for k, v in m.body.items() if is_literal(v)} for m in q.nested("metric")]}
-        for q in alarm.generated("metric_query")
-    ]
-    return values
 
 
 def _periods(values: Mapping[str, Any]) -> list[Any]:

@@ -7,33 +7,22 @@ given the benefit of the doubt otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from generator.check.findings import Finding, Severity
-from generator.check.hcl import Block
-from generator.check.rules.base import RuleContext, finding, plan_instances
-
-
-def _values(ctx: RuleContext, block: Block, attribute: str) -> list[Any]:
-    """The attribute's value: the literal from the HCL, or every planned instance's value."""
-    value = block.body.get(attribute)
-    if not (isinstance(value, str) and "${" in value):
-        return [value]
-    if ctx.plan is None:
-        return []
-    return [r.get("values", {}).get(attribute) for r in plan_instances(ctx.plan, block.address)]
+from generator.check.rules.base import RuleContext, finding, known_values
 
 
 class KeyRotation:
     id = "KMS-ROTATION"
     description = "symmetric KMS keys have enable_key_rotation = true"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for key in ctx.hcl.resources("aws_kms_key"):
             spec = key.body.get("customer_master_key_spec", key.body.get("key_spec"))
             if spec not in (None, "SYMMETRIC_DEFAULT"):
                 continue  # only symmetric encryption keys can rotate automatically
-            if any(v is not True for v in _values(ctx, key, "enable_key_rotation")):
+            if any(v is not True for v in known_values(ctx, key, "enable_key_rotation")):
                 yield finding(
                     self,
                     f"{key.address} does not rotate: set enable_key_rotation = true",
@@ -45,14 +34,14 @@ class KeyRotation:
 class LogRetention:
     id = "LOG-RETENTION"
     description = "log groups set retention_in_days (the default keeps logs, and costs, forever)"
+    severity = Severity.WARNING  # it costs, it does not break: owns checkov's CKV_AWS_66
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for group in ctx.hcl.resources("aws_cloudwatch_log_group"):
-            if any(v in (None, 0) for v in _values(ctx, group, "retention_in_days")):
+            if any(v in (None, 0) for v in known_values(ctx, group, "retention_in_days")):
                 yield finding(
                     self,
                     f"{group.address} keeps logs forever: set retention_in_days",
                     group,
-                    Severity.WARNING,
                     attribute="retention_in_days",
                 )

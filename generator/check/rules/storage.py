@@ -29,6 +29,7 @@ def _covers(setting: Block, bucket: Block) -> bool:
 class LifecycleRuleFilter:
     id = "F6"
     description = "every S3 lifecycle rule has a filter or a prefix"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for config in ctx.hcl.resources("aws_s3_bucket_lifecycle_configuration"):
@@ -56,6 +57,7 @@ class LifecycleRuleFilter:
 class EmptyLifecyclePrefix:
     id = "LIFECYCLE-EMPTY-PREFIX"
     description = 'lifecycle rules for the whole bucket use filter {}, not prefix = ""'
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for config in ctx.hcl.resources("aws_s3_bucket_lifecycle_configuration"):
@@ -68,7 +70,6 @@ class EmptyLifecyclePrefix:
                             'prefix = "", which provider 5.86 broke: write filter {} for the '
                             "whole bucket",
                             f,
-                            Severity.WARNING,
                             attribute="prefix",
                         )
 
@@ -76,6 +77,7 @@ class EmptyLifecyclePrefix:
 class BucketEncryption:
     id = "S3-ENCRYPTION"
     description = "every bucket has a server-side encryption configuration"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         settings = ctx.hcl.resources("aws_s3_bucket_server_side_encryption_configuration")
@@ -94,6 +96,7 @@ class BucketEncryption:
 class BucketPublicAccess:
     id = "S3-PUBLIC-ACCESS"
     description = "every bucket has a public access block with all four flags true"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.hcl.resources("aws_s3_account_public_access_block"):

@@ -54,7 +54,11 @@ def _tag_sources(ctx: RuleContext) -> Iterator[tuple[Block, str, Any]]:
 
 class HardCodedEnvironment:
     id = "F7"
-    description = "the Environment tag comes from the environment suffix only"
+    description = (
+        "the Environment tag comes from the environment suffix only (warning: a literal that "
+        "matches it today)"
+    )
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for variable in ctx.hcl.of_kind("variable"):
@@ -68,11 +72,10 @@ class HardCodedEnvironment:
                 )
         for attr in ctx.hcl.tfvars:
             for value in literal_environments(attr.value):
-                yield Finding(
-                    rule=self.id,
-                    severity=Severity.ERROR,
-                    message=f"{attr.name} sets Environment = {value!r}: remove it, the "
-                    "Environment tag comes from the environment suffix",
+                yield finding(
+                    self,
+                    f"{attr.name} sets Environment = {value!r}: remove it, the Environment tag "
+                    "comes from the environment suffix",
                     file=attr.file,
                     line=attr.line,
                 )

@@ -71,7 +71,11 @@ def is_reusable(ctx: RuleContext) -> bool:
 
 class UntestedToggle:
     id = "F8"
-    description = "every path behind a count/for_each toggle is planned by some test"
+    description = (
+        "every path behind a count/for_each toggle is planned by some test (info: a reusable "
+        "module's toggle variables)"
+    )
+    severity = Severity.WARNING
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if is_reusable(ctx):
@@ -94,7 +98,6 @@ class UntestedToggle:
                         f"{planned}: its other path is never planned; add a test run whose "
                         "variables { } switch it",
                         block,
-                        Severity.WARNING,
                         attribute=toggle,
                     )
 

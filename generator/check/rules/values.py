@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from generator.check.constraints import Violation, violations
-from generator.check.findings import Finding
+from generator.check.findings import Finding, Severity
 from generator.check.hcl import Block
 from generator.check.rules.base import RuleContext, block_of, finding, plan_resources
 
@@ -26,6 +25,7 @@ _VARIABLE = re.compile(r"\$\{var\.(\w+)\}")
 class AwsValues:
     id = "AWS-VALUE"
     description = "attribute values the AWS API or the AWS provider would reject"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.plan is None:
@@ -49,9 +49,8 @@ class AwsValues:
                     continue
                 at, attribute = attribute_at(block, violation.path)
                 origin = _variable_origin(ctx, at.body.get(attribute) if attribute else None)
-                yield replace(
-                    finding(self, f"{message}{origin} ({violation.source})", at),
-                    line=at.line_of(attribute) if attribute else at.line,
+                yield finding(
+                    self, f"{message}{origin} ({violation.source})", at, attribute=attribute
                 )
 
 

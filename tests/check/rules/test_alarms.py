@@ -53,14 +53,10 @@ def test_planned_missing_data_treatment_counts(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_cloudwatch_metric_alarm.canary",
-            "type": "aws_cloudwatch_metric_alarm",
-            "name": "canary",
             "values": {"alarm_name": "orders-canary", "treat_missing_data": "breaching"},
         },
         {
             "address": "aws_cloudwatch_composite_alarm.orders",
-            "type": "aws_cloudwatch_composite_alarm",
-            "name": "orders",
             "values": {
                 "alarm_rule": 'ALARM("orders-canary")',
                 "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:alarms"],

@@ -1,5 +1,5 @@
-"""F6 (lifecycle rules without filter), S3 encryption and public access, KMS rotation,
-log retention."""
+"""F6 (lifecycle rules without filter), LIFECYCLE-EMPTY-PREFIX, S3 encryption and public
+access."""
 
 from __future__ import annotations
 
@@ -134,67 +134,8 @@ def test_settings_of_another_bucket_do_not_count(module, run):
     assert len(run("S3-ENCRYPTION", ctx)) == 1
 
 
-def test_key_rotation(module, run):
-    ctx = module(
-        {
-            "kms.tf": """
-            resource "aws_kms_key" "off" {
-              description = "no rotation"
-            }
-            resource "aws_kms_key" "on" {
-              enable_key_rotation = true
-            }
-            resource "aws_kms_key" "signing" {
-              customer_master_key_spec = "RSA_2048"
-              key_usage                = "SIGN_VERIFY"
-            }
-            resource "aws_kms_key" "disabled" {
-              enable_key_rotation = false
-            }
-            """
-        }
-    )
-    found = run("KMS-ROTATION", ctx)
-    assert [(f.message.split()[0], f.line) for f in found] == [
-        ("aws_kms_key.off", 2),
-        ("aws_kms_key.disabled", 13),
-    ]
-
-
-def test_key_rotation_from_the_plan(module, run, plan_of):
-    hcl = 'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n}\n'
-    assert run("KMS-ROTATION", module({"kms.tf": hcl})) == []  # unknown without a plan
-    plan = plan_of(
-        {
-            "address": "aws_kms_key.k",
-            "type": "aws_kms_key",
-            "name": "k",
-            "values": {"enable_key_rotation": False},
-        }
-    )
-    (found,) = run("KMS-ROTATION", module({"kms.tf": hcl}, plan=plan))
-    assert found.line == 2
-
-
-def test_log_retention(module, run):
-    ctx = module(
-        {
-            "logs.tf": """
-            resource "aws_cloudwatch_log_group" "forever" {
-              name = "/obs/forever"
-            }
-            resource "aws_cloudwatch_log_group" "kept" {
-              name              = "/obs/kept"
-              retention_in_days = 30
-            }
-            """
-        }
-    )
-    (found,) = run("LOG-RETENTION", ctx)
-    assert (found.severity, found.line) == (Severity.WARNING, 2)
-
-
 def test_an_empty_prefix_filter_is_reported(module, run):
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     ctx = module(
         {
             "s3.tf": """

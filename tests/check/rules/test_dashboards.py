@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from generator.check.findings import Severity
-from generator.check.rules.dashboard_body import problems
+from tests.helpers.dashboards import body, metric_widget
 
 DASHBOARD_TF = """
 resource "aws_cloudwatch_dashboard" "main" {
@@ -17,20 +15,9 @@ resource "aws_cloudwatch_dashboard" "main" {
 """
 
 
-def metric_widget(**properties):
-    props = {"region": "us-east-1", "metrics": [["AWS/ECS", "CPUUtilization"]], **properties}
-    return {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": props}
-
-
-def body(*widgets):
-    return {"widgets": list(widgets)}
-
-
 def dashboard(plan_of, value):
     resource = {
         "address": "aws_cloudwatch_dashboard.main",
-        "type": "aws_cloudwatch_dashboard",
-        "name": "main",
         "values": {"dashboard_name": "obs-dev", "dashboard_body": json.dumps(value)},
     }
     return plan_of(resource)
@@ -88,8 +75,6 @@ def test_valid_body_passes(module, run, plan_of):
 def test_body_known_only_after_apply_is_a_warning(module, run, plan_of):
     resource = {
         "address": "aws_cloudwatch_dashboard.main",
-        "type": "aws_cloudwatch_dashboard",
-        "name": "main",
         "values": {"dashboard_name": "obs-dev"},
     }
     plan = plan_of(resource, unknown={"aws_cloudwatch_dashboard.main": {"dashboard_body": True}})
@@ -120,50 +105,11 @@ def test_invalid_json_body(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_cloudwatch_dashboard.main",
-            "type": "aws_cloudwatch_dashboard",
-            "name": "main",
             "values": {"dashboard_body": "{not json"},
         }
     )
     (found,) = run("F3", module({"dashboards.tf": DASHBOARD_TF}, plan=plan))
     assert "not valid JSON" in found.message
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ({}, "`widgets` array"),
-        (body({"type": "metric"}), "properties is required"),
-        (body({"type": "nope", "properties": {}}), "expected one of"),
-        (body({**metric_widget(), "x": 24}), "x is 24"),
-        (body({"type": "text", "x": 0, "properties": {"markdown": "m"}}), "x and y"),
-        (body({**metric_widget(), "width": 25}), "width is 25"),
-        (body({**metric_widget(), "height": 0}), "height is 0"),
-        (body(metric_widget(region=None)), "region is required"),
-        (body(metric_widget(period=90)), "multiple of 60"),
-        (body(metric_widget(view="line")), "view is 'line'"),
-        (body(metric_widget(view="gauge")), "gauge needs yAxis.left.min"),
-        (body(metric_widget(metrics=[["AWS/ECS"]])), "namespace and a metric name"),
-        (body(metric_widget(metrics=[["AWS/ECS", "CPU", "ClusterName"]])), "without a value"),
-        (body(metric_widget(metrics=[["AWS/ECS", "CPU", 3]])), "must hold strings"),
-        (body(metric_widget(metrics=["AWS/ECS", "CPU"])), "must be an array"),
-        (body(metric_widget(metrics=[[".", "CPU"]])), "first entry has none"),
-        (body(metric_widget(metrics=[["A", "B", {"colour": "#fff"}]])), "unknown option(s) colour"),
-        (body(metric_widget(metrics=[["A", "B", {"color": "red"}]])), "not #rrggbb"),
-        (body(metric_widget(metrics=[["A", "B", {"id": "M1"}]])), "lowercase letter"),
-        (body(metric_widget(metrics=[["A", "B", {"yAxis": "top"}]])), "not left or right"),
-        (body(metric_widget(metrics=[["A", "B", {"period": 30}]])), "not a multiple of 60"),
-        (body(metric_widget(metrics=[["A", {"expression": "m1"}]])), "alone"),
-        (body({"type": "alarm", "properties": {"alarms": []}}), "1-100 alarm ARNs"),
-        (body({"type": "text", "properties": {}}), "markdown is required"),
-        (body({"type": "log", "properties": {"region": "r"}}), "query is required"),
-        ({"widgets": [{"type": "text", "properties": {"markdown": "m"}}] * 501}, "at most 500"),
-        (body(metric_widget(metrics=[["A", "B"]] * 501)), "501 entries"),
-        (body(*[metric_widget(metrics=[["A", "B"]] * 500)] * 6), "3000 metrics in all"),
-    ],
-)
-def test_body_structure_problems(value, expected):
-    assert any(expected in p for p in problems(value)), list(problems(value))
 
 
 def test_many_problems_are_summarised(module, run, plan_of):

@@ -128,8 +128,6 @@ def test_plan_json_policy_is_preferred(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_iam_role_policy.canary",
-            "type": "aws_iam_role_policy",
-            "name": "canary",
             "values": {"policy": json.dumps(document)},
         }
     )
@@ -175,8 +173,6 @@ def test_actions_in_plan_policies(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_sns_topic_policy.alarms",
-            "type": "aws_sns_topic_policy",
-            "name": "alarms",
             "values": {"policy": json.dumps(document)},
         }
     )

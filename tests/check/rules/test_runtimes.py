@@ -45,6 +45,7 @@ def test_latest_and_a_deprecated_version_are_reported(module, run):
 
 
 def test_a_supported_pinned_version_is_silent(module, run):
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     ctx = module(
         {
             "canaries.tf": """

@@ -1,55 +1,8 @@
-"""F1 (empty backend), F2 (unguarded lookups), F5 (ambiguous VPC lookups)."""
+"""F2 (unguarded lookups) and F5 (ambiguous VPC lookups)."""
 
 from __future__ import annotations
 
 from generator.check.findings import Severity
-
-
-def test_empty_backend_is_reported_at_the_backend_line(module, run):
-    ctx = module(
-        {"backend.tf": 'terraform {\n  required_version = ">= 1.9"\n  backend "s3" {}\n}\n'}
-    )
-    (found,) = run("F1", ctx)
-    assert (found.rule, found.severity, found.file, found.line) == (
-        "F1",
-        Severity.ERROR,
-        "backend.tf",
-        3,
-    )
-    assert 'backend "s3" has no arguments' in found.message
-
-
-def test_empty_backend_of_any_type(module, run):
-    assert len(run("F1", module({"b.tf": 'terraform {\n  backend "local" {}\n}\n'}))) == 1
-
-
-def test_s3_backend_without_key_is_reported(module, run):
-    ctx = module(
-        {
-            "b.tf": 'terraform {\n  backend "s3" {\n    bucket = "b"\n    region = "us-east-1"\n  }\n}\n'
-        }
-    )
-    (found,) = run("F1", ctx)
-    assert "lacks key" in found.message
-
-
-def test_complete_backends_pass(module, run):
-    ctx = module(
-        {
-            "b.tf": """
-            terraform {
-              backend "s3" {
-                bucket       = "state"
-                key          = "obs/terraform.tfstate"
-                region       = "us-east-1"
-                use_lockfile = true
-              }
-            }
-            """,
-            "c.tf": 'terraform {\n  required_version = ">= 1.9"\n}\n',
-        }
-    )
-    assert run("F1", ctx) == []
 
 
 def test_unguarded_cluster_and_service_lookups(module, run):
@@ -107,6 +60,7 @@ def test_guarded_lookups_pass(module, run):
 
 
 def test_check_block_must_name_the_lookup(module, run):
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     ctx = module(
         {
             "vpc.tf": """

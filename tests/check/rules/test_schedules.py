@@ -52,8 +52,6 @@ def test_the_planned_schedule_is_what_counts(module, run, plan_of):
     plan = plan_of(
         {
             "address": "aws_synthetics_canary.orders",
-            "type": "aws_synthetics_canary",
-            "name": "orders",
             "values": {"schedule": [{"expression": "rate(0 minutes)"}]},
         }
     )
@@ -92,8 +90,6 @@ def test_metric_query_periods_from_the_plan(module, run, plan_of):
     plan = plan_of(
         {
             "address": 'aws_cloudwatch_metric_alarm.canary["orders"]',
-            "type": "aws_cloudwatch_metric_alarm",
-            "name": "canary",
             "values": {
                 "evaluation_periods": 2,
                 "metric_query": [{"metric": [{"period": 0}]}],

@@ -37,6 +37,7 @@ def test_the_organization_admin_role_is_reported_literal_or_from_a_variable(modu
 
 
 def test_a_dedicated_role_is_silent(module, run):
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     ctx = module(
         {
             "providers.tf": """
