@@ -167,7 +167,74 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a .tfvars or .tfvars.json file of variable values for the plan; repeatable",
     )
+    _canary_arguments(commands)
     return parser
+
+
+def _canary_arguments(commands: Any) -> None:
+    canary = commands.add_parser("canary", help="a project's canary steps: derive them, try them")
+    actions = canary.add_subparsers(dest="canary_command", metavar="ACTION", required=True)
+    derive = actions.add_parser(
+        "derive",
+        help="derive a service's canary steps from its OpenAPI 3.x document",
+        description="Write the steps into DIR/derived_checks.auto.tfvars.json (yours to edit;"
+        " deriving again replaces that service's steps, and `update` never touches the file).",
+    )
+    derive.add_argument("dir", type=Path, help="project directory")
+    derive.add_argument("service", help="the service, as in service_names")
+    derive.add_argument(
+        "--openapi",
+        type=Path,
+        metavar="FILE",
+        help="the OpenAPI document (YAML or JSON); default: the one it was derived from before",
+    )
+    derive.add_argument(
+        "--max-steps", type=int, default=10, help="the step budget of the canary (default: 10)"
+    )
+    run = actions.add_parser(
+        "run",
+        help="run a service's canary here, as Terraform would build it (needs the [check] extra)",
+    )
+    run.add_argument("dir", type=Path, help="project directory")
+    run.add_argument("service", help="the service, as in service_names")
+    run.add_argument(
+        "--endpoint", metavar="URL", help="the service's URL to check instead of its endpoint"
+    )
+
+
+def _cmd_canary(args: argparse.Namespace) -> int:
+    if args.canary_command == "run":
+        return _canary_run(args)
+    from generator.canary import DERIVED_FILE, derive_into
+
+    derivation = derive_into(args.dir, args.service, args.openapi, max_steps=args.max_steps)
+    count = len(derivation.steps)
+    print(
+        f"Derived {count} step{'s' * (count != 1)} for {args.service} into"
+        f" {printable(str(args.dir / DERIVED_FILE))}"
+        + ("" if count else ": the document has no operation a canary can call")
+    )
+    for step in derivation.steps:
+        print(f"  {step['name']}: {step['method']} {printable(step['path'])}")
+    if derivation.skipped:
+        print("Left out:")
+        for reason in derivation.skipped:
+            print(f"  {printable(reason)}")
+    return 0
+
+
+def _canary_run(args: argparse.Namespace) -> int:
+    from generator.canary_run import run_locally
+
+    run = run_locally(args.dir, args.service, args.endpoint)
+    print(f"Canary of {args.service} against {printable(run.base_url)}:")
+    for step in run.steps:
+        reason = step["failure_reason"]
+        print(f"  {step['status']} {step['step']}" + (f": {printable(reason)}" if reason else ""))
+    if run.error is not None and not any(s["status"] == "FAILED" for s in run.steps):
+        print(f"  FAILED: {printable(run.error)}")  # outside any step (a placeholder)
+    print("Passed" if run.passed else "Failed")
+    return 0 if run.passed else 1
 
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
@@ -332,7 +399,13 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
-_COMMANDS = {"new": _cmd_new, "update": _cmd_update, "check": _cmd_check, "cost": _cmd_cost}
+_COMMANDS = {
+    "new": _cmd_new,
+    "update": _cmd_update,
+    "check": _cmd_check,
+    "cost": _cmd_cost,
+    "canary": _cmd_canary,
+}
 
 
 def _version() -> str:
@@ -352,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_version())
         return 0
     if args.command is None:
-        parser.error("name a COMMAND (new, update, check, cost), or --version")
+        parser.error("name a COMMAND (new, update, check, cost, canary), or --version")
     if threading.current_thread() is not threading.main_thread():
         return _run(args)  # signal handlers belong to the main thread
     previous = signal.signal(signal.SIGTERM, _terminate)

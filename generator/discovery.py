@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["CANARY_ENDPOINT_SERVICES", "Discovery", "DiscoveryOff", "Subnet", "Vpc"]
+__all__ = ["CANARY_ENDPOINT_SERVICES", "Discovery", "DiscoveryOff", "HealthCheck", "Subnet", "Vpc"]
 
 # At most this many items of each kind: a choice list longer than this is not a help.
 MAX_ITEMS = 200
@@ -53,6 +53,15 @@ class Subnet:
     def label(self) -> str:
         parts = [self.id, self.availability_zone, self.cidr] + ([self.name] if self.name else [])
         return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A target group's HTTP(S) health check: the path the load balancer asks for, and the
+    status codes it accepts (its matcher: "200", "200,204" or "200-299")."""
+
+    path: str
+    matcher: str
 
 
 def _name_tag(resource: dict[str, Any]) -> str:
@@ -198,6 +207,37 @@ class Discovery:
                 if e.get("State", "available").lower() not in ("deleted", "deleting", "failed")
             }
             return [s for s in CANARY_ENDPOINT_SERVICES if s in services]
+
+        return self._call(lookup)
+
+    def health_checks(
+        self, cluster: str, services: list[str]
+    ) -> dict[str, HealthCheck] | DiscoveryOff:
+        """The health check of each service behind a load balancer: that of its first target
+        group, if HTTP or HTTPS (a TCP check has no path). Other services are left out."""
+
+        def lookup() -> dict[str, HealthCheck]:
+            ecs, elbv2 = self._client("ecs"), self._client("elbv2")
+            group_of: dict[str, str] = {}  # service name -> its first target group's ARN
+            for start in range(0, len(services), 10):  # DescribeServices takes 10 at most
+                described = ecs.describe_services(
+                    cluster=cluster, services=services[start : start + 10]
+                )["services"]
+                for service in described:
+                    arns = [b["targetGroupArn"] for b in service.get("loadBalancers", [])]
+                    if arns:
+                        group_of[service["serviceName"]] = arns[0]
+            arns = sorted(set(group_of.values()))
+            checks: dict[str, HealthCheck] = {}
+            for start in range(0, len(arns), 20):
+                groups = elbv2.describe_target_groups(TargetGroupArns=arns[start : start + 20])
+                for group in groups["TargetGroups"]:
+                    if group.get("HealthCheckProtocol") in ("HTTP", "HTTPS"):
+                        checks[group["TargetGroupArn"]] = HealthCheck(
+                            group.get("HealthCheckPath", "/"),
+                            group.get("Matcher", {}).get("HttpCode", "200"),
+                        )
+            return {name: checks[arn] for name, arn in group_of.items() if arn in checks}
 
         return self._call(lookup)
 

@@ -74,7 +74,12 @@ locals {
       json_equals        = {}
       body_contains      = null
       required_headers   = []
-    }], s.checks)
+      header_matches     = {}
+      json_types         = {}
+      json_bounds        = {}
+      json_non_empty     = []
+      capture            = {}
+    }], try(var.derived_checks[name].checks, []), s.checks)
   }
 
   # Seconds between a service's canary runs, the period its canary alarms evaluate:

@@ -7,20 +7,17 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from generator.check.terraform import run_terraform
 from generator.render import render
 from tests.helpers.canary_runs import (
-    DOUBLES,
-    NODE,
-    NODE_RUNNER,
-    PYTHON_RUNNER,
-    STEPS,
-    Run,
-    run_subprocess,
+    BROKEN_VARIANTS,
+    STEP_NAMES,
+    contract_checks,
+    planned_canary_zip,
+    run_from_zip,
+    stopped_at,
 )
 
 # What each runtime loads for handler "canary.handler" (docs/aws-facts.md, "Runtimes"): the
@@ -29,11 +26,6 @@ LAYOUT = {
     "python": {"python/canary.py", "python/canary_config.json"},
     "nodejs": {"nodejs/node_modules/canary.js", "nodejs/node_modules/canary_config.json"},
 }
-
-
-def contract_checks() -> list[dict[str, Any]]:
-    """The contract steps of the script tests, as a user writes them in service_settings."""
-    return [{k: v for k, v in step.items() if v not in (None, {}, [])} for step in STEPS[1:]]
 
 
 @pytest.fixture(scope="module", params=["python", "nodejs"])
@@ -60,17 +52,7 @@ def canary_zip(
         }
     }
     (module / "services.auto.tfvars.json").write_text(json.dumps(settings))
-    outcome = run_terraform(module, run_tests=False)
-    assert outcome.plan is not None, outcome.findings
-    archive = next(
-        r["values"]
-        for r in outcome.plan["prior_state"]["values"]["root_module"]["resources"]
-        if r["address"] == 'data.archive_file.canary["orders"]'
-    )
-    path = work / "canary.zip"
-    with zipfile.ZipFile(path, "w") as zipped:
-        for source in archive["source"]:
-            zipped.writestr(source["filename"], source["content"])
+    path = planned_canary_zip(module, "orders", work / "canary.zip")
     return runtime, path
 
 
@@ -80,53 +62,35 @@ def test_canary_zip_has_the_layout_the_runtime_loads(canary_zip: tuple[str, Path
         assert set(zipped.namelist()) == LAYOUT[runtime]
 
 
-def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None = None) -> Run:
-    with zipfile.ZipFile(path) as zipped:
-        zipped.extractall(tmp_path / "task")
-    task = tmp_path / "task"
-    folder = task / "python" if runtime == "python" else task / "nodejs" / "node_modules"
-    config_path = folder / "canary_config.json"
-    if base_url is not None:
-        config = json.loads(config_path.read_text())
-        config_path.write_text(json.dumps({**config, "base_url": base_url}))
-    report = tmp_path / "steps.jsonl"
-    if runtime == "python":
-        env = {
-            "PYTHONPATH": str(DOUBLES / "python"),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "SYNTHETICS_DOUBLE_REPORT": str(report),
-        }
-        import sys
-
-        command = [sys.executable, "-c", PYTHON_RUNNER, str(folder / "canary.py")]
-    else:
-        env = {
-            "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
-            "SYNTHETICS_DOUBLE_REPORT": str(report),
-        }
-        command = [NODE, "-e", NODE_RUNNER, str(folder / "canary.js")]
-    return run_subprocess(command, env, tmp_path, report)
-
-
 def test_canary_from_the_zip_checks_health_then_the_contract(
     canary_zip: tuple[str, Path], tmp_path: Path
 ) -> None:
     runtime, path = canary_zip
     run = run_from_zip(runtime, path, tmp_path)
     assert run.error is None, run.error
-    assert [(s["step"], s["status"]) for s in run.steps] == [
-        ("health", "PASSED"),
-        ("list-orders", "PASSED"),
-        ("create-order", "PASSED"),
-    ]
+    assert run.outcomes() == [(name, "PASSED") for name in STEP_NAMES]
 
 
+# A missing key, a wrong type and both ways a capture chain breaks (variant, step, message).
+BROKEN_FROM_ZIP = [
+    v for v in BROKEN_VARIANTS if v[0] in {"missing-key", "wrong-type", "no-order-id", "lost-order"}
+]
+
+
+@pytest.mark.parametrize(
+    ("variant", "failed_step", "message"), BROKEN_FROM_ZIP, ids=[v[0] for v in BROKEN_FROM_ZIP]
+)
 def test_canary_from_the_zip_fails_a_broken_service_at_the_right_step(
-    canary_zip: tuple[str, Path], tmp_path: Path, service_port: int
+    canary_zip: tuple[str, Path],
+    tmp_path: Path,
+    service_port: int,
+    variant: str,
+    failed_step: str,
+    message: str,
 ) -> None:
     runtime, path = canary_zip
     run = run_from_zip(
-        runtime, path, tmp_path, base_url=f"http://127.0.0.1:{service_port}/missing-key"
+        runtime, path, tmp_path, base_url=f"http://127.0.0.1:{service_port}/{variant}"
     )
-    assert run.error == "step 'list-orders': missing JSON key 'data.items.0.id'"
-    assert [s["status"] for s in run.steps] == ["PASSED", "FAILED"]
+    assert run.error == message
+    assert run.outcomes() == stopped_at(STEP_NAMES, failed_step)

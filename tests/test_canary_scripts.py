@@ -1,8 +1,8 @@
-"""The canary scripts against a live HTTP server, on doubles of the Synthetics libraries.
+"""The canary scripts against a live HTTP server, on the stand-in for the Synthetics libraries.
 
 Each runtime's script is laid out as its zip would be, next to a canary_config.json,
 and its handler is run in a subprocess against a local service: a healthy variant and
-variants that each break one thing. The doubles (tests/canary_doubles) append every
+variants that each break one thing. The stand-in (generator/synthetics_standin) appends every
 step's outcome to a report file, which is what the assertions read.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.canary_run import NODE_RUNNER, REPORT_VARIABLE, STANDIN
 from tests.helpers.canary_runs import (
-    DOUBLES,
+    BROKEN_VARIANTS,
     NODE,
-    NODE_RUNNER,
     NODE_SCRIPT,
     PYTHON_SCRIPT,
     STEP_NAMES,
@@ -27,6 +27,7 @@ from tests.helpers.canary_runs import (
     run_node,
     run_python,
     run_subprocess,
+    stopped_at,
 )
 from tests.helpers.canary_service import SLOW_SECONDS
 
@@ -56,19 +57,6 @@ def test_canary_passes_against_healthy_service(run_canary: Callable) -> None:
     assert run.passed
 
 
-# variant of the service, the step it breaks, the failure message
-BROKEN_VARIANTS = [
-    ("wrong-status", "health", "step 'health': expected status 200, got 503"),
-    ("missing-header", "health", "step 'health': missing header 'x-request-id'"),
-    ("no-substring", "health", "step 'health': body does not contain 'READY'"),
-    ("wrong-value", "health", "step 'health': expected 'status' == \"ok\", got \"degraded\""),
-    ("missing-key", "list-orders", "step 'list-orders': missing JSON key 'data.items.0.id'"),
-    ("wrong-number", "list-orders", "step 'list-orders': expected 'data.count' == \"1\", got 2"),
-    ("not-json", "list-orders", "step 'list-orders': response body is not JSON"),
-    ("order-rejected", "create-order", "step 'create-order': expected status 201, got 422"),
-]
-
-
 @pytest.mark.parametrize(
     ("variant", "failed_step", "message"), BROKEN_VARIANTS, ids=[v[0] for v in BROKEN_VARIANTS]
 )
@@ -87,17 +75,18 @@ def test_canary_fails_a_slow_body_on_latency(run_canary: Callable) -> None:
     run = run_canary("slow")
     assert not run.passed
     assert_stopped_at(run, "list-orders")
-    match = re.fullmatch(r"step 'list-orders': took (\d+) ms, limit 300 ms", run.error or "")
+    match = re.fullmatch(
+        r"step 'list-orders' \(GET /orders\?limit=1\): latency: expected at most 300 ms,"
+        r" got (\d+) ms",
+        run.error or "",
+    )
     assert match, run.error
     assert int(match[1]) >= SLOW_SECONDS * 1000
     assert run.steps[-1]["failure_reason"] == run.error
 
 
 def assert_stopped_at(run: Run, failed_step: str) -> None:
-    """Steps before failed_step passed, it failed, and none after it ran."""
-    ran = STEP_NAMES[: STEP_NAMES.index(failed_step) + 1]
-    expected = [(name, "PASSED") for name in ran[:-1]] + [(failed_step, "FAILED")]
-    assert [(s["step"], s["status"]) for s in run.steps] == expected
+    assert run.outcomes() == stopped_at(STEP_NAMES, failed_step)
 
 
 def test_canary_node_double_carries_on_after_failed_http_step_by_default(
@@ -107,8 +96,7 @@ def test_canary_node_double_carries_on_after_failed_http_step_by_default(
     # records the failure and resolves, and the next step runs. AWS's samples fail a
     # step by throwing a string; with no callback, only a 2xx status is checked.
     script = tmp_path / "canary.js"
-    script.write_text(
-        """
+    script.write_text("""
         const synthetics = require('@aws/synthetics-puppeteer');
         const request = (variant) => ({
           protocol: 'http:', hostname: '127.0.0.1', port: process.env.SERVICE_PORT, method: 'GET',
@@ -123,12 +111,11 @@ def test_canary_node_double_carries_on_after_failed_http_step_by_default(
           await synthetics.executeHttpStep('no-callback', request('wrong-status'));
           return synthetics.executeHttpStep('no-callback-2xx', request('healthy'));
         };
-        """
-    )
+        """)
     report = tmp_path / "steps.jsonl"
     env = {
-        "NODE_PATH": str(DOUBLES / "node" / "node_modules"),
-        "SYNTHETICS_DOUBLE_REPORT": str(report),
+        "NODE_PATH": str(STANDIN / "node" / "node_modules"),
+        REPORT_VARIABLE: str(report),
         "SERVICE_PORT": str(service_port),
     }
     run = run_subprocess([str(NODE), "-e", NODE_RUNNER, str(script)], env, tmp_path, report)
@@ -165,4 +152,6 @@ def test_a_service_that_does_not_answer_in_time_fails_the_step_with_a_message(
 ) -> None:
     """Issue 12 (minor): a hung service used up the whole run timeout, with no message."""
     run = run_canary("slow", request_timeout_ms=200)
-    assert run.error is not None and "no response within 0.2 s" in run.error
+    assert run.error == (
+        "step 'list-orders' (GET /orders?limit=1): response: expected within 0.2 s, got none"
+    )

@@ -231,7 +231,7 @@ def test_canary_script_matches_the_runtime_F9(variant: tuple[str, Path]) -> None
     if runtime == "python":
         assert filenames == ["python/canary.py", "python/canary_config.json"]
     else:
-        assert filenames == ["canary.js", "canary_config.json"]
+        assert filenames == ["nodejs/node_modules/canary.js", "nodejs/node_modules/canary_config.json"]
 
 
 def test_generated_python_passes_black(rendered: Callable[[str], Path]) -> None:

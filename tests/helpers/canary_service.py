@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,13 +18,13 @@ USER_AGENT_PREFIX = "CloudWatchSynthetics/"  # what the doubles' canary user age
 SLOW_SECONDS = 0.6  # the "slow" variant's pause between headers and body
 
 
-class Service(BaseHTTPRequestHandler):
-    """Serves /<variant>/health, GET /<variant>/orders?limit=1 and POST /<variant>/orders.
-
-    Variant "healthy" meets every expectation in STEPS; each other variant breaks one.
-    """
+class Routed(BaseHTTPRequestHandler):
+    """A quiet handler whose GET, HEAD and POST requests all go to route()."""
 
     def do_GET(self) -> None:
+        self.route()
+
+    def do_HEAD(self) -> None:
         self.route()
 
     def do_POST(self) -> None:
@@ -31,6 +32,17 @@ class Service(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep pytest output quiet
+
+    def route(self) -> None:
+        raise NotImplementedError
+
+
+class Service(Routed):
+    """Serves /<variant>/health, GET /<variant>/orders?limit=1, POST /<variant>/orders and
+    GET /<variant>/orders/<id> (X-Order-Id: <id>).
+
+    Variant "healthy" meets every expectation in STEPS; each other variant breaks one.
+    """
 
     def route(self) -> None:
         url = urlsplit(self.path)
@@ -43,6 +55,8 @@ class Service(BaseHTTPRequestHandler):
             self.list_orders(variant)
         elif (self.command, resource) == ("POST", "orders"):
             self.create_order(variant)
+        elif self.command == "GET" and resource.startswith("orders/"):
+            self.read_order(variant, resource.removeprefix("orders/"))
         else:
             self.reply(404, {"error": "no such route"})
 
@@ -59,11 +73,20 @@ class Service(BaseHTTPRequestHandler):
 
     def list_orders(self, variant: str) -> None:
         if variant == "not-json":
-            self.reply(200, "<html>down for maintenance</html>")
+            # labelled JSON, as a proxy's error page sometimes is
+            self.reply(200, "<html>down for maintenance</html>", content_type="application/json")
             return
         item = {"ready": True} if variant == "missing-key" else {"id": 7, "ready": True}
-        body = {"data": {"count": 2 if variant == "wrong-number" else 1, "items": [item]}}
-        self.reply(200, body, delay=SLOW_SECONDS if variant == "slow" else 0)
+        count = {"wrong-number": 2, "wrong-type": "1"}.get(variant, 1)
+        total = 0 if variant == "no-total" else 1
+        body = {"data": {"count": count, "total": total, "items": [item]}}
+        content_type = "text/plain" if variant == "wrong-content-type" else None
+        self.reply(
+            200,
+            body,
+            delay=SLOW_SECONDS if variant == "slow" else 0,
+            content_type=content_type,
+        )
 
     def create_order(self, variant: str) -> None:
         accepted = (
@@ -73,9 +96,19 @@ class Service(BaseHTTPRequestHandler):
             and json.loads(self.read_body()) == {"item": "book"}
         )
         if accepted:
-            self.reply(201, {"data": {"id": "o-1"}})
+            self.reply(201, {"data": {} if variant == "no-order-id" else {"id": "o-1"}})
         else:
             self.reply(422, {"error": "rejected"})
+
+    def read_order(self, variant: str, order_id: str) -> None:
+        """The order create_order made, if the request names it in its path and header."""
+        if variant == "lost-order" or order_id != "o-1":
+            self.reply(404, {"error": "no such order"})
+        elif self.headers.get("X-Order-Id") != order_id:
+            self.reply(400, {"error": "X-Order-Id does not match the path"})
+        else:
+            lines = [] if variant == "empty-order" else [{"item": "book"}]
+            self.reply(200, {"id": order_id, "lines": lines, "total": 12.5})
 
     def read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
@@ -88,13 +121,17 @@ class Service(BaseHTTPRequestHandler):
         return b"".join(chunks)
 
     def reply(
-        self, status: int, body: object, headers: dict[str, str] | None = None, delay: float = 0
+        self,
+        status: int,
+        body: object,
+        headers: dict[str, str] | None = None,
+        delay: float = 0,
+        content_type: str | None = None,
     ) -> None:
         data = (body if isinstance(body, str) else json.dumps(body)).encode()
         self.send_response(status)
-        self.send_header(
-            "Content-Type", "text/html" if isinstance(body, str) else "application/json"
-        )
+        default_type = "text/html" if isinstance(body, str) else "application/json"
+        self.send_header("Content-Type", content_type or default_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -103,9 +140,10 @@ class Service(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-@pytest.fixture(scope="module")
-def service_port() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Service)
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Serve `handler` on 127.0.0.1 in a thread; yield its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -114,3 +152,9 @@ def service_port() -> Iterator[int]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def service_port() -> Iterator[int]:
+    with serve(Service) as port:
+        yield port

@@ -1,4 +1,4 @@
-"""Double of aws_synthetics.common.synthetics_configuration."""
+"""Stand-in for aws_synthetics.common.synthetics_configuration."""
 
 # AWS's defaults: screenshots on, and a failed step stops the script.
 _options = {
@@ -12,5 +12,5 @@ _options = {
 def set_config(options):
     unknown = set(options) - set(_options)
     if unknown:
-        raise ValueError(f"set_config: options this double does not know: {sorted(unknown)}")
+        raise ValueError(f"set_config: options this stand-in does not know: {sorted(unknown)}")
     _options.update(options)

@@ -1,4 +1,4 @@
-"""Double of aws_synthetics.selenium.synthetics_webdriver: steps, user agent."""
+"""Stand-in for aws_synthetics.selenium.synthetics_webdriver: steps, user agent."""
 
 import inspect
 import json
@@ -8,7 +8,7 @@ import time
 from aws_synthetics.common import synthetics_configuration
 from aws_synthetics.common import synthetics_logger as logger
 
-USER_AGENT = "CloudWatchSynthetics/arn:aws:synthetics:us-east-1:123456789012:canary:double"
+USER_AGENT = "CloudWatchSynthetics/arn:aws:synthetics:us-east-1:123456789012:canary:cw-scaffold-local"
 
 
 def get_canary_user_agent_string():
@@ -45,5 +45,5 @@ def _record(step_name, started, error):
         "failure_reason": None if error is None else str(error),
         "duration_ms": round((time.monotonic() - started) * 1000),
     }
-    with open(os.environ["SYNTHETICS_DOUBLE_REPORT"], "a", encoding="utf-8") as report:
+    with open(os.environ["CW_SCAFFOLD_SYNTHETICS_REPORT"], "a", encoding="utf-8") as report:
         report.write(json.dumps(entry) + "\n")

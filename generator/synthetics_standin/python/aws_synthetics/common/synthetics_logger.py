@@ -1,4 +1,4 @@
-"""Double of aws_synthetics.common.synthetics_logger: info and error, to stderr."""
+"""Stand-in for aws_synthetics.common.synthetics_logger: info and error, to stderr."""
 
 import logging
 
