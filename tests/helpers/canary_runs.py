@@ -272,7 +272,7 @@ def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None 
     with zipfile.ZipFile(path) as zipped:
         zipped.extractall(tmp_path / "task")
     task = tmp_path / "task"
-    folder = task / "python" if runtime == "python" else task
+    folder = task / "python" if runtime == "python" else task / "nodejs" / "node_modules"
     config_path = folder / "canary_config.json"
     if base_url is not None:
         config = json.loads(config_path.read_text())
