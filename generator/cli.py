@@ -180,7 +180,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         return 2
     dest: Path | None
     if interactive or args.dry_run:
-        from generator.wizard import new_project
+        from generator.project import new_project
 
         dest = new_project(
             args.dest,
