@@ -93,14 +93,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "cost",
         help="estimate the monthly cost of a module",
         description="Estimate the monthly AWS cost of what a set of answers creates, or of an"
-        " existing project (a directory with .copier-answers.yml).",
+        " existing project (a directory cw-scaffold rendered, holding its answers).",
     )
     cost.add_argument("dir", type=Path, nargs="?", help="a project rendered by cw-scaffold")
     _data_arguments(cost, defaults=True)
     cost.add_argument(
         "--schedule",
-        default="rate(5 minutes)",
-        help="canary schedule to price, as rate(...) (default: the module's, rate(5 minutes))",
+        help="canary schedule to price, as rate(...) (default: the module's default schedule)",
     )
 
     update = commands.add_parser("update", help="bring template fixes into a project")

@@ -21,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from generator.errors import UserError, from_copier, refuse_unsafe_git_argument, write_error
 from generator.questions import (
+    ANSWERS_FILE,
     check_known_answers,
     load_questions,
     parse_answer,
@@ -31,7 +32,6 @@ from generator.source import SourceUnreadable, latest_release, questions_root
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
-ANSWERS_FILE = ".copier-answers.yml"
 # What copier writes into a file it could not merge (conflict="inline").
 _CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
 

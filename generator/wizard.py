@@ -12,6 +12,7 @@ that the project updates with plain `copier update`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.cost import estimate, format_estimate, resource_counts
@@ -27,7 +28,14 @@ from generator.questions import (
     render_field,
 )
 
-__all__ = ["Prompter", "TerminalPrompter", "ask_answers", "summary"]
+__all__ = [
+    "CHOICES_FROM_AWS",
+    "DEFAULTS_FROM_AWS",
+    "Prompter",
+    "TerminalPrompter",
+    "ask_answers",
+    "summary",
+]
 
 MANUAL = "\0manual"  # the value of the "enter it by hand" choice next to discovered items
 Choices = Sequence[tuple[str, Any]]  # (title shown, value answered)
@@ -150,6 +158,9 @@ class _Wizard:
     def ask(self, question: QuestionSpec, context: Mapping[str, Any]) -> Any:
         message = f"{question.name}: {str(render_field(question.help, context)).strip()}"
         default = default_of(question, context)
+        from_aws = DEFAULTS_FROM_AWS.get(question.name)
+        if from_aws is not None:
+            default = from_aws(self, context, default)
         if question.choices:
             return self._until_valid(
                 question,
@@ -157,13 +168,9 @@ class _Wizard:
                 lambda: self.prompter.select(message, _choices(question), default),
             )
         if question.type == "bool":
-            if question.name == "create_vpc_endpoints":
-                default = self._endpoints_default(context, default)
             return self._until_valid(
                 question, context, lambda: self.prompter.confirm(message, default is True)
             )
-        if question.name == "service_log_groups":
-            default = self._log_groups_default(context, default)
         found = self._discovered(question.name, context)
         if found:
             picked = self._pick(question, context, message, found, default)
@@ -268,36 +275,63 @@ class _Wizard:
 
     def _discovered(self, name: str, context: Mapping[str, Any]) -> Choices:
         """What AWS lists for the answer, as choices; nothing when discovery is off."""
-        wanted = {
-            "cluster_name": context.get("cluster_mode") == "existing",
-            "vpc_id": True,
-            "subnet_ids": bool(context.get("vpc_id")),
-            "services": context.get("cluster_mode") == "existing",
-        }
-        if not wanted.get(name) or self._discovery(context) is None:
+        listing = CHOICES_FROM_AWS.get(name)
+        if listing is None or not listing.wanted(context):
             return []
-        assert self.discovery is not None
-        if name == "cluster_name":
-            found: Any = self.discovery.clusters()
-            kind = "ECS clusters"
-            choices = [] if isinstance(found, DiscoveryOff) else [(c, c) for c in found]
-        elif name == "services":
-            found = self.discovery.services(str(context["cluster_name"]))
-            kind = f"services in cluster {context['cluster_name']}"
-            choices = [] if isinstance(found, DiscoveryOff) else [(s, s) for s in found]
-        elif name == "vpc_id":
-            found = self.discovery.vpcs()
-            kind = "VPCs"
-            choices = [] if isinstance(found, DiscoveryOff) else [(v.label(), v.id) for v in found]
-        else:
-            found = self.discovery.subnets(str(context["vpc_id"]))
-            kind = f"subnets in {context['vpc_id']}"
-            choices = [] if isinstance(found, DiscoveryOff) else [(s.label(), s.id) for s in found]
+        discovery = self._discovery(context)
+        if discovery is None:
+            return []
+        found = listing.find(discovery, context)
         if isinstance(found, DiscoveryOff):
             print(f"AWS discovery is off: {found.reason}. Enter the answers by hand.")
-        elif not choices:
-            print(f"No {kind} found in {self.discovery.region}: enter it by hand.")
-        return choices
+            return []
+        if not found:
+            kind = listing.kind.format_map(context)
+            print(f"No {kind} found in {discovery.region}: enter it by hand.")
+        return [listing.choice(item) for item in found]
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What AWS lists for one answer, offered as its choices."""
+
+    kind: str  # what is listed, for "No ... found"; {answer} placeholders take the answers
+    wanted: Callable[[Mapping[str, Any]], bool]  # whether to list it, given the answers so far
+    find: Callable[[Discovery, Mapping[str, Any]], Sequence[Any] | DiscoveryOff]
+    choice: Callable[[Any], tuple[str, Any]]  # an item as (title shown, value answered)
+
+
+def _existing_cluster(context: Mapping[str, Any]) -> bool:
+    return context.get("cluster_mode") == "existing"
+
+
+# Which answers AWS discovery fills, by copier.yml name (tests/test_discovery.py checks each is
+# a question there): these get what AWS lists as choices...
+CHOICES_FROM_AWS: Mapping[str, _Listing] = {
+    "cluster_name": _Listing(
+        "ECS clusters", _existing_cluster, lambda aws, _: aws.clusters(), lambda c: (c, c)
+    ),
+    "services": _Listing(
+        "services in cluster {cluster_name}",
+        _existing_cluster,
+        lambda aws, answers: aws.services(str(answers["cluster_name"])),
+        lambda s: (s, s),
+    ),
+    "vpc_id": _Listing(
+        "VPCs", lambda _: True, lambda aws, _: aws.vpcs(), lambda v: (v.label(), v.id)
+    ),
+    "subnet_ids": _Listing(
+        "subnets in {vpc_id}",
+        lambda answers: bool(answers.get("vpc_id")),
+        lambda aws, answers: aws.subnets(str(answers["vpc_id"])),
+        lambda s: (s.label(), s.id),
+    ),
+}
+# ... and these their default.
+DEFAULTS_FROM_AWS: Mapping[str, Callable[[_Wizard, Mapping[str, Any], Any], Any]] = {
+    "create_vpc_endpoints": _Wizard._endpoints_default,
+    "service_log_groups": _Wizard._log_groups_default,
+}
 
 
 def _choices(question: QuestionSpec) -> Choices:

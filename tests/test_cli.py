@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.questions import ANSWERS_FILE
+from tests.helpers.answers import recorded_answers
 
 
 def new(dest: Path, template_dir: Path, *args: str) -> int:
@@ -20,7 +22,7 @@ def test_new_with_defaults_renders_the_module(
 ) -> None:
     dest = tmp_path / "observability"
     assert new(dest, template_dir, "--defaults") == 0
-    assert (dest / "versions.tf").is_file() and (dest / ".copier-answers.yml").is_file()
+    assert (dest / "versions.tf").is_file() and (dest / ANSWERS_FILE).is_file()
     assert f"Rendered {dest}" in capsys.readouterr().out
     assert oct(dest.stat().st_mode & 0o777) != "0o700", "the project directory is not left private"
 
@@ -30,7 +32,7 @@ def test_data_and_data_file_set_answers(template_dir: Path, tmp_path: Path) -> N
     data_file.write_text(yaml.safe_dump({"environment_suffix": "staging", "services": ["a", "b"]}))
     dest = tmp_path / "module"
     assert new(dest, template_dir, "--data-file", str(data_file), "--data", "services=[cart]") == 0
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    answers = recorded_answers(dest)
     assert answers["environment_suffix"] == "staging"
     assert answers["services"] == ["cart"], "--data wins over --data-file"
 

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.questions import MAX_ANSWERS_FILE_BYTES, load_questions
+from generator.questions import ANSWERS_FILE, MAX_ANSWERS_FILE_BYTES, load_questions
+from tests.helpers.answers import recorded_answers
 from tests.helpers.git_repos import commit_all, git, release_fix
 from tests.helpers.trees import tree
 
@@ -57,7 +58,7 @@ def test_1_src_path_never_runs_a_command_through_git(
     """Before the fix, `git ls-remote --upload-pack=...` ran the command: git took the
     project's origin (a local path) as the repository."""
     git(project, "remote", "add", "origin", str(template_repo))
-    answers_file = project / ".copier-answers.yml"
+    answers_file = project / ANSWERS_FILE
     answers = yaml.safe_load(answers_file.read_text())
     answers.update(_src_path=attack, _commit="v0")
     answers_file.write_text(yaml.safe_dump(answers))
@@ -400,7 +401,7 @@ def test_10_yaml_error_names_line_and_column(template_dir: Path, tmp_path: Path,
     ids=["malformed", "binary", "not-a-map"],
 )
 def test_10_bad_answers_file_for_update_and_cost(project: Path, content: bytes, capsys) -> None:
-    answers_file = project / ".copier-answers.yml"
+    answers_file = project / ANSWERS_FILE
     answers_file.write_bytes(content)
     commit_all(project, "A broken answers file")
 
@@ -513,7 +514,7 @@ def test_12_update_refuses_a_non_boolean_and_a_control_character_too(project: Pa
 def test_12_yes_and_no_spellings_still_work(template_dir: Path, tmp_path: Path) -> None:
     args = ["--data", "vpc_mode=default", "--data", "create_vpc_endpoints=no"]
     assert new(tmp_path / "m", template_dir, "--defaults", *args) == 0
-    answers = yaml.safe_load((tmp_path / "m" / ".copier-answers.yml").read_text())
+    answers = recorded_answers(tmp_path / "m")
     assert answers["create_vpc_endpoints"] is False
 
 

@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from generator.cli import main
 from generator.discovery import DiscoveryOff, Subnet, Vpc
 from generator.errors import InvalidAnswer
-from generator.questions import load_questions
+from generator.questions import ANSWERS_FILE, load_questions
 from generator.render import render
 from generator.wizard import ask_answers
-from tests.helpers.answers import REJECTED
+from tests.helpers.answers import REJECTED, recorded_answers
 from tests.helpers.terminal import (
     CLEAR,
     CONFIRM,
@@ -77,7 +76,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("additional_tags", CLEAR + "Team=platform, CostCenter=1234" + ENTER)
     term.answer(CONFIRM)
     assert term.finish() == 0, term.text
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    answers = recorded_answers(dest)
     assert answers["environment_suffix"] == "prod"
     assert answers["services"] == ["orders", "search-api"]
     assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
@@ -214,7 +213,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
 
     assert tree(dest) == tree(copier_copy(template_dir, answers, tmp_path / "copier"))
     assert "AWS discovery" not in term.text, "--no-discovery: not even tried"
-    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"] == "vpc-0a1b2c3d"
+    assert recorded_answers(dest)["vpc_id"] == "vpc-0a1b2c3d"
 
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
@@ -388,7 +387,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     for name in (
         "versions.tf",
         "canaries/canary.py",
-        ".copier-answers.yml",
+        ANSWERS_FILE,
         "services.auto.tfvars",
     ):
         assert f"\n  {name}\n" in out
