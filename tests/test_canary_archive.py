@@ -23,7 +23,8 @@ from tests.helpers.canary_runs import (
     run_subprocess,
 )
 
-# What each runtime loads for handler "canary.handler" (DOMAIN.md, "Synthetics canaries").
+# What each runtime loads for handler "canary.handler" (docs/aws-facts.md, "Canary script
+# packaging").
 LAYOUT = {
     "python": {"python/canary.py", "python/canary_config.json"},
     "nodejs": {"canary.js", "canary_config.json"},
