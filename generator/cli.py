@@ -20,9 +20,6 @@ from generator.errors import CwScaffoldError, printable
 if TYPE_CHECKING:
     from generator.check import Report
 
-if TYPE_CHECKING:
-    from generator.check import Report
-
 __all__ = ["main"]
 
 INSTALLED = ""  # `update --template` without SRC: the installed template

@@ -11,6 +11,7 @@ import yaml
 from generator.cli import main
 from generator.questions import ANSWERS_FILE
 from tests.helpers.answers import recorded_answers
+from tests.helpers.trees import occupied
 
 
 def new(dest: Path, template_dir: Path, *args: str) -> int:
@@ -50,9 +51,7 @@ def test_bad_answer_exits_1_naming_the_answer_and_writes_nothing(
 def test_non_empty_destination_is_refused_without_force(
     template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "versions.tf").write_text("# mine\n")
+    dest = occupied(tmp_path / "module", {"versions.tf": "# mine\n"})
     assert new(dest, template_dir, "--defaults") == 1
     assert "--force" in capsys.readouterr().err
     assert (dest / "versions.tf").read_text() == "# mine\n"
@@ -62,9 +61,7 @@ def test_non_empty_destination_is_refused_without_force(
 def test_force_renders_into_a_non_empty_destination_and_keeps_other_files(
     template_dir: Path, tmp_path: Path
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "notes.md").write_text("mine\n")
+    dest = occupied(tmp_path / "module", {"notes.md": "mine\n"})
     assert new(dest, template_dir, "--defaults", "--force") == 0
     assert (dest / "notes.md").read_text() == "mine\n"
     assert (dest / "versions.tf").is_file()

@@ -182,7 +182,7 @@ def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
     template_dir: Path, tmp_path: Path
 ) -> None:
     dest = tmp_path / "module"
-    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal.offline(dest, template_dir, tmp_path)
     for prompt in ("project_name", "environment_suffix", "aws_region"):
         term.answer(prompt)
     term.answer("cluster_mode", DOWN + ENTER)

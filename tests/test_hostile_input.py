@@ -19,7 +19,7 @@ from generator.cli import main
 from generator.questions import ANSWERS_FILE, MAX_ANSWERS_FILE_BYTES, load_questions
 from tests.helpers.answers import recorded_answers
 from tests.helpers.git_repos import commit_all, git, release_fix
-from tests.helpers.trees import tree
+from tests.helpers.trees import occupied, tree
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACK = "--upload-pack=touch PWNED;false"
@@ -211,9 +211,7 @@ def test_5_force_keeps_the_users_service_settings_and_lists_what_it_replaced(
 def test_6_a_file_where_a_directory_goes_stops_force_before_anything_moves(
     template_dir: Path, tmp_path: Path, capsys
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "canaries").write_text("not a directory\n")
+    dest = occupied(tmp_path / "module", {"canaries": "not a directory\n"})
     before = tree(tmp_path)
 
     assert new(dest, template_dir, "--defaults", "--force") == 1
