@@ -550,4 +550,4 @@ def test_no_user_error_is_reported_as_a_bug(template_dir: Path, tmp_path: Path, 
     assert new(tmp_path / "m", template_dir, "--data-file", str(tmp_path)) == 1
     error = one_line(capsys.readouterr().err)
     assert "unexpected error" not in error and str(tmp_path) in error
-    assert os.listdir(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []

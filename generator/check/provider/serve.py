@@ -21,6 +21,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from generator.check.provider.schema import ProviderSchema
 
@@ -96,7 +97,7 @@ def serve(name: str, schema: ProviderSchema) -> None:
 
     def dump() -> None:
         profile.disable()
-        profile.dump_stats(os.path.join(profile_dir, f"{name}-{os.getpid()}.prof"))
+        profile.dump_stats(Path(profile_dir) / f"{name}-{os.getpid()}.prof")
 
     def dump_then_exit(status: int) -> None:
         dump()

@@ -4,6 +4,7 @@ import inspect
 import json
 import os
 import time
+from pathlib import Path
 
 from aws_synthetics.common import synthetics_configuration
 from aws_synthetics.common import synthetics_logger as logger
@@ -45,5 +46,5 @@ def _record(step_name, started, error):
         "failure_reason": None if error is None else str(error),
         "duration_ms": round((time.monotonic() - started) * 1000),
     }
-    with open(os.environ["SYNTHETICS_DOUBLE_REPORT"], "a", encoding="utf-8") as report:
+    with Path(os.environ["SYNTHETICS_DOUBLE_REPORT"]).open("a", encoding="utf-8") as report:
         report.write(json.dumps(entry) + "\n")
