@@ -100,7 +100,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     update = commands.add_parser("update", help="bring template fixes into a project")
-    update.add_argument("dest", type=Path, nargs="?", default=Path("."), help="project directory")
+    update.add_argument("dest", type=Path, nargs="?", default=Path(), help="project directory")
     _data_arguments(update)
     update.add_argument("--vcs-ref", help="template tag or commit (default: the latest release)")
     update.add_argument(
@@ -116,7 +116,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     check = commands.add_parser("check", help="check a Terraform module offline")
-    check.add_argument("dir", type=Path, nargs="?", default=Path("."), help="module directory")
+    check.add_argument("dir", type=Path, nargs="?", default=Path(), help="module directory")
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     check.add_argument(
         "--recursive",

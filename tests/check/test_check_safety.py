@@ -209,7 +209,7 @@ def test_external_data_source_never_runs_its_program(cli: Check, tmp_path: Path)
 
 @pytest.mark.parametrize("command", ["apply", "destroy", "import", "console", "state"])
 def test_the_runner_refuses_any_command_but_its_own(command: str) -> None:
-    workspace = terraform._Workspace(Path("."), Path("."), None, CheckRun(), [])  # type: ignore[arg-type]
+    workspace = terraform._Workspace(Path(), Path(), None, CheckRun(), [])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=f"never runs terraform {command}"):
         workspace.terraform(command)
 
