@@ -95,6 +95,7 @@ def contract_checks() -> list[dict[str, Any]]:
     """The steps of STEPS after health, as a user writes them in service_settings."""
     return [{k: v for k, v in step.items() if v not in (None, {}, [])} for step in STEPS[1:]]
 
+
 # variant of the service, the step it breaks, the failure message
 BROKEN_VARIANTS = [
     ("wrong-status", "health", "step 'health' (GET /health): status: expected 200, got 503"),
