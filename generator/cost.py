@@ -71,7 +71,15 @@ DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
 # alarm per metric it evaluates.
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 5
 CANARY_ALARMS, CANARY_ALARM_METRICS = 2, 2
+# Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics), lb-latency-p99,
+# lb-unhealthy and lb-healthy-low. Known from the answers for an existing cluster's services
+# (service_load_balancers); set later in services.auto.tfvars, they are not counted here.
+LB_ALARMS, LB_ALARM_METRICS = 4, 6
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
+# template/events.tf: per 20 services an EventBridge rule for failed deployments and one for
+# unexpectedly stopped tasks, each with one target (the alarm topic). Rules matching AWS
+# service events on the default event bus are free (EventBridge pricing).
+SERVICES_PER_EVENT_RULE = 20
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
 # Container Insights (on for a cluster the module creates) publishes custom metrics. Assumed:
 # per service the 12 of ClusterName+ServiceName (CpuUtilized, CpuReserved, MemoryUtilized,
@@ -111,6 +119,7 @@ class _Shape:
     endpoint_azs: int
     source_accounts: int
     email: bool
+    load_balanced: int = 0  # services behind an Application Load Balancer
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -132,6 +141,7 @@ class _Shape:
             endpoint_azs=azs if endpoints else 0,
             source_accounts=len(answers.get("source_accounts") or {}),
             email=bool(answers.get("alarm_email")),
+            load_balanced=len(answers.get("service_load_balancers") or {}),
         )
 
     @property
@@ -139,8 +149,16 @@ class _Shape:
         return 1 + math.ceil(self.services / SERVICES_PER_DASHBOARD)
 
     @property
+    def event_rules(self) -> int:
+        return 2 * math.ceil(self.services / SERVICES_PER_EVENT_RULE)
+
+    @property
     def alarm_metrics(self) -> int:
-        return self.services * SERVICE_ALARM_METRICS + self.canaries * CANARY_ALARM_METRICS
+        return (
+            self.services * SERVICE_ALARM_METRICS
+            + self.canaries * CANARY_ALARM_METRICS
+            + self.load_balanced * LB_ALARM_METRICS
+        )
 
     @property
     def insights_metrics(self) -> int:
@@ -157,9 +175,12 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_cloudwatch_composite_alarm": shape.services,
         "aws_cloudwatch_dashboard": shape.dashboards,
         # the existing cluster's services log to their own groups
+        "aws_cloudwatch_event_rule": shape.event_rules,
+        "aws_cloudwatch_event_target": shape.event_rules,
         "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster),
         "aws_cloudwatch_metric_alarm": shape.services * SERVICE_ALARMS
-        + shape.canaries * CANARY_ALARMS,
+        + shape.canaries * CANARY_ALARMS
+        + shape.load_balanced * LB_ALARMS,
         "aws_ecs_cluster": int(shape.new_cluster),
         "aws_iam_role": 1,
         "aws_iam_role_policy": 1,
@@ -245,7 +266,8 @@ def estimate(answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE) ->
             shape.alarm_metrics,
             PRICES["alarm_metric"],
             f"{shape.alarm_metrics} alarm metrics: {SERVICE_ALARM_METRICS} per service,"
-            f" {CANARY_ALARM_METRICS} more per canary",
+            f" {CANARY_ALARM_METRICS} more per canary, {LB_ALARM_METRICS} more per service"
+            f" behind a load balancer ({shape.load_balanced})",
         ),
         CostLine(
             "Composite alarms",

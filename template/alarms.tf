@@ -21,7 +21,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
         metric_name = metric_query.value.metric_name
         stat        = metric_query.value.stat
         period      = each.value.period
-        dimensions  = each.value.dimensions
+        dimensions  = metric_query.value.dimensions
       }
     }
   }

@@ -51,6 +51,14 @@ locals {
     canary_alarm_period        = 3600
     checks                     = []
     log_group                  = null
+    # Behind an Application Load Balancer: the ARN suffixes CloudWatch names it by
+    # (app/<name>/<id>, targetgroup/<name>/<id>); both set, or no load-balancer alarms.
+    load_balancer            = null
+    target_group             = null
+    error_rate_max_percent   = 5
+    response_time_p99_max_ms = 2000
+    min_healthy_targets      = 1
+    max_unhealthy_targets    = 0
   }
 
   services = {
@@ -163,13 +171,88 @@ locals {
       expression         = null
       metrics            = [{ id = "duration", namespace = "CloudWatchSynthetics", metric_name = "Duration", stat = "Average" }]
     }
+    # Load-balancer golden signals. An Application Load Balancer reports its metrics only
+    # while requests flow (docs/aws-facts.md, "Load balancer metrics"): no traffic is missing
+    # data, and missing data is not a breach. A service that stops taking traffic because it
+    # is down shows as the load balancer's own 5xx, and as tasks below desired.
+    lb-5xx-rate = {
+      description         = "More of the requests to the service's target group fail with a 5xx (its own, or the load balancer's) than its error_rate_max_percent"
+      scope               = "target_group"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "error_rate_max_percent"
+      evaluation_periods  = 5
+      treat_missing_data  = "notBreaching"
+      # FILL(m, 0): a minute without 5xx (the counts are reported only when non-zero) is 0
+      # errors, and a minute without requests is a rate of 0, never a division by zero. The
+      # load balancer's own 5xx (502/503/504: no healthy target, target reset or timed out)
+      # never reach RequestCount, which counts only requests given to a target.
+      expression = "IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)"
+      metrics = [
+        { id = "target5xx", namespace = "AWS/ApplicationELB", metric_name = "HTTPCode_Target_5XX_Count", stat = "Sum" },
+        { id = "elb5xx", namespace = "AWS/ApplicationELB", metric_name = "HTTPCode_ELB_5XX_Count", stat = "Sum", dimensions = "load_balancer" },
+        { id = "requests", namespace = "AWS/ApplicationELB", metric_name = "RequestCount", stat = "Sum" },
+      ]
+    }
+    lb-latency-p99 = {
+      description         = "The slowest 1% of the service's responses take longer than its response_time_p99_max_ms"
+      scope               = "target_group"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "response_time_p99_max_ms"
+      # TargetResponseTime is in seconds; the setting in milliseconds like the canary's.
+      threshold_scale    = 0.001
+      evaluation_periods = 5
+      treat_missing_data = "notBreaching"
+      expression         = null
+      metrics            = [{ id = "latency", namespace = "AWS/ApplicationELB", metric_name = "TargetResponseTime", stat = "p99" }]
+    }
+    lb-unhealthy = {
+      description         = "More of the service's targets fail the load balancer's health check than its max_unhealthy_targets"
+      scope               = "target_group"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "max_unhealthy_targets"
+      # A task that is being replaced fails a check or two: alarm only when it lasts.
+      evaluation_periods = 5
+      treat_missing_data = "notBreaching"
+      expression         = null
+      metrics            = [{ id = "unhealthy", namespace = "AWS/ApplicationELB", metric_name = "UnHealthyHostCount", stat = "Maximum" }]
+    }
+    lb-healthy-low = {
+      description         = "Fewer of the service's targets pass the load balancer's health check than its min_healthy_targets"
+      scope               = "target_group"
+      comparison_operator = "LessThanThreshold"
+      threshold_setting   = "min_healthy_targets"
+      evaluation_periods  = 5
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "healthy", namespace = "AWS/ApplicationELB", metric_name = "HealthyHostCount", stat = "Minimum" }]
+    }
   }
 
   alarm_kinds = {
     for name in var.service_names : name => [
       for kind, definition in local.alarm_definitions : kind
-      if definition.scope == "service" || can(local.canaries[name])
+      if definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
     ]
+  }
+
+  # Services behind an Application Load Balancer, with the dimensions of their metrics:
+  # target metrics by LoadBalancer and TargetGroup, the load balancer's own 5xx by
+  # LoadBalancer alone (docs/aws-facts.md, "Load balancer metrics").
+  load_balanced = {
+    for name, s in local.services : name => {
+      target_group  = { LoadBalancer = s.load_balancer, TargetGroup = s.target_group }
+      load_balancer = { LoadBalancer = s.load_balancer }
+    } if s.load_balancer != null && s.target_group != null
+  }
+
+  # The dimensions of each scope's metrics, by service; a metric may name another scope of
+  # its service (`dimensions`, e.g. the load balancer's own 5xx of a target group alarm).
+  metric_dimensions = {
+    for name in var.service_names : name => merge(
+      { service = { ClusterName = local.cluster_name, ServiceName = name } },
+      can(local.canaries[name]) ? { canary = { CanaryName = local.canaries[name].name } } : {},
+      try(local.load_balanced[name], {}),
+    )
   }
 
   alarms = merge([
@@ -179,19 +262,18 @@ locals {
         name                = "${local.name_prefix}-${name}-${kind}"
         description         = "${local.alarm_definitions[kind].description} (${name})."
         comparison_operator = local.alarm_definitions[kind].comparison_operator
-        threshold           = local.services[name][local.alarm_definitions[kind].threshold_setting]
+        threshold           = local.services[name][local.alarm_definitions[kind].threshold_setting] * try(local.alarm_definitions[kind].threshold_scale, 1)
         evaluation_periods  = local.alarm_definitions[kind].evaluation_periods
         # Where a cron schedule leaves periods without a run, missing data is no failure:
         # only a failed run pages.
         treat_missing_data = local.alarm_definitions[kind].scope == "canary" && !local.canaries[name].runs_every_period ? "notBreaching" : local.alarm_definitions[kind].treat_missing_data
         expression         = local.alarm_definitions[kind].expression
         period             = local.alarm_definitions[kind].scope == "canary" ? local.canaries[name].period : 60
-        dimensions = (
-          local.alarm_definitions[kind].scope == "canary"
-          ? { CanaryName = local.canaries[name].name }
-          : { ClusterName = local.cluster_name, ServiceName = name }
-        )
-        metrics = local.alarm_definitions[kind].metrics
+        metrics = [
+          for metric in local.alarm_definitions[kind].metrics : merge(metric, {
+            dimensions = local.metric_dimensions[name][try(metric.dimensions, local.alarm_definitions[kind].scope)]
+          })
+        ]
       }
     }
   ]...)

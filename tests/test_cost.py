@@ -100,6 +100,25 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert est.total == pytest.approx(201.52 - 10.12)
 
 
+def test_services_behind_a_load_balancer_by_hand() -> None:
+    """Issue 15, item 1: 4 more alarms a load-balanced service, on 6 metrics (the 5xx rate is
+    metric math on the target's 5xx, the load balancer's 5xx and the request count)."""
+    answers = full(
+        {
+            "cluster_mode": "existing",
+            "services": ["a", "b", "c"],
+            "service_load_balancers": {
+                name: f"app/web/0123456789abcdef targetgroup/{name}/0123456789abcdef"
+                for name in ("a", "b")
+            },
+        }
+    )
+    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 7 + 2 * 6) * 0.10)  # 3.30
+    counts = resource_counts(answers)
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * 6 + 2 * 4
+    assert counts["aws_cloudwatch_composite_alarm"] == 3, "still one per service"
+
+
 @pytest.mark.parametrize(
     ("schedule", "runs"),
     [
