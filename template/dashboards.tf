@@ -3,7 +3,7 @@
 # every metric entry is [Namespace, MetricName, DimensionName, DimensionValue, ..., {options}].
 
 locals {
-  # 20 services (at most 6 widgets and 16 metrics each: 120 widgets, 320 metrics) per
+  # 20 services (at most 7 widgets and 17 metrics plus one per canary step each) per
   # dashboard: far inside the limits of 500 widgets and 2,500 metrics a dashboard
   # (docs/aws-facts.md, "Dashboard limits"), and still readable.
   services_per_dashboard = 20
@@ -96,6 +96,26 @@ locals {
             metrics = [
               ["CloudWatchSynthetics", "SuccessPercent", "CanaryName", local.canaries[name].name, { label = "Success (%)" }],
               ["CloudWatchSynthetics", "Duration", "CanaryName", local.canaries[name].name, { label = "Duration (ms)", yAxis = "right" }],
+              ["CloudWatchSynthetics", "Failed", "CanaryName", local.canaries[name].name, { stat = "Sum", label = "Runs failed to execute", yAxis = "right" }],
+            ]
+          }
+        },
+      ] : [],
+      # Each step of the canary (the health check, then each check) reports its own
+      # SuccessPercent by CanaryName and StepName (docs/aws-facts.md, "Synthetics metrics").
+      can(local.canaries[name]) ? [
+        {
+          type = "metric"
+          properties = {
+            title  = "${name}: canary steps (success %)"
+            region = var.aws_region
+            view   = "timeSeries"
+            stat   = "Average"
+            period = local.canaries[name].period
+            yAxis  = { left = { min = 0, max = 100 } }
+            metrics = [
+              for step in local.canaries[name].config.steps :
+              ["CloudWatchSynthetics", "SuccessPercent", "CanaryName", local.canaries[name].name, "StepName", step.name, { label = step.name }]
             ]
           }
         },
@@ -130,12 +150,28 @@ locals {
     ])
   }
 
+  # The overview: first the alarm status of every service's composite alarm (an alarm widget
+  # shows at most 100 alarms: docs/aws-facts.md, "Dashboard limits"), then the links.
+  status_rows = chunklist(var.service_names, 100)
   overview_widgets = concat(
+    [
+      for index, names in local.status_rows : {
+        type   = "alarm"
+        x      = 0
+        y      = index * 6
+        width  = 24
+        height = 6
+        properties = {
+          title  = "Alarm status: services ${index * 100 + 1}-${index * 100 + length(names)}"
+          alarms = [for name in names : "${local.alarm_arn_prefix}${local.composite_alarms[name].name}"]
+        }
+      }
+    ],
     [
       {
         type   = "text"
         x      = 0
-        y      = 0
+        y      = length(local.status_rows) * 6
         width  = 24
         height = 3
         properties = {
@@ -145,20 +181,6 @@ locals {
           ))
         }
       },
-    ],
-    # An alarm widget shows at most 100 alarms.
-    [
-      for index, names in chunklist(var.service_names, 100) : {
-        type   = "alarm"
-        x      = 0
-        y      = 3 + index * 6
-        width  = 24
-        height = 6
-        properties = {
-          title  = "Service health (${index * 100 + 1}-${index * 100 + length(names)})"
-          alarms = [for name in names : "${local.alarm_arn_prefix}${local.composite_alarms[name].name}"]
-        }
-      }
     ],
   )
 }

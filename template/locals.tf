@@ -47,6 +47,7 @@ locals {
     max_missing_tasks          = 0
     canary_success_min_percent = 90
     canary_duration_max_ms     = 10000
+    canary_max_failed_runs     = 0
     canary_schedule            = var.canary_schedule
     canary_alarm_period        = 3600
     checks                     = []
@@ -170,6 +171,19 @@ locals {
       treat_missing_data = "notBreaching"
       expression         = null
       metrics            = [{ id = "duration", namespace = "CloudWatchSynthetics", metric_name = "Duration", stat = "Average" }]
+    }
+    # Runs that failed to execute at all (the canary itself: its Lambda function errored or
+    # timed out), counted apart from runs whose checks failed (docs/aws-facts.md, "Synthetics metrics").
+    canary-failed = {
+      description         = "Runs of the service's canary fail to execute"
+      scope               = "canary"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "canary_max_failed_runs"
+      evaluation_periods  = 2
+      # canary-success-low already reports a canary that stops running.
+      treat_missing_data = "notBreaching"
+      expression         = null
+      metrics            = [{ id = "failed", namespace = "CloudWatchSynthetics", metric_name = "Failed", stat = "Sum" }]
     }
     # Load-balancer golden signals. An Application Load Balancer reports its metrics only
     # while requests flow (docs/aws-facts.md, "Load balancer metrics"): no traffic is missing

@@ -40,9 +40,9 @@ def planned(report: Report) -> dict[str, list[dict[str, Any]]]:
 
 def test_alarm_and_canary_counts_are_as_designed(planned: dict[str, list[dict[str, Any]]]) -> None:
     counts = Counter({kind: len(values) for kind, values in planned.items()})
-    # Per service: cpu, memory, tasks, canary success, canary duration, and not-deployed (the
-    # composite's suppressor); one composite.
-    assert counts["aws_cloudwatch_metric_alarm"] == 6 * 500
+    # Per service: cpu, memory, tasks, canary success, canary duration, canary runs failed, and
+    # not-deployed (the composite's suppressor); one composite.
+    assert counts["aws_cloudwatch_metric_alarm"] == 7 * 500
     assert counts["aws_cloudwatch_composite_alarm"] == 500
     assert counts["aws_synthetics_canary"] == 500
     assert counts["aws_cloudwatch_log_group"] == 500

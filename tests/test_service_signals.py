@@ -280,3 +280,56 @@ def test_the_topic_and_its_key_let_eventbridge_publish(rendered: Callable[[str],
         (statement,) = granted
         wanted = {"kms:GenerateDataKey*", "kms:Decrypt"} if file == "kms.tf" else {"sns:Publish"}
         assert set(statement["actions"]) == wanted
+
+
+def test_a_canary_that_fails_to_run_alarms_and_each_step_is_drawn(module: Path) -> None:
+    """Issue 15, item 8: the canary's Failed metric as well as SuccessPercent, and each
+    step's SuccessPercent on the service's dashboard row."""
+    alarms = planned(module, "aws_cloudwatch_metric_alarm")
+    composites = planned(module, "aws_cloudwatch_composite_alarm")
+    failed = {n: a for n, a in alarms.items() if n.endswith("-canary-failed")}
+    success = [n for n in alarms if n.endswith("-canary-success-low")]
+    assert len(failed) == len(success), "one per canary"
+    for name, alarm in failed.items():
+        ((query,),) = [[q for q in alarm["metric_query"] if q["metric"]]]
+        (metric,) = query["metric"]
+        assert (metric["namespace"], metric["metric_name"], metric["stat"]) == (
+            "CloudWatchSynthetics",
+            "Failed",
+            "Sum",
+        )
+        assert set(metric["dimensions"]) == {"CanaryName"}
+        assert (alarm["comparison_operator"], alarm["threshold"]) == ("GreaterThanThreshold", 0)
+        assert alarm["treat_missing_data"] == "notBreaching", "success-low reports silence"
+        assert any(f'ALARM("{name}")' in c["alarm_rule"] for c in composites.values())
+
+    canaries = planned_by_address(module, "aws_synthetics_canary")
+    step_widgets = [
+        w
+        for d in planned(module, "aws_cloudwatch_dashboard").values()
+        for w in json.loads(d["dashboard_body"])["widgets"]
+        if w["properties"].get("title", "").endswith(": canary steps (success %)")
+    ]
+    assert len(step_widgets) == len(canaries)
+    for widget in step_widgets:
+        metrics = widget["properties"]["metrics"]
+        assert [m[:2] for m in metrics] == [["CloudWatchSynthetics", "SuccessPercent"]] * len(
+            metrics
+        )
+        assert metrics[0][4:6] == ["StepName", "health"], "the health check is the first step"
+        assert {m[2] for m in metrics} == {"CanaryName"}
+
+
+def test_the_overview_starts_with_the_alarm_status_of_every_service(module: Path) -> None:
+    """Issue 15, item 9: an alarm widget of every composite at the top of the overview."""
+    composites = planned(module, "aws_cloudwatch_composite_alarm")
+    (overview,) = [
+        d for n, d in planned(module, "aws_cloudwatch_dashboard").items() if n.endswith("-overview")
+    ]
+    widgets = json.loads(overview["dashboard_body"])["widgets"]
+    status = [w for w in widgets if w["type"] == "alarm"]
+    assert status and min(w["y"] for w in widgets) == status[0]["y"] == 0
+    assert all(w["y"] < t["y"] for w in status for t in widgets if w["type"] != "alarm")
+    listed = [arn.rsplit(":alarm:", 1)[1] for w in status for arn in w["properties"]["alarms"]]
+    assert sorted(listed) == sorted(composites)
+    assert all(len(w["properties"]["alarms"]) <= 100 for w in status)
