@@ -69,7 +69,9 @@ DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
 # tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
 # suppressor); per canary canary-success-low, canary-duration-high and canary-failed.
 # CloudWatch bills an alarm per metric it evaluates.
-SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 5
+# not-deployed is metric math on DesiredTaskCount and DeploymentCount (quiet while a service
+# is not deployed or being deployed).
+SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 6
 CANARY_ALARMS, CANARY_ALARM_METRICS = 3, 3
 # Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics), lb-latency-p99,
 # lb-unhealthy and lb-healthy-low. Known from the answers for an existing cluster's services

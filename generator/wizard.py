@@ -371,7 +371,8 @@ def summary(answers: Mapping[str, Any]) -> str:
     )
     rows.append(
         "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
-        " 10 minutes after it appears; until then its composite alarm stays silent."
+        " 10 minutes after it appears; until then, and during its deployments (a failed one"
+        " pages through its ECS event), its composite alarm stays silent."
     )
     rows.append(format_estimate(estimate(answers)))
     return "\n".join(rows)

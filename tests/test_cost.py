@@ -32,7 +32,7 @@ def test_defaults_by_hand() -> None:
     assert monthly(full({})) == pytest.approx(
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
-            "Metric alarms": 2 * (5 + 3) * 0.10,  # 1.60: tasks-below-desired has 2 metrics
+            "Metric alarms": 2 * (6 + 3) * 0.10,  # 1.80: tasks and not-deployed have 2 metrics
             "Composite alarms": 2 * 0.50,
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
@@ -40,10 +40,10 @@ def test_defaults_by_hand() -> None:
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
         }
     )
-    assert est.list_total == pytest.approx(54.936)
+    assert est.list_total == pytest.approx(55.136)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(44.816)
+    assert est.total == pytest.approx(45.016)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -60,7 +60,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     assert monthly(answers) == pytest.approx(
         {
             "Synthetics canary runs": 0.0,
-            "Metric alarms": 45 * 5 * 0.10,  # 22.50, no canary alarms
+            "Metric alarms": 45 * 6 * 0.10,  # 27.00, no canary alarms
             "Composite alarms": 45 * 0.50,  # 22.50
             "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
             "Container Insights metrics": 0.0,  # the existing cluster's, billed already
@@ -71,7 +71,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     )
     est = estimate(answers)
     assert est.free_tier == pytest.approx(10 * 0.10 + 3 * 3.00)
-    assert est.total == pytest.approx(58.00 - 10.00)
+    assert est.total == pytest.approx(62.50 - 10.00)
     assert any("eu-west-1 may differ" in note for note in est.notes)
 
 
@@ -87,7 +87,7 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 8 * 0.10,
+            "Metric alarms": 3 * 9 * 0.10,
             "Composite alarms": 3 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
@@ -96,8 +96,8 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(201.82)
-    assert est.total == pytest.approx(201.82 - 10.12)
+    assert est.list_total == pytest.approx(202.12)
+    assert est.total == pytest.approx(202.12 - 10.12)
 
 
 def test_services_behind_a_load_balancer_by_hand() -> None:
@@ -113,7 +113,7 @@ def test_services_behind_a_load_balancer_by_hand() -> None:
             },
         }
     )
-    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 8 + 2 * 6) * 0.10)  # 3.60
+    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 9 + 2 * 6) * 0.10)  # 3.90
     counts = resource_counts(answers)
     assert counts["aws_cloudwatch_metric_alarm"] == 3 * 7 + 2 * 4
     assert counts["aws_cloudwatch_composite_alarm"] == 3, "still one per service"
@@ -174,7 +174,7 @@ def test_resource_counts_match_terraform_plan(
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$44.82  a month ($54.94 without the free tier)" in out
+    assert "$45.02  a month ($55.14 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

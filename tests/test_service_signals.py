@@ -333,3 +333,27 @@ def test_the_overview_starts_with_the_alarm_status_of_every_service(module: Path
     listed = [arn.rsplit(":alarm:", 1)[1] for w in status for arn in w["properties"]["alarms"]]
     assert sorted(listed) == sorted(composites)
     assert all(len(w["properties"]["alarms"]) <= 100 for w in status)
+
+
+def test_a_service_is_quiet_while_it_is_not_deployed_or_being_deployed(module: Path) -> None:
+    """Issue 15, item 4 (deployment-aware composites): the suppressor of each composite is in
+    ALARM while ECS reports no desired tasks or more than one deployment for the service."""
+    alarms = planned(module, "aws_cloudwatch_metric_alarm")
+    composites = planned(module, "aws_cloudwatch_composite_alarm")
+    for composite in composites.values():
+        (suppressor,) = composite["actions_suppressor"]
+        quiet = alarms[suppressor["alarm"]]
+        assert (suppressor["wait_period"], suppressor["extension_period"]) == (120, 600)
+        by_id = {q["id"]: q for q in quiet["metric_query"]}
+        assert {i: q["metric"][0]["metric_name"] for i, q in by_id.items() if q["metric"]} == {
+            "desired": "DesiredTaskCount",
+            "deployments": "DeploymentCount",
+        }
+        assert by_id["quiet"]["expression"] == (
+            "IF(FILL(desired, 0) < 1, 1, 0) + IF(FILL(deployments, 1) > 1, 1, 0)"
+        )
+        assert (quiet["comparison_operator"], quiet["threshold"]) == (
+            "GreaterThanOrEqualToThreshold",
+            1,
+        )
+        assert quiet["treat_missing_data"] == "breaching" and not quiet.get("alarm_actions")
