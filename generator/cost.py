@@ -67,12 +67,21 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 
 # template/locals.tf alarm_definitions: per service cpu-high, memory-high and
 # tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
-# suppressor); per canary canary-success-low and canary-duration-high (and canary-heartbeat
-# for a cron schedule, which only services.auto.tfvars sets). CloudWatch bills an alarm per
-# metric it evaluates.
-SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 5
-CANARY_ALARMS, CANARY_ALARM_METRICS = 2, 2
+# suppressor); per canary canary-success-low, canary-duration-high and canary-failed (and
+# canary-heartbeat for a cron schedule, which only services.auto.tfvars sets). CloudWatch
+# bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
+# DeploymentCount (quiet while a service is not deployed or being deployed).
+SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 6
+CANARY_ALARMS, CANARY_ALARM_METRICS = 3, 3
+# Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics), lb-latency-p99,
+# lb-unhealthy and lb-healthy-low. Known from the answers for an existing cluster's services
+# (service_load_balancers); set later in services.auto.tfvars, they are not counted here.
+LB_ALARMS, LB_ALARM_METRICS = 4, 6
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
+# template/events.tf: per 20 services an EventBridge rule for failed deployments and one for
+# unexpectedly stopped tasks, each with one target (the alarm topic). Rules matching AWS
+# service events on the default event bus are free (EventBridge pricing).
+SERVICES_PER_EVENT_RULE = 20
 # template/service_discovery.tf: local.service_domain
 SERVICE_DOMAIN = re.compile(r"^https?://\{service\}\.([^/:]+)")
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
@@ -115,6 +124,7 @@ class _Shape:
     source_accounts: int
     email: bool
     service_discovery: bool  # a Cloud Map namespace for the endpoint pattern's domain
+    load_balanced: int = 0  # services behind an Application Load Balancer
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -139,6 +149,7 @@ class _Shape:
             # template/service_discovery.tf: a new cluster, a pattern {service}.<domain>
             service_discovery=answers["cluster_mode"] == "new"
             and SERVICE_DOMAIN.match(answers["service_endpoint_pattern"]) is not None,
+            load_balanced=len(answers.get("service_load_balancers") or {}),
         )
 
     @property
@@ -146,8 +157,16 @@ class _Shape:
         return 1 + math.ceil(self.services / SERVICES_PER_DASHBOARD)
 
     @property
+    def event_rules(self) -> int:
+        return 2 * math.ceil(self.services / SERVICES_PER_EVENT_RULE)
+
+    @property
     def alarm_metrics(self) -> int:
-        return self.services * SERVICE_ALARM_METRICS + self.canaries * CANARY_ALARM_METRICS
+        return (
+            self.services * SERVICE_ALARM_METRICS
+            + self.canaries * CANARY_ALARM_METRICS
+            + self.load_balanced * LB_ALARM_METRICS
+        )
 
     @property
     def insights_metrics(self) -> int:
@@ -164,9 +183,12 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_cloudwatch_composite_alarm": shape.services,
         "aws_cloudwatch_dashboard": shape.dashboards,
         # the existing cluster's services log to their own groups
+        "aws_cloudwatch_event_rule": shape.event_rules,
+        "aws_cloudwatch_event_target": shape.event_rules,
         "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster),
         "aws_cloudwatch_metric_alarm": shape.services * SERVICE_ALARMS
-        + shape.canaries * CANARY_ALARMS,
+        + shape.canaries * CANARY_ALARMS
+        + shape.load_balanced * LB_ALARMS,
         "aws_ecs_cluster": int(shape.new_cluster),
         "aws_iam_role": 1,
         "aws_iam_role_policy": 1,
@@ -260,7 +282,8 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             shape.alarm_metrics,
             PRICES["alarm_metric"],
             f"{shape.alarm_metrics} alarm metrics: {SERVICE_ALARM_METRICS} per service,"
-            f" {CANARY_ALARM_METRICS} more per canary",
+            f" {CANARY_ALARM_METRICS} more per canary, {LB_ALARM_METRICS} more per service"
+            f" behind a load balancer ({shape.load_balanced})",
         ),
         CostLine(
             "Composite alarms",

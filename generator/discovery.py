@@ -1,5 +1,5 @@
-"""Look up the account's ECS clusters, VPCs, subnets and VPC endpoints, to offer them as
-choices (and defaults) in the wizard.
+"""Look up the account's ECS clusters, services (their log groups and load balancers), VPCs,
+subnets and VPC endpoints, to offer them as choices (and defaults) in the wizard.
 
 Optional by design: the wizard works the same without AWS. Every call has short timeouts and
 a single attempt, so a machine without credentials or network costs the user a few seconds
@@ -129,25 +129,63 @@ class Discovery:
         def lookup() -> dict[str, str]:
             ecs = self._client("ecs")
             found: dict[str, str] = {}
-            for start in range(0, len(services), 10):  # DescribeServices takes 10 at most
-                described = ecs.describe_services(
-                    cluster=cluster, services=services[start : start + 10]
-                )["services"]
-                for service in described:
-                    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
-                        "taskDefinition"
-                    ]
-                    groups = [
-                        c["logConfiguration"]["options"]["awslogs-group"]
-                        for c in task.get("containerDefinitions", [])
-                        if c.get("logConfiguration", {}).get("logDriver") == "awslogs"
-                        and "awslogs-group" in c["logConfiguration"].get("options", {})
-                    ]
-                    if groups:
-                        found[service["serviceName"]] = groups[0]
+            for service in self._described_services(cluster, services):
+                task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
+                    "taskDefinition"
+                ]
+                groups = [
+                    c["logConfiguration"]["options"]["awslogs-group"]
+                    for c in task.get("containerDefinitions", [])
+                    if c.get("logConfiguration", {}).get("logDriver") == "awslogs"
+                    and "awslogs-group" in c["logConfiguration"].get("options", {})
+                ]
+                if groups:
+                    found[service["serviceName"]] = groups[0]
             return found
 
         return self._call(lookup)
+
+    def load_balancers(
+        self, cluster: str, services: list[str]
+    ) -> dict[str, dict[str, str]] | DiscoveryOff:
+        """Each service's Application Load Balancer, as CloudWatch names it: the ends of the
+        ARNs of its load balancer (app/<name>/<id>) and of the first target group in the
+        service's `loadBalancers` that an ALB routes to. Services behind none are left out."""
+
+        def lookup() -> dict[str, dict[str, str]]:
+            elb = self._client("elbv2")
+            found: dict[str, dict[str, str]] = {}
+            for service in self._described_services(cluster, services):
+                for attached in service.get("loadBalancers", []):
+                    arn = attached.get("targetGroupArn")
+                    if not arn:  # a Classic Load Balancer: no target group
+                        continue
+                    (group,) = elb.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"]
+                    balancers = [
+                        b.split(":loadbalancer/", 1)[1]
+                        for b in group.get("LoadBalancerArns", [])
+                        if ":loadbalancer/app/" in b
+                    ]
+                    if balancers:
+                        found[service["serviceName"]] = {
+                            "load_balancer": balancers[0],
+                            "target_group": arn.rsplit(":", 1)[1],
+                        }
+                        break
+            return found
+
+        return self._call(lookup)
+
+    def _described_services(self, cluster: str, services: list[str]) -> list[dict[str, Any]]:
+        """DescribeServices for `services`, ten at a time (its limit)."""
+        ecs = self._client("ecs")
+        return [
+            service
+            for start in range(0, len(services), 10)
+            for service in ecs.describe_services(
+                cluster=cluster, services=services[start : start + 10]
+            )["services"]
+        ]
 
     def vpcs(self) -> list[Vpc] | DiscoveryOff:
         """The region's VPCs, the default one first."""

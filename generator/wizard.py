@@ -265,6 +265,16 @@ class _Wizard:
         found = discovery.log_groups(str(context["cluster_name"]), list(context["services"]))
         return default if isinstance(found, DiscoveryOff) or not found else found
 
+    def _load_balancers_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """The services' load balancers, read from the services, when AWS answers."""
+        discovery = self._discovery(context)
+        if discovery is None or not context.get("services"):
+            return default
+        found = discovery.load_balancers(str(context["cluster_name"]), list(context["services"]))
+        if isinstance(found, DiscoveryOff) or not found:
+            return default
+        return {name: f"{lb['load_balancer']} {lb['target_group']}" for name, lb in found.items()}
+
     def _discovery(self, context: Mapping[str, Any]) -> Discovery | None:
         """The discovery, made on first use; None when it is not wanted or is off."""
         if self.discover is None:
@@ -331,6 +341,7 @@ CHOICES_FROM_AWS: Mapping[str, _Listing] = {
 DEFAULTS_FROM_AWS: Mapping[str, Callable[[_Wizard, Mapping[str, Any], Any], Any]] = {
     "create_vpc_endpoints": _Wizard._endpoints_default,
     "service_log_groups": _Wizard._log_groups_default,
+    "service_load_balancers": _Wizard._load_balancers_default,
 }
 
 
@@ -376,9 +387,20 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(
             " " + "".join(f"{item:<{column}}" for item in items[start : start + 2]).rstrip()
         )
+    behind = sorted(answers.get("service_load_balancers") or {})
+    if behind:
+        rows.append(
+            f"Behind a load balancer: {', '.join(behind)} (5xx rate, p99 response time,"
+            " unhealthy and healthy targets; missing data, no traffic, is no breach)."
+        )
+    rows.append(
+        "ECS events go to the alarm topic as readable messages: failed deployments (circuit"
+        " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."
+    )
     rows.append(
         "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
-        " 10 minutes after it appears; until then its composite alarm stays silent."
+        " 10 minutes after it appears; until then, and during its deployments (a failed one"
+        " pages through its ECS event), its composite alarm stays silent."
     )
     pattern = str(answers.get("service_endpoint_pattern") or "")
     if pattern and answers.get("cluster_mode") == "new" and SERVICE_DOMAIN.match(pattern):

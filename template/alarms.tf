@@ -22,7 +22,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
         metric_name = metric_query.value.metric_name
         stat        = metric_query.value.stat
         period      = each.value.period
-        dimensions  = each.value.dimensions
+        dimensions  = metric_query.value.dimensions
       }
     }
   }
@@ -47,23 +47,46 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   }
 }
 
-# In ALARM while ECS reports no desired tasks for the service: the suppressor of its
-# composite alarm, so that a service pages only once it is deployed.
+# In ALARM while ECS reports no desired tasks for the service, or while a deployment of it is
+# in progress (more than one deployment: the new one and the one it replaces): the suppressor
+# of its composite alarm, so that a service pages only once it is deployed, and not for the
+# tasks a rolling deployment stops and starts. A deployment that fails still pages, through
+# its SERVICE_DEPLOYMENT_FAILED event (events.tf), and an alarm still in ALARM when the
+# deployment ends notifies after the extension period (docs/aws-facts.md, "False pages").
 resource "aws_cloudwatch_metric_alarm" "not_deployed" {
   for_each = local.not_deployed_alarms
 
   alarm_name          = each.value.name
-  alarm_description   = "ECS reports no desired tasks for service ${each.key} (not deployed yet, or scaled to zero): its alarms do not notify. Needs Container Insights."
-  namespace           = "ECS/ContainerInsights"
-  metric_name         = "DesiredTaskCount"
-  dimensions          = { ClusterName = local.cluster_name, ServiceName = each.key }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  comparison_operator = "LessThanThreshold"
+  alarm_description   = "ECS reports no desired tasks for service ${each.key} (not deployed yet, or scaled to zero), or a deployment of it is in progress: its alarms do not notify. Needs Container Insights."
+  comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = 1
+  evaluation_periods  = 1
   # No datapoints: the cluster has no such service (yet).
   treat_missing_data = "breaching"
+
+  metric_query {
+    id          = "quiet"
+    expression  = "IF(FILL(desired, 0) < 1, 1, 0) + IF(FILL(deployments, 1) > 1, 1, 0)"
+    label       = "Service ${each.key} not deployed, or being deployed"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = { desired = "DesiredTaskCount", deployments = "DeploymentCount" }
+
+    content {
+      id          = metric_query.key
+      return_data = false
+
+      metric {
+        namespace   = "ECS/ContainerInsights"
+        metric_name = metric_query.value
+        dimensions  = { ClusterName = local.cluster_name, ServiceName = each.key }
+        stat        = "Maximum"
+        period      = 60
+      }
+    }
+  }
 }
 
 # The alarm that notifies: one per service, in ALARM when any of the service's alarms is,
@@ -72,7 +95,7 @@ resource "aws_cloudwatch_composite_alarm" "service" {
   for_each = local.composite_alarms
 
   alarm_name        = each.value.name
-  alarm_description = "Any alarm of service ${each.key} is in ALARM (no notification while the service is not deployed)."
+  alarm_description = "Any alarm of service ${each.key} is in ALARM (no notification while the service is not deployed, or is being deployed)."
   alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
   alarm_actions     = [aws_sns_topic.alarms.arn]
   ok_actions        = [aws_sns_topic.alarms.arn]

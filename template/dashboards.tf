@@ -3,8 +3,9 @@
 # every metric entry is [Namespace, MetricName, DimensionName, DimensionValue, ..., {options}].
 
 locals {
-  # 20 services (80 widgets, at most 140 metrics) per dashboard: far inside the limits of
-  # 500 widgets and 2,500 metrics a dashboard, and still readable.
+  # 20 services (at most 7 widgets and 17 metrics plus one per canary step each) per
+  # dashboard: far inside the limits of 500 widgets and 2,500 metrics a dashboard
+  # (docs/aws-facts.md, "Dashboard limits"), and still readable.
   services_per_dashboard = 20
   alarm_arn_prefix       = "arn:${local.partition}:cloudwatch:${var.aws_region}:${local.account_id}:alarm:"
 
@@ -44,6 +45,44 @@ locals {
           }
         },
       ],
+      contains(keys(local.load_balanced), name) ? [
+        {
+          type = "metric"
+          properties = {
+            title  = "${name}: requests and 5xx"
+            region = var.aws_region
+            view   = "timeSeries"
+            stat   = "Sum"
+            period = 60
+            yAxis  = { left = { min = 0 }, right = { min = 0 } }
+            # The rate the lb-5xx-rate alarm evaluates, with the counts it is made of.
+            metrics = [
+              ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "requests", label = "Requests" }],
+              ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "target5xx", label = "Target 5xx" }],
+              ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", local.load_balanced[name].load_balancer.LoadBalancer, { id = "elb5xx", label = "Load balancer 5xx (whole ALB)" }],
+              [{ expression = local.alarm_definitions["lb-5xx-rate"].expression, id = "rate", label = "5xx rate (%)", yAxis = "right" }],
+            ]
+          }
+        },
+      ] : [],
+      # One widget per conditional: a conditional's two results must have one type.
+      contains(keys(local.load_balanced), name) ? [
+        {
+          type = "metric"
+          properties = {
+            title  = "${name}: p99 response time and targets"
+            region = var.aws_region
+            view   = "timeSeries"
+            period = 60
+            yAxis  = { left = { min = 0 }, right = { min = 0 } }
+            metrics = [
+              ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "p99", label = "p99 response time (s)" }],
+              ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Minimum", label = "Healthy targets", yAxis = "right" }],
+              ["AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Maximum", label = "Unhealthy targets", yAxis = "right" }],
+            ]
+          }
+        },
+      ] : [],
       can(local.canaries[name]) ? [
         {
           type = "metric"
@@ -57,6 +96,26 @@ locals {
             metrics = [
               ["CloudWatchSynthetics", "SuccessPercent", "CanaryName", local.canaries[name].name, { label = "Success (%)" }],
               ["CloudWatchSynthetics", "Duration", "CanaryName", local.canaries[name].name, { label = "Duration (ms)", yAxis = "right" }],
+              ["CloudWatchSynthetics", "Failed", "CanaryName", local.canaries[name].name, { stat = "Sum", label = "Runs failed to execute", yAxis = "right" }],
+            ]
+          }
+        },
+      ] : [],
+      # Each step of the canary (the health check, then each check) reports its own
+      # SuccessPercent by CanaryName and StepName (docs/aws-facts.md, "Synthetics metrics").
+      can(local.canaries[name]) ? [
+        {
+          type = "metric"
+          properties = {
+            title  = "${name}: canary steps (success %)"
+            region = var.aws_region
+            view   = "timeSeries"
+            stat   = "Average"
+            period = local.canaries[name].period
+            yAxis  = { left = { min = 0, max = 100 } }
+            metrics = [
+              for step in local.canaries[name].config.steps :
+              ["CloudWatchSynthetics", "SuccessPercent", "CanaryName", local.canaries[name].name, "StepName", step.name, { label = step.name }]
             ]
           }
         },
@@ -73,22 +132,46 @@ locals {
     )
   }
 
-  # Rows of 6-unit-wide widgets, one row per service.
+  # Each service starts a new line of 6-unit-wide widgets, four a line (24 units): a service
+  # with more widgets takes more lines.
+  widgets_per_line = 4
+  service_lines    = { for name, widgets in local.service_widgets : name => ceil(length(widgets) / local.widgets_per_line) }
   service_dashboards = {
     for index, names in chunklist(var.service_names, local.services_per_dashboard) :
     format("%s-services-%02d", local.name_prefix, index + 1) => flatten([
       for row, name in names : [
-        for column, widget in local.service_widgets[name] : merge(widget, { x = column * 6, y = row * 6, width = 6, height = 6 })
+        for column, widget in local.service_widgets[name] : merge(widget, {
+          x      = (column % local.widgets_per_line) * 6
+          y      = 6 * (sum(concat([0], [for above in slice(names, 0, row) : local.service_lines[above]])) + floor(column / local.widgets_per_line))
+          width  = 6
+          height = 6
+        })
       ]
     ])
   }
 
+  # The overview: first the alarm status of every service's composite alarm (an alarm widget
+  # shows at most 100 alarms: docs/aws-facts.md, "Dashboard limits"), then the links.
+  status_rows = chunklist(var.service_names, 100)
   overview_widgets = concat(
+    [
+      for index, names in local.status_rows : {
+        type   = "alarm"
+        x      = 0
+        y      = index * 6
+        width  = 24
+        height = 6
+        properties = {
+          title  = "Alarm status: services ${index * 100 + 1}-${index * 100 + length(names)}"
+          alarms = [for name in names : "${local.alarm_arn_prefix}${local.composite_alarms[name].name}"]
+        }
+      }
+    ],
     [
       {
         type   = "text"
         x      = 0
-        y      = 0
+        y      = length(local.status_rows) * 6
         width  = 24
         height = 3
         properties = {
@@ -98,20 +181,6 @@ locals {
           ))
         }
       },
-    ],
-    # An alarm widget shows at most 100 alarms.
-    [
-      for index, names in chunklist(var.service_names, 100) : {
-        type   = "alarm"
-        x      = 0
-        y      = 3 + index * 6
-        width  = 24
-        height = 6
-        properties = {
-          title  = "Service health (${index * 100 + 1}-${index * 100 + length(names)})"
-          alarms = [for name in names : "${local.alarm_arn_prefix}${local.composite_alarms[name].name}"]
-        }
-      }
     ],
   )
 }

@@ -46,6 +46,26 @@ data "aws_iam_policy_document" "kms" {
     }
   }
 
+  # EventBridge publishes the ECS events to the encrypted SNS topic; without this statement
+  # it drops them silently (AWS Knowledge Center: "Why isn't my Amazon SNS topic receiving
+  # EventBridge notifications?"; docs/aws-facts.md, "ECS events").
+  statement {
+    sid       = "EventBridgePublish"
+    actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
   # CloudWatch alarms publish to the encrypted SNS topic
   # (AWS: "Encrypting SNS topics that receive CloudWatch alarm notifications").
   statement {

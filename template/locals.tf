@@ -47,11 +47,20 @@ locals {
     max_missing_tasks          = 0
     canary_success_min_percent = 90
     canary_duration_max_ms     = 10000
+    canary_max_failed_runs     = 0
     canary_schedule            = var.canary_schedule
     canary_alarm_period        = 3600
     canary_heartbeat_hours     = 72
     checks                     = []
     log_group                  = null
+    # Behind an Application Load Balancer: the ARN suffixes CloudWatch names it by
+    # (app/<name>/<id>, targetgroup/<name>/<id>); both set, or no load-balancer alarms.
+    load_balancer            = null
+    target_group             = null
+    error_rate_max_percent   = 5
+    response_time_p99_max_ms = 2000
+    min_healthy_targets      = 1
+    max_unhealthy_targets    = 0
   }
 
   services = {
@@ -222,7 +231,90 @@ locals {
       datapoints_to_alarm = null
       treat_missing_data  = "breaching"
       expression          = null
-      metrics             = [{ id = "runs", namespace = "CloudWatchSynthetics", metric_name = "SuccessPercent", stat = "SampleCount" }]
+      metrics             = [{ id = "runs", namespace = "CloudWatchSynthetics", metric_name = "SuccessPercent", stat = "SampleCount", dimensions = "canary" }]
+    }
+    # Runs that failed to execute at all (the canary itself: its Lambda function errored or
+    # timed out), counted apart from runs whose checks failed (docs/aws-facts.md, "Synthetics metrics").
+    canary-failed = {
+      description         = "Runs of the service's canary fail to execute"
+      scope               = "canary"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "canary_max_failed_runs"
+      threshold           = null
+      period              = null
+      evaluation_periods  = 2
+      datapoints_to_alarm = null
+      # canary-success-low already reports a canary that stops running.
+      treat_missing_data = "notBreaching"
+      expression         = null
+      metrics            = [{ id = "failed", namespace = "CloudWatchSynthetics", metric_name = "Failed", stat = "Sum" }]
+    }
+    # Load-balancer golden signals. An Application Load Balancer reports its metrics only
+    # while requests flow (docs/aws-facts.md, "Load balancer metrics"): no traffic is missing
+    # data, and missing data is not a breach. A service that stops taking traffic because it
+    # is down shows as the load balancer's own 5xx, and as tasks below desired.
+    lb-5xx-rate = {
+      description         = "More of the requests to the service's target group fail with a 5xx (its own, or the load balancer's) than its error_rate_max_percent"
+      scope               = "target_group"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "error_rate_max_percent"
+      threshold           = null
+      period              = null
+      evaluation_periods  = 5
+      datapoints_to_alarm = null
+      treat_missing_data  = "notBreaching"
+      # FILL(m, 0): a minute without 5xx (the counts are reported only when non-zero) is 0
+      # errors, and a minute without requests is a rate of 0, never a division by zero. The
+      # load balancer's own 5xx (502/503/504: no healthy target, target reset or timed out)
+      # never reach RequestCount, which counts only requests given to a target.
+      expression = "IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)"
+      metrics = [
+        { id = "target5xx", namespace = "AWS/ApplicationELB", metric_name = "HTTPCode_Target_5XX_Count", stat = "Sum" },
+        { id = "elb5xx", namespace = "AWS/ApplicationELB", metric_name = "HTTPCode_ELB_5XX_Count", stat = "Sum", dimensions = "load_balancer" },
+        { id = "requests", namespace = "AWS/ApplicationELB", metric_name = "RequestCount", stat = "Sum" },
+      ]
+    }
+    lb-latency-p99 = {
+      description         = "The slowest 1% of the service's responses take longer than its response_time_p99_max_ms"
+      scope               = "target_group"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "response_time_p99_max_ms"
+      threshold           = null
+      period              = null
+      # TargetResponseTime is in seconds; the setting in milliseconds like the canary's.
+      threshold_scale    = 0.001
+      evaluation_periods = 5
+      datapoints_to_alarm = null
+      treat_missing_data = "notBreaching"
+      expression         = null
+      metrics            = [{ id = "latency", namespace = "AWS/ApplicationELB", metric_name = "TargetResponseTime", stat = "p99" }]
+    }
+    lb-unhealthy = {
+      description         = "More of the service's targets fail the load balancer's health check than its max_unhealthy_targets"
+      scope               = "target_group"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "max_unhealthy_targets"
+      threshold           = null
+      period              = null
+      # A task that is being replaced fails a check or two: alarm only when it lasts.
+      evaluation_periods = 5
+      datapoints_to_alarm = null
+      treat_missing_data = "notBreaching"
+      expression         = null
+      metrics            = [{ id = "unhealthy", namespace = "AWS/ApplicationELB", metric_name = "UnHealthyHostCount", stat = "Maximum" }]
+    }
+    lb-healthy-low = {
+      description         = "Fewer of the service's targets pass the load balancer's health check than its min_healthy_targets"
+      scope               = "target_group"
+      comparison_operator = "LessThanThreshold"
+      threshold_setting   = "min_healthy_targets"
+      threshold           = null
+      period              = null
+      evaluation_periods  = 5
+      datapoints_to_alarm = null
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "healthy", namespace = "AWS/ApplicationELB", metric_name = "HealthyHostCount", stat = "Minimum" }]
     }
   }
 
@@ -231,8 +323,28 @@ locals {
       for kind, definition in local.alarm_definitions : kind
       if definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
         definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
-      )
+      ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
     ]
+  }
+
+  # Services behind an Application Load Balancer, with the dimensions of their metrics:
+  # target metrics by LoadBalancer and TargetGroup, the load balancer's own 5xx by
+  # LoadBalancer alone (docs/aws-facts.md, "Load balancer metrics").
+  load_balanced = {
+    for name, s in local.services : name => {
+      target_group  = { LoadBalancer = s.load_balancer, TargetGroup = s.target_group }
+      load_balancer = { LoadBalancer = s.load_balancer }
+    } if s.load_balancer != null && s.target_group != null
+  }
+
+  # The dimensions of each scope's metrics, by service; a metric may name another scope of
+  # its service (`dimensions`, e.g. the load balancer's own 5xx of a target group alarm).
+  metric_dimensions = {
+    for name in var.service_names : name => merge(
+      { service = { ClusterName = local.cluster_name, ServiceName = name } },
+      can(local.canaries[name]) ? { canary = { CanaryName = local.canaries[name].name } } : {},
+      try(local.load_balanced[name], {}),
+    )
   }
 
   alarms = merge([
@@ -245,7 +357,7 @@ locals {
         threshold = (
           local.alarm_definitions[kind].threshold_setting == null
           ? local.alarm_definitions[kind].threshold
-          : local.services[name][local.alarm_definitions[kind].threshold_setting]
+          : local.services[name][local.alarm_definitions[kind].threshold_setting] * try(local.alarm_definitions[kind].threshold_scale, 1)
         )
         evaluation_periods  = coalesce(local.alarm_definitions[kind].evaluation_periods, local.services[name].canary_heartbeat_hours)
         datapoints_to_alarm = coalesce(local.alarm_definitions[kind].datapoints_to_alarm, local.alarm_definitions[kind].evaluation_periods, local.services[name].canary_heartbeat_hours)
@@ -255,14 +367,13 @@ locals {
         expression         = local.alarm_definitions[kind].expression
         period = coalesce(
           local.alarm_definitions[kind].period,
-          local.alarm_definitions[kind].scope == "service" ? 60 : local.canaries[name].period,
+          local.alarm_definitions[kind].scope == "canary" ? local.canaries[name].period : 60,
         )
-        dimensions = (
-          local.alarm_definitions[kind].scope != "service"
-          ? { CanaryName = local.canaries[name].name }
-          : { ClusterName = local.cluster_name, ServiceName = name }
-        )
-        metrics = local.alarm_definitions[kind].metrics
+        metrics = [
+          for metric in local.alarm_definitions[kind].metrics : merge(metric, {
+            dimensions = local.metric_dimensions[name][try(metric.dimensions, local.alarm_definitions[kind].scope)]
+          })
+        ]
       }
     }
   ]...)

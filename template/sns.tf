@@ -8,7 +8,7 @@ resource "aws_sns_topic_policy" "alarms" {
   policy = data.aws_iam_policy_document.alarm_topic.json
 }
 
-# Only this account's alarms of this module may publish.
+# Only this module's alarms and EventBridge rules, in this account, may publish.
 data "aws_iam_policy_document" "alarm_topic" {
   statement {
     sid       = "CloudWatchAlarmsPublish"
@@ -30,6 +30,24 @@ data "aws_iam_policy_document" "alarm_topic" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+  }
+
+  # The module's EventBridge rules publish the ECS events (events.tf).
+  statement {
+    sid       = "EventBridgePublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:events:${var.aws_region}:${local.account_id}:rule/${local.name_prefix}-*"]
     }
   }
 }

@@ -33,7 +33,7 @@ def test_defaults_by_hand() -> None:
     assert monthly(full({})) == pytest.approx(
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
-            "Metric alarms": 2 * (5 + 2) * 0.10,  # 1.40: tasks-below-desired has 2 metrics
+            "Metric alarms": 2 * (6 + 3) * 0.10,  # 1.80: tasks and not-deployed have 2 metrics
             "Composite alarms": 2 * 0.50,
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
@@ -41,10 +41,10 @@ def test_defaults_by_hand() -> None:
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
         }
     )
-    assert est.list_total == pytest.approx(54.736)
+    assert est.list_total == pytest.approx(55.136)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(44.616)
+    assert est.total == pytest.approx(45.016)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -61,7 +61,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     assert monthly(answers) == pytest.approx(
         {
             "Synthetics canary runs": 0.0,
-            "Metric alarms": 45 * 5 * 0.10,  # 22.50, no canary alarms
+            "Metric alarms": 45 * 6 * 0.10,  # 27.00, no canary alarms
             "Composite alarms": 45 * 0.50,  # 22.50
             "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
             "Container Insights metrics": 0.0,  # the existing cluster's, billed already
@@ -72,7 +72,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     )
     est = estimate(answers)
     assert est.free_tier == pytest.approx(10 * 0.10 + 3 * 3.00)
-    assert est.total == pytest.approx(58.00 - 10.00)
+    assert est.total == pytest.approx(62.50 - 10.00)
     assert any("eu-west-1 may differ" in note for note in est.notes)
 
 
@@ -88,7 +88,7 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 7 * 0.10,
+            "Metric alarms": 3 * 9 * 0.10,
             "Composite alarms": 3 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
@@ -97,8 +97,27 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(201.52)
-    assert est.total == pytest.approx(201.52 - 10.12)
+    assert est.list_total == pytest.approx(202.12)
+    assert est.total == pytest.approx(202.12 - 10.12)
+
+
+def test_services_behind_a_load_balancer_by_hand() -> None:
+    """Issue 15, item 1: 4 more alarms a load-balanced service, on 6 metrics (the 5xx rate is
+    metric math on the target's 5xx, the load balancer's 5xx and the request count)."""
+    answers = full(
+        {
+            "cluster_mode": "existing",
+            "services": ["a", "b", "c"],
+            "service_load_balancers": {
+                name: f"app/web/0123456789abcdef targetgroup/{name}/0123456789abcdef"
+                for name in ("a", "b")
+            },
+        }
+    )
+    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 9 + 2 * 6) * 0.10)  # 3.90
+    counts = resource_counts(answers)
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * 7 + 2 * 4
+    assert counts["aws_cloudwatch_composite_alarm"] == 3, "still one per service"
 
 
 @pytest.mark.parametrize(
@@ -156,7 +175,7 @@ def test_resource_counts_match_terraform_plan(
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$44.62  a month ($54.74 without the free tier)" in out
+    assert "$45.02  a month ($55.14 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

@@ -39,6 +39,7 @@ AFTER_THE_SUBNETS = (
     "create_vpc_endpoints",
     "services",
     "service_log_groups",  # asked for an existing cluster
+    "service_load_balancers",  # asked for an existing cluster
     *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") + 1 :],
 )
 
@@ -276,3 +277,53 @@ def test_wizard_offers_the_clusters_services(account: FakeAccount) -> None:
         "orders": "/ecs/platform/web",
         "payments": "/ecs/platform/web",
     }, "read from the task definitions' awslogs options"
+
+
+def test_wizard_reads_each_services_load_balancer_from_its_target_group(
+    account: FakeAccount,
+) -> None:
+    """Issue 15, item 1: an ECS service's `loadBalancers` names its target group; the target
+    group names its Application Load Balancer. The answer holds the ends of both ARNs, the
+    names CloudWatch gives their metrics."""
+    elb = boto3.client("elbv2", region_name=REGION)
+    balancer = elb.create_load_balancer(
+        Name="web", Subnets=account.subnet_ids, Scheme="internal", Type="application"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elb.create_target_group(
+        Name="orders", Protocol="HTTP", Port=8080, VpcId=account.vpc_id, TargetType="ip"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elb.create_listener(
+        LoadBalancerArn=balancer,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+    )
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.register_task_definition(
+        family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 128}]
+    )
+    ecs.create_service(
+        cluster="platform",
+        serviceName="orders",
+        taskDefinition="web",
+        desiredCount=1,
+        loadBalancers=[{"targetGroupArn": group, "containerName": "web", "containerPort": 8080}],
+    )
+    ecs.create_service(  # a worker: behind no load balancer
+        cluster="platform", serviceName="worker", taskDefinition="web", desiredCount=1
+    )
+    expected = {
+        "load_balancer": balancer.split(":loadbalancer/", 1)[1],
+        "target_group": group.rsplit(":", 1)[1],
+    }
+    assert expected["load_balancer"].startswith("app/web/")
+    assert expected["target_group"].startswith("targetgroup/orders/")
+    assert Discovery(REGION).load_balancers("platform", ["orders", "worker"]) == {
+        "orders": expected
+    }
+    prompter = Scripted({"cluster_mode": ["existing"], "cluster_name": ["platform"]})
+    answers = ask_answers(load_questions(), prompter, discover=Discovery)
+    assert answers["services"] == ["orders", "worker"]
+    assert answers["service_load_balancers"] == {
+        "orders": f"{expected['load_balancer']} {expected['target_group']}"
+    }, "accepted by the question's own validator, as the wizard's default"

@@ -131,6 +131,11 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
         {"cluster_mode": "existing", "services": ["orders"]},
         ("services.auto.tfvars", "service_settings", {"log_group"}),
     ),
+    "service_load_balancers": (
+        {"orders": "app/web/0123456789abcdef targetgroup/orders/0123456789abcdef"},
+        {"cluster_mode": "existing", "services": ["orders"]},
+        ("services.auto.tfvars", "service_settings", {"load_balancer", "target_group"}),
+    ),
     "additional_tags": ({"Team": "platform"}, {}, ("terraform.tfvars", "additional_tags")),
 }
 HOSTILE = st.lists(
@@ -167,8 +172,13 @@ def _carried(module: Path, path: tuple[Any, ...]) -> Any:
         )
     for step in path[1:]:
         if isinstance(step, set):  # a map answer spread over a map of objects: pick the field
-            (field,) = step
-            return {key: item[field] for key, item in value.items() if field in item}
+            # (several fields: their values space-separated, in the order of their names)
+            fields = sorted(step)
+            return {
+                key: " ".join(item[field] for field in fields)
+                for key, item in value.items()
+                if all(field in item for field in fields)
+            }
         value = value[step]
     return value
 

@@ -515,7 +515,14 @@ def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> 
     (suppressor,) = composite["actions_suppressor"]
     assert suppressor["alarm"] == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
     not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
-    assert not_deployed["metric_name"] == "DesiredTaskCount"
+    (quiet,) = not_deployed["metric_query"]
+    assert "FILL(desired, 0) < 1" in quiet["expression"], "no desired tasks"
+    assert "FILL(deployments, 1) > 1" in quiet["expression"], "issue 15: or a deployment"
+    (metrics,) = not_deployed["dynamic"]
+    assert set(metrics["metric_query"]["for_each"].values()) == {
+        "DesiredTaskCount",
+        "DeploymentCount",
+    }
     assert not_deployed["treat_missing_data"] == "breaching"
     assert "alarm_actions" not in not_deployed
     assert "## When alarms page" in (module / "README.md").read_text()

@@ -40,14 +40,28 @@ def planned(report: Report) -> dict[str, list[dict[str, Any]]]:
 
 def test_alarm_and_canary_counts_are_as_designed(planned: dict[str, list[dict[str, Any]]]) -> None:
     counts = Counter({kind: len(values) for kind, values in planned.items()})
-    # Per service: cpu, memory, tasks, canary success, canary duration, and not-deployed (the
-    # composite's suppressor); one composite.
-    assert counts["aws_cloudwatch_metric_alarm"] == 6 * 500
+    # Per service: cpu, memory, tasks, canary success, canary duration, canary runs failed, and
+    # not-deployed (the composite's suppressor); one composite.
+    assert counts["aws_cloudwatch_metric_alarm"] == 7 * 500
     assert counts["aws_cloudwatch_composite_alarm"] == 500
     assert counts["aws_synthetics_canary"] == 500
     assert counts["aws_cloudwatch_log_group"] == 500
     # 20 services a dashboard, and the overview.
     assert counts["aws_cloudwatch_dashboard"] == 25 + 1
+    # 20 services an EventBridge rule, for failed deployments and for stopped tasks: 50 of
+    # the 300 rules an event bus takes by default.
+    assert counts["aws_cloudwatch_event_rule"] == counts["aws_cloudwatch_event_target"] == 50
+
+
+def test_event_patterns_stay_within_the_size_limit(
+    planned: dict[str, list[dict[str, Any]]],
+) -> None:
+    for rule in planned["aws_cloudwatch_event_rule"]:
+        pattern = rule.get("event_pattern")
+        if pattern is not None:  # known at plan time: the deployment rules
+            assert len(pattern) <= 2048, rule["name"]
+            assert len(json.loads(pattern)["resources"]) == 20
+        assert len(rule["name"]) <= 64
 
 
 def test_dashboards_stay_within_the_body_limits(planned: dict[str, list[dict[str, Any]]]) -> None:

@@ -165,6 +165,9 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "create_vpc_endpoints": False,
         "services": ["cart", "search_api"],
         "service_log_groups": {"cart": "/ecs/shop/cart"},
+        "service_load_balancers": {
+            "search_api": "app/shop/0123456789abcdef targetgroup/search/fedcba9876543210"
+        },
         "service_endpoint_pattern": "https://{service}.shop.internal",
         "canary_runtime": "nodejs",
         "canary_runtime_version": "15.0",
@@ -193,6 +196,8 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "create_vpc_endpoints": "n",
         "services": CLEAR + "cart, search_api" + ENTER,
         "service_log_groups": "cart=/ecs/shop/cart" + ENTER,
+        "service_load_balancers": "search_api=app/shop/0123456789abcdef"
+        " targetgroup/search/fedcba9876543210" + ENTER,
         "service_endpoint_pattern": CLEAR + "https://{service}.shop.internal" + ENTER,
         "canary_runtime": DOWN + ENTER,
         "canary_runtime_version": ENTER,
@@ -303,6 +308,17 @@ class FakeDiscovery:
     def log_groups(self, cluster: str, services: list[str]) -> Any:
         return self._result("log_groups", {s: f"/ecs/{s}" for s in services})
 
+    def load_balancers(self, cluster: str, services: list[str]) -> Any:
+        return self._result(
+            "load_balancers",
+            {
+                services[0]: {
+                    "load_balancer": "app/web/0123456789abcdef",
+                    "target_group": f"targetgroup/{services[0]}/0123456789abcdef",
+                }
+            },
+        )
+
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
 
@@ -330,6 +346,9 @@ def test_discovered_clusters_vpcs_and_subnets_are_offered() -> None:
     assert "by hand" in vpc_titles[-1]
     assert answers["cluster_name"] == "platform" and answers["vpc_id"] == "vpc-22222222"
     assert answers["subnet_ids"] == ["subnet-0000000a", "subnet-0000000b"], "all pre-checked"
+    assert answers["service_load_balancers"] == {
+        "orders": "app/web/0123456789abcdef targetgroup/orders/0123456789abcdef"
+    }, "the discovered load balancer, as the question's text form"
 
 
 def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
@@ -382,7 +401,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert code == 0
     out = capsys.readouterr().out
     assert "services                  orders" in out
-    assert "6 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "7 cloudwatch_metric_alarm" in out and "Total" in out
     assert "Alarms notify per service once it is deployed" in out
     for name in (
         "versions.tf",

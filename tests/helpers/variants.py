@@ -71,6 +71,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "subnet_ids": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
         "services": ["cart", "Catalog", "search_api", "checkout-v2"],
         "service_log_groups": {"cart": "/ecs/shop/cart", "Catalog": "/aws/ecs/catalog"},
+        "service_load_balancers": {
+            "cart": "app/shop-qa/0123456789abcdef targetgroup/cart/0123456789abcdef"
+        },
         "service_endpoint_pattern": "https://{service}.shop.internal",
         "canary_runtime": "nodejs",
         "source_accounts": {"prod_eu": "012345678901", "prod_us": "123456789013"},

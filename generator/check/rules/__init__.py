@@ -20,6 +20,7 @@ from generator.check.rules.destroy import (
     NetworkInterfaceDeleteTimeout,
     NetworkInterfacePermissionOrder,
 )
+from generator.check.rules.events import EncryptedTopicKey
 from generator.check.rules.iam import CanaryVpcPermissions, UnknownAction
 from generator.check.rules.logs import UnusedLogGroup
 from generator.check.rules.lookups import AmbiguousVpcLookup, UnguardedLookup
@@ -80,6 +81,7 @@ RULES: dict[str, Rule] = {
         IamPropagation(),
         PageBeforeDeploy(),
         ServiceUnverified(),
+        EncryptedTopicKey(),
         UnusedLogGroup(),
         LinkSharesEverything(),
         EmptyLifecyclePrefix(),

@@ -1,0 +1,87 @@
+# ECS events to the alarm topic: what no metric shows. A deployment the circuit breaker rolls
+# back (SERVICE_DEPLOYMENT_FAILED), and a task of a service that stopped unexpectedly: its
+# essential container exited (a crash, an OutOfMemoryError, a non-zero exit code), or it
+# failed to start. Tasks ECS stops itself (deployments, scale-in) have another stopCode and
+# do not notify (docs/aws-facts.md, "ECS events").
+
+locals {
+  # A rule's event pattern may have at most 2,048 characters (EventBridge quota, adjustable to
+  # 4,096): services are named 20 to a rule, checked below. 500 services make 25 rules of
+  # each kind, within the 300 rules an event bus takes by default.
+  services_per_event_rule = 20
+  event_rules = merge([
+    for index, names in chunklist(var.service_names, local.services_per_event_rule) : {
+      format("deployment-failed-%02d", index + 1) = {
+        description = "ECS deployments of ${join(", ", names)} that failed (the circuit breaker rolled them back)"
+        pattern = {
+          source        = ["aws.ecs"]
+          "detail-type" = ["ECS Deployment State Change"]
+          # The service's ARN: arn:<partition>:ecs:<region>:<account>:service/<cluster>/<name>.
+          resources = [for name in names : "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:service/${local.cluster_name}/${name}"]
+          detail    = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
+        }
+        # <resources> would be a JSON array; the message names the service by its ARN.
+        input_paths = {
+          service = "$.resources[0]"
+          reason  = "$.detail.reason"
+          time    = "$.time"
+        }
+        input_template = "\"ECS deployment FAILED at <time> for <service>: <reason>. Console: https://${local.console_host}/ecs/v2/clusters/${local.cluster_name}/services?region=${var.aws_region}\""
+      }
+      format("task-stopped-%02d", index + 1) = {
+        description = "Tasks of ${join(", ", names)} that stopped unexpectedly (essential container exited, or failed to start)"
+        pattern = {
+          source        = ["aws.ecs"]
+          "detail-type" = ["ECS Task State Change"]
+          detail = {
+            clusterArn = [local.cluster_arn]
+            group      = [for name in names : "service:${name}"]
+            lastStatus = ["STOPPED"]
+            # EssentialContainerExited covers crashes, OutOfMemoryError and non-zero exit
+            # codes; ServiceSchedulerInitiated (deployments, scale-in) is left out.
+            stopCode = ["EssentialContainerExited", "TaskFailedToStart"]
+          }
+        }
+        input_paths = {
+          service = "$.detail.group"
+          task    = "$.detail.taskArn"
+          reason  = "$.detail.stoppedReason"
+          exit    = "$.detail.containers[0].exitCode"
+          why     = "$.detail.containers[0].reason"
+        }
+        input_template = "\"ECS task of <service> stopped unexpectedly: <reason> (first container: exit code <exit>, <why>). Task <task>. Console: https://${local.console_host}/ecs/v2/clusters/${local.cluster_name}/tasks?region=${var.aws_region}\""
+      }
+    }
+  ]...)
+}
+
+resource "aws_cloudwatch_event_rule" "ecs" {
+  for_each = local.event_rules
+
+  name          = "${local.name_prefix}-${each.key}"
+  description   = substr(each.value.description, 0, 512)
+  event_pattern = jsonencode(each.value.pattern)
+
+  lifecycle {
+    precondition {
+      condition     = length(jsonencode(each.value.pattern)) <= 2048
+      error_message = "The event pattern of ${local.name_prefix}-${each.key} is longer than EventBridge's 2,048 characters: lower services_per_event_rule in events.tf (long service names)."
+    }
+  }
+}
+
+# The topic is KMS-encrypted: its key policy and topic policy let events.amazonaws.com use it
+# (kms.tf, sns.tf). Without them EventBridge drops the events and reports only a
+# FailedInvocations metric (docs/aws-facts.md, "ECS events").
+resource "aws_cloudwatch_event_target" "ecs" {
+  for_each = local.event_rules
+
+  rule      = aws_cloudwatch_event_rule.ecs[each.key].name
+  target_id = "alarm-topic"
+  arn       = aws_sns_topic.alarms.arn
+
+  input_transformer {
+    input_paths    = each.value.input_paths
+    input_template = each.value.input_template
+  }
+}
