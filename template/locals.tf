@@ -24,6 +24,7 @@ locals {
     kms_alias          = "alias/${local.name_prefix}"
     overview_dashboard = "${local.name_prefix}-overview"
     oam_sink           = local.name_prefix
+    oam_stack_set      = "${local.name_prefix}-oam-links"
   }
 
   # Environment comes from the suffix only; the module's own tags win over additional_tags.

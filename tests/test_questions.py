@@ -31,7 +31,11 @@ from tests.helpers.answers import EXISTING_VPC, REJECTED, S3
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
 def test_validator_rejects_bad_answer_and_writes_nothing(
-    answers: dict[str, Any], answer: str, fragment: str, template_dir: Path, tmp_path: Path
+    answers: dict[str, Any],
+    answer: str,
+    fragment: str,
+    template_dir: Path,
+    tmp_path: Path,
 ) -> None:
     dest = tmp_path / "module"
     with pytest.raises(InvalidAnswer) as caught:
@@ -53,13 +57,16 @@ def test_every_question_has_help_and_a_validator_or_choices() -> None:
 
 def test_unknown_answer_is_refused(template_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="unknown answer 'enviroment_suffix'"):
-        render({"enviroment_suffix": "prod"}, tmp_path / "module", template=template_dir)
+        render(
+            {"enviroment_suffix": "prod"}, tmp_path / "module", template=template_dir
+        )
     assert not (tmp_path / "module").exists()
 
 
 # Tag values as AWS allows them, less what HCL or YAML would need escaped: the validator's set.
 TAG_TEXT = st.text(
-    alphabet=st.sampled_from(string.ascii_letters + string.digits + " _.:/=+@-éßø"), max_size=40
+    alphabet=st.sampled_from(string.ascii_letters + string.digits + " _.:/=+@-éßø"),
+    max_size=40,
 )
 TAG_KEY = TAG_TEXT.filter(
     lambda k: (
@@ -83,7 +90,11 @@ def test_accepted_free_text_renders_unchanged(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         module = render(
-            {"project_name": project, "environment_suffix": suffix, "additional_tags": tags},
+            {
+                "project_name": project,
+                "environment_suffix": suffix,
+                "additional_tags": tags,
+            },
             Path(tmp) / "module",
             template=template_dir,
         )
@@ -101,41 +112,105 @@ def test_accepted_free_text_renders_unchanged(
 # Every free-text answer: a valid value, the answers it needs to apply, and where the module
 # carries it (file, HCL path; a {field} step reads that field of each entry of a map of
 # objects); hostile characters are put into it before, inside and after.
+ORGANIZATION = {"cross_account_mode": "organization"}
+LINKED = {"source_accounts": {"prod": "111122223333"}}
 FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
     "project_name": ("obs", {}, ("terraform.tfvars", "project_name")),
     "environment_suffix": ("dev", {}, ("terraform.tfvars", "environment_suffix")),
     "aws_region": ("eu-west-1", {}, ("terraform.tfvars", "aws_region")),
     "cluster_name": ("main", {}, ("terraform.tfvars", "cluster_name")),
     "vpc_id": ("vpc-0a1b2c3d", EXISTING_VPC, ("terraform.tfvars", "vpc_id")),
-    "subnet_ids": (["subnet-0a1b2c3d"], EXISTING_VPC, ("terraform.tfvars", "subnet_ids")),
+    "subnet_ids": (
+        ["subnet-0a1b2c3d"],
+        EXISTING_VPC,
+        ("terraform.tfvars", "subnet_ids"),
+    ),
     "services": (["orders"], {}, ("terraform.tfvars", "service_names")),
     "service_endpoint_pattern": (
         "http://{service}.internal:8080",
         {},
         ("terraform.tfvars", "service_endpoint_pattern"),
     ),
-    "state_bucket": ("my-state", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "bucket")),
-    "state_key": ("a/b.tfstate", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "key")),
-    "state_region": ("eu-west-1", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "region")),
-    "source_accounts": ({"prod": "111122223333"}, {}, ("terraform.tfvars", "source_accounts")),
+    "state_bucket": (
+        "my-state",
+        S3,
+        ("backend.tf", "terraform", 0, "backend", 0, "s3", "bucket"),
+    ),
+    "state_key": (
+        "a/b.tfstate",
+        S3,
+        ("backend.tf", "terraform", 0, "backend", 0, "s3", "key"),
+    ),
+    "state_region": (
+        "eu-west-1",
+        S3,
+        ("backend.tf", "terraform", 0, "backend", 0, "s3", "region"),
+    ),
+    "source_accounts": (
+        {"prod": "111122223333"},
+        {},
+        ("terraform.tfvars", "source_accounts"),
+    ),
     "source_account_role": (
         "Admin",
         {"source_accounts": {"prod": "111122223333"}},
         ("terraform.tfvars", "source_account_role"),
     ),
+    "organization_id": (
+        "o-a1b2c3d4e5",
+        {**ORGANIZATION, "organizational_units": ["r-ab12"]},
+        ("terraform.tfvars", "organization_id"),
+    ),
+    "organizational_units": (
+        ["ou-ab12-cdef3456"],
+        {**ORGANIZATION, "organization_id": "o-a1b2c3d4e5"},
+        ("terraform.tfvars", "organizational_units"),
+    ),
+    "oam_metric_namespaces": (
+        ["AWS/ECS"],
+        LINKED,
+        ("terraform.tfvars", "oam_metric_namespaces"),
+    ),
+    "oam_log_group_patterns": (
+        ["/ecs/%"],
+        LINKED,
+        ("terraform.tfvars", "oam_log_group_patterns"),
+    ),
     "alarm_email": ("a@b.co", {}, ("terraform.tfvars", "alarm_emails", 0)),
-    "canary_runtime_version": ("14.0", {}, ("terraform.tfvars", "canary_runtime_version")),
+    "canary_runtime_version": (
+        "14.0",
+        {},
+        ("terraform.tfvars", "canary_runtime_version"),
+    ),
     "service_log_groups": (
         {"orders": "/ecs/orders"},
         {"cluster_mode": "existing", "services": ["orders"]},
         ("services.auto.tfvars", "service_settings", {"log_group"}),
     ),
-    "additional_tags": ({"Team": "platform"}, {}, ("terraform.tfvars", "additional_tags")),
+    "additional_tags": (
+        {"Team": "platform"},
+        {},
+        ("terraform.tfvars", "additional_tags"),
+    ),
 }
 HOSTILE = st.lists(
     st.sampled_from(
         ["", " ", "  ", "\t", "\n", "\r\n", "\x00", "\x1b[31m", "\x07", "\x7f", "\x85"]
-        + ["\u202e", "\u2066", "\u200b", "\ufeff", '"', "\\", "${", "%{", "a", "-", ".", "漢", "é"]
+        + [
+            "\u202e",
+            "\u2066",
+            "\u200b",
+            "\ufeff",
+            '"',
+            "\\",
+            "${",
+            "%{",
+            "a",
+            "-",
+            ".",
+            "漢",
+            "é",
+        ]
     ),
     max_size=2,
 ).map("".join)
@@ -165,7 +240,9 @@ def _carried(module: Path, path: tuple[Any, ...]) -> Any:
             ),
         )
     for step in path[1:]:
-        if isinstance(step, set):  # a map answer spread over a map of objects: pick the field
+        if isinstance(
+            step, set
+        ):  # a map answer spread over a map of objects: pick the field
             (field,) = step
             return {key: item[field] for key, item in value.items() if field in item}
         value = value[step]
@@ -195,7 +272,8 @@ def test_hostile_free_text_is_refused_or_renders_formatted_and_unchanged(
     name: str, where: int, before: str, inside: str, after: str, template_dir: Path
 ) -> None:
     """Whatever a validator accepts renders a module `terraform fmt` accepts and that carries
-    the value unchanged; whatever it refuses is refused naming that answer, printably."""
+    the value unchanged; whatever it refuses is refused naming that answer, printably.
+    """
     valid, context, carried_at = FREE_TEXT[name]
     value = _spoil(valid, where, before, inside, after)
     questions = load_questions(template_dir)
@@ -206,13 +284,17 @@ def test_hostile_free_text_is_refused_or_renders_formatted_and_unchanged(
         assert not CONTROL_CHARACTERS.search(str(error)), repr(str(error))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        module = render({**context, name: value}, Path(tmp) / "module", template=template_dir)
+        module = render(
+            {**context, name: value}, Path(tmp) / "module", template=template_dir
+        )
         rc, out, err = TerraformCommand(str(module)).run(
             "fmt", ["-check", "-list=true", "-no-color", "-recursive", str(module)]
         )
         assert rc == 0, f"terraform fmt refuses {value!r}: {out}{err}"
         assert _carried(module, carried_at) == value
-        answers = yaml.safe_load((module / ".copier-answers.yml").read_text(encoding="utf-8"))
+        answers = yaml.safe_load(
+            (module / ".copier-answers.yml").read_text(encoding="utf-8")
+        )
         assert answers[name] == value
 
 
@@ -220,14 +302,18 @@ def test_every_free_text_answer_is_tried_with_hostile_text() -> None:
     free_text = {
         name
         for name, question in load_questions().items()
-        if not question.choices and question.type in {"str", "yaml"} and question.when is not False
+        if not question.choices
+        and question.type in {"str", "yaml"}
+        and question.when is not False
     }
     assert free_text == set(FREE_TEXT)
 
 
 def test_no_validator_pattern_ends_with_dollar() -> None:
     """Python's `$` matches before a final newline; copier.yml's patterns end with `\\Z`."""
-    text = (Path(__file__).resolve().parent.parent / "copier.yml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / "copier.yml").read_text(
+        encoding="utf-8"
+    )
     patterns = re.findall(r"regex_search\('([^']*)'\)", text)
     assert patterns, "copier.yml's validators use regex_search"
     assert [p for p in patterns if p.endswith("$")] == []
@@ -242,8 +328,13 @@ def test_runtime_version_defaults_to_the_newest_supported_one(runtime: str) -> N
     context = {"canary_runtime": runtime}
     assert default_of(question, context) == table["newest"]
     assert table["newest"] in str(render_field(question.help, context))
-    assert check_answer(question, table["script_minimum"], context) == table["script_minimum"]
+    assert (
+        check_answer(question, table["script_minimum"], context)
+        == table["script_minimum"]
+    )
     major, minor = table["script_minimum"].split(".")
     older = f"{major}.{int(minor) - 1}" if int(minor) else f"{int(major) - 1}.9"
-    with pytest.raises(InvalidAnswer, match=f"must be {table['script_minimum']} or later"):
+    with pytest.raises(
+        InvalidAnswer, match=f"must be {table['script_minimum']} or later"
+    ):
         check_answer(question, older, context)

@@ -25,7 +25,10 @@ from tests.helpers.trees import copier_copy, tree
 from tests.helpers.variants import VARIANTS, services_of
 
 HCL_OPTIONS = SerializationOptions(
-    with_comments=False, explicit_blocks=False, preserve_heredocs=False, strip_string_quotes=True
+    with_comments=False,
+    explicit_blocks=False,
+    preserve_heredocs=False,
+    strip_string_quotes=True,
 )
 ENI_ACTIONS = {
     "ec2:CreateNetworkInterface",
@@ -59,7 +62,9 @@ def blocks(
 
 
 @pytest.fixture(params=sorted(VARIANTS))
-def variant(request: pytest.FixtureRequest, rendered: Callable[[str], Path]) -> tuple[str, Path]:
+def variant(
+    request: pytest.FixtureRequest, rendered: Callable[[str], Path]
+) -> tuple[str, Path]:
     return request.param, rendered(request.param)
 
 
@@ -99,7 +104,9 @@ def _backends(module: Path) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def test_cluster_is_created_or_looked_up_with_a_guard_F2(variant: tuple[str, Path]) -> None:
+def test_cluster_is_created_or_looked_up_with_a_guard_F2(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     resources = dict(blocks(module, "resource", "aws_ecs_cluster"))
     lookups = dict(blocks(module, "data", "aws_ecs_cluster"))
@@ -110,7 +117,9 @@ def test_cluster_is_created_or_looked_up_with_a_guard_F2(variant: tuple[str, Pat
         assert "cluster_name" in postconditions[0]["error_message"]
     else:
         assert not lookups
-        assert resources["this"]["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+        assert resources["this"]["setting"] == [
+            {"name": "containerInsights", "value": "enabled"}
+        ]
 
 
 def test_vpc_lookup_is_unambiguous_and_guarded_F5(variant: tuple[str, Path]) -> None:
@@ -128,14 +137,20 @@ def test_vpc_lookup_is_unambiguous_and_guarded_F5(variant: tuple[str, Path]) -> 
         assert lookup["default"] is True
     else:
         assert lookup["id"] == "${var.vpc_id}"
-    assert "enable_dns_support" in lookup["lifecycle"][0]["postcondition"][0]["condition"]
+    assert (
+        "enable_dns_support" in lookup["lifecycle"][0]["postcondition"][0]["condition"]
+    )
 
 
-def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(variant: tuple[str, Path]) -> None:
+def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     answers = VARIANTS[name]
     endpoints = dict(blocks(module, "resource", "aws_vpc_endpoint"))
-    wanted = answers.get("vpc_mode", "new") == "new" or answers.get("create_vpc_endpoints", True)
+    wanted = answers.get("vpc_mode", "new") == "new" or answers.get(
+        "create_vpc_endpoints", True
+    )
     if wanted:
         assert endpoints["s3"]["vpc_endpoint_type"] == "Gateway"
         assert endpoints["monitoring"]["service_name"].endswith(".monitoring")
@@ -146,13 +161,17 @@ def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(variant: tuple[str, 
         assert egress["canary_to_internet"]["from_port"] == 443
 
 
-def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path]) -> None:
+def test_canary_role_can_manage_network_interfaces_F4(
+    variant: tuple[str, Path],
+) -> None:
     _, module = variant
     canaries = dict(blocks(module, "resource", "aws_synthetics_canary"))
     assert canaries["service"]["vpc_config"], "canaries run in the VPC"
     assert canaries["service"]["execution_role_arn"] == "${aws_iam_role.canary.arn}"
     policy = dict(blocks(module, "data", "aws_iam_policy_document"))["canary"]
-    actions = {action for statement in policy["statement"] for action in statement["actions"]}
+    actions = {
+        action for statement in policy["statement"] for action in statement["actions"]
+    }
     assert ENI_ACTIONS <= actions
     assert {
         "s3:PutObject",
@@ -162,14 +181,22 @@ def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path])
     } <= actions
 
 
-def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path]) -> None:
+def test_canaries_start_and_clean_up_after_themselves(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
     assert canary["start_canary"] is True and canary["delete_lambda"] is True
     runtime = dict(blocks(module, "data", "aws_synthetics_runtime_version"))["this"]
     # Issue 12, item 8: pinned, with the script's minimum as a precondition.
-    assert "latest" not in runtime and runtime["version"] == "${var.canary_runtime_version}"
-    assert "precondition" in runtime["lifecycle"][0] and "postcondition" in runtime["lifecycle"][0]
+    assert (
+        "latest" not in runtime
+        and runtime["version"] == "${var.canary_runtime_version}"
+    )
+    assert (
+        "precondition" in runtime["lifecycle"][0]
+        and "postcondition" in runtime["lifecycle"][0]
+    )
     node = VARIANTS[name].get("canary_runtime") == "nodejs"
     expected = "15.0" if node else "14.0"
     tfvars = (module / "terraform.tfvars").read_text()
@@ -178,7 +205,9 @@ def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path])
 
 def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None:
     _, module = variant
-    lifecycles = dict(blocks(module, "resource", "aws_s3_bucket_lifecycle_configuration"))
+    lifecycles = dict(
+        blocks(module, "resource", "aws_s3_bucket_lifecycle_configuration")
+    )
     assert lifecycles
     for lifecycle in lifecycles.values():
         for rule in lifecycle["rule"]:
@@ -187,12 +216,16 @@ def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None
             assert rule["filter"][0].get("prefix") != "", rule["id"]
 
 
-def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]) -> None:
+def test_environment_tag_comes_from_the_suffix_only_F7(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     for var_name, variable in blocks(module, "variable"):
         assert "Environment" not in json.dumps(variable.get("default")), var_name
     tfvars = (module / "terraform.tfvars").read_text()
-    assert not re.search(r"(?i)\benvironment\"?\s*=", tfvars.split("additional_tags", 1)[1])
+    assert not re.search(
+        r"(?i)\benvironment\"?\s*=", tfvars.split("additional_tags", 1)[1]
+    )
     tags = dict(blocks(module, "locals"))["tags"]
     assert "Environment = var.environment_suffix" in tags.replace('"', "")
     provider = next(body for kind, body in blocks(module, "provider") if kind == "aws")
@@ -201,16 +234,22 @@ def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]
     assert f'environment_suffix = "{expected_suffix}"' in tfvars
 
 
-def test_cross_account_resources_exist_exactly_when_chosen_F8(variant: tuple[str, Path]) -> None:
+def test_cross_account_resources_exist_exactly_when_chosen_F8(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     accounts = VARIANTS[name].get("source_accounts", {})
-    assert (module / "cross_account.tf").exists() == bool(accounts)
+    organization = VARIANTS[name].get("cross_account_mode") == "organization"
+    assert (module / "cross_account.tf").exists() == bool(accounts) or organization
+    assert (module / "cross_account_organization.tf").exists() == organization
     links = dict(blocks(module, "resource", "aws_oam_link"))
     assert set(links) == set(accounts)
     for label, link in links.items():
         assert link["provider"] == f"${{aws.source_{label}}}"
         assert link["depends_on"] == ["${aws_oam_sink_policy.this}"]
-    aliases = [body["alias"] for kind, body in blocks(module, "provider") if "alias" in body]
+    aliases = [
+        body["alias"] for kind, body in blocks(module, "provider") if "alias" in body
+    ]
     assert sorted(aliases) == sorted(f"source_{label}" for label in accounts)
     tfvars = (module / "terraform.tfvars").read_text()
     for label, account in accounts.items():
@@ -218,7 +257,9 @@ def test_cross_account_resources_exist_exactly_when_chosen_F8(variant: tuple[str
         assert re.search(rf'^  {label} += "{account}"$', tfvars, re.MULTILINE)
     # No optional path hides behind a count toggle: choices are rendered, not switched.
     for path in module.glob("*.tf"):
-        assert not re.search(r"^\s*count\s*=", path.read_text(), re.MULTILINE), path.name
+        assert not re.search(
+            r"^\s*count\s*=", path.read_text(), re.MULTILINE
+        ), path.name
 
 
 def test_canary_script_matches_the_runtime_F9(variant: tuple[str, Path]) -> None:
@@ -246,7 +287,9 @@ def test_generated_python_passes_black(rendered: Callable[[str], Path]) -> None:
 
 def test_generated_node_passes_node_check(rendered: Callable[[str], Path]) -> None:
     script = rendered("all-options") / "canaries" / "canary.js"
-    result = subprocess.run(["node", "--check", str(script)], capture_output=True, check=False)
+    result = subprocess.run(
+        ["node", "--check", str(script)], capture_output=True, check=False
+    )
     assert result.returncode == 0, result.stderr.decode()
 
 
@@ -257,7 +300,9 @@ def test_services_are_data_written_once(variant: tuple[str, Path]) -> None:
     for service in services:
         assert f'  "{service}",' in tfvars
     settings = (module / "services.auto.tfvars").read_text()
-    assert [m for m in re.findall(r'^  "([^"]+)" = \{', settings, re.MULTILINE)] == services
+    assert [
+        m for m in re.findall(r'^  "([^"]+)" = \{', settings, re.MULTILINE)
+    ] == services
 
 
 def test_answers_file_records_every_answer(variant: tuple[str, Path]) -> None:
@@ -267,7 +312,9 @@ def test_answers_file_records_every_answer(variant: tuple[str, Path]) -> None:
         assert answers[key] == value, key
 
 
-def test_rendering_twice_gives_identical_trees(template_dir: Path, tmp_path: Path) -> None:
+def test_rendering_twice_gives_identical_trees(
+    template_dir: Path, tmp_path: Path
+) -> None:
     answers = VARIANTS["all-options"]
     first = render(answers, tmp_path / "one", template=template_dir)
     second = render(answers, tmp_path / "two", template=template_dir)
@@ -307,7 +354,9 @@ CHECKOV_SKIPS = {
 NEW_VPC_SKIPS = {("network.tf", "CKV_AWS_394"), ("network.tf", "CKV2_AWS_11")}
 
 
-def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str, Path]) -> None:
+def test_checkov_skips_are_the_known_ones_each_with_a_reason(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     skips = set()
     for path in module.glob("*.tf"):
@@ -322,7 +371,9 @@ def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str,
 
 
 def _endpoints_wanted(answers: dict[str, Any]) -> bool:
-    return answers.get("vpc_mode", "new") == "new" or answers.get("create_vpc_endpoints", True)
+    return answers.get("vpc_mode", "new") == "new" or answers.get(
+        "create_vpc_endpoints", True
+    )
 
 
 def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
@@ -335,12 +386,16 @@ def test_endpoints_route_only_the_canary_subnets_with_least_privilege_policies(
         return
     endpoints = dict(blocks(module, "resource", "aws_vpc_endpoint"))
     policies = dict(blocks(module, "data", "aws_iam_policy_document"))
-    assert endpoints["s3"]["policy"] == "${data.aws_iam_policy_document.s3_endpoint.json}"
+    assert (
+        endpoints["s3"]["policy"] == "${data.aws_iam_policy_document.s3_endpoint.json}"
+    )
     assert endpoints["monitoring"]["policy"] == (
         "${data.aws_iam_policy_document.monitoring_endpoint.json}"
     )
     canary_statements = [
-        s for s in policies["s3_endpoint"]["statement"] if "${aws_iam_role.canary.arn}" in str(s)
+        s
+        for s in policies["s3_endpoint"]["statement"]
+        if "${aws_iam_role.canary.arn}" in str(s)
     ]
     assert {a for s in canary_statements for a in s["actions"]} == {
         "s3:PutObject",
@@ -378,14 +433,20 @@ def test_source_accounts_are_reached_through_a_dedicated_role(
         return
     project = answers.get("project_name", "observability")
     role = answers.get("source_account_role", f"{project}-oam-link")
-    assert f'source_account_role = "{role}"' in (module / "terraform.tfvars").read_text()
+    assert (
+        f'source_account_role = "{role}"' in (module / "terraform.tfvars").read_text()
+    )
     with role_module.open() as handle:
         parsed = hcl2.load(handle, serialization_options=HCL_OPTIONS)
     documents = {
-        k: v for d in parsed["data"] for k, v in d.get("aws_iam_policy_document", {}).items()
+        k: v
+        for d in parsed["data"]
+        for k, v in d.get("aws_iam_policy_document", {}).items()
     }
     (trust,) = documents["trust"]["statement"]
-    assert "${var.monitoring_account_id}:root" in trust["principals"][0]["identifiers"][0]
+    assert (
+        "${var.monitoring_account_id}:root" in trust["principals"][0]["identifiers"][0]
+    )
     actions = {a for s in documents["oam_link"]["statement"] for a in s["actions"]}
     assert "oam:CreateLink" in actions and not any(a.endswith(":*") for a in actions)
     assert "source-account-role" in (module / "README.md").read_text()
@@ -412,7 +473,9 @@ def test_destroy_removes_the_artifacts_bucket_and_waits_for_network_interfaces(
 def _schedule_patterns(module: Path) -> list[str]:
     """The regexes the module's schedule validations apply, as Terraform reads them."""
     text = (module / "variables.tf").read_text()
-    found = re.findall(r'can\(regex\("(\^\(rate[^"]*)", (?:s|var)\.canary_schedule\)\)', text)
+    found = re.findall(
+        r'can\(regex\("(\^\(rate[^"]*)", (?:s|var)\.canary_schedule\)\)', text
+    )
     return [json.loads(f'"{pattern}"') for pattern in found]
 
 
@@ -447,7 +510,9 @@ def test_a_cron_canary_pages_on_failed_runs_not_on_the_gaps_between_runs(
     assert not report.errors, report.errors
     assert on_cron["treat_missing_data"] == "notBreaching"
     assert [q["metric"][0]["period"] for q in on_cron["metric_query"]] == [600]
-    assert on_rate["treat_missing_data"] == "breaching"  # a rate canary that stops still pages
+    assert (
+        on_rate["treat_missing_data"] == "breaching"
+    )  # a rate canary that stops still pages
 
 
 @pytest.mark.parametrize("name", ["defaults", "all-options"])
@@ -465,10 +530,17 @@ def test_schedules_are_what_synthetics_accepts_for_a_recurring_canary(
             "rate(99 minutes)",
         ):
             assert not re.fullmatch(pattern, refused), refused
-        for accepted in ("rate(1 minute)", "rate(60 minutes)", "rate(1 hour)", "cron(0 9 * * ? *)"):
+        for accepted in (
+            "rate(1 minute)",
+            "rate(60 minutes)",
+            "rate(1 hour)",
+            "cron(0 9 * * ? *)",
+        ):
             assert re.fullmatch(pattern, accepted), accepted
     canaries = dict(blocks(rendered(name), "locals"))["canaries"]
-    assert "s.canary_alarm_period" in canaries, "cron: the service's period, not a fixed 3600"
+    assert (
+        "s.canary_alarm_period" in canaries
+    ), "cron: the service's period, not a fixed 3600"
 
 
 def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(
@@ -478,21 +550,23 @@ def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(
     name, module = variant
     answers = VARIANTS[name]
     for zones in dict(blocks(module, "data", "aws_availability_zones")).values():
-        assert {"name": "opt-in-status", "values": ["opt-in-not-required"]} in zones["filter"]
+        assert {"name": "opt-in-status", "values": ["opt-in-not-required"]} in zones[
+            "filter"
+        ]
     locals_ = dict(blocks(module, "locals"))
     if answers.get("vpc_mode", "new") == "new":
-        assert (
-            "data.aws_vpc_endpoint_service.monitoring.availability_zones"
-            in (locals_["canary_zones"])
+        assert "data.aws_vpc_endpoint_service.monitoring.availability_zones" in (
+            locals_["canary_zones"]
         )
     elif _endpoints_wanted(answers):
-        assert (
-            "data.aws_vpc_endpoint_service.monitoring.availability_zones"
-            in (locals_["endpoint_subnet_ids"])
+        assert "data.aws_vpc_endpoint_service.monitoring.availability_zones" in (
+            locals_["endpoint_subnet_ids"]
         )
 
 
-def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Path]) -> None:
+def test_canaries_wait_for_their_permissions_to_propagate(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 7: a canary created before its ENI permissions were in effect."""
     _, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
@@ -508,17 +582,26 @@ def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Pa
 def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> None:
     """Issue 12, item 9: the default canaries paged on day one, before any deploy."""
     _, module = variant
-    composite = dict(blocks(module, "resource", "aws_cloudwatch_composite_alarm"))["service"]
+    composite = dict(blocks(module, "resource", "aws_cloudwatch_composite_alarm"))[
+        "service"
+    ]
     (suppressor,) = composite["actions_suppressor"]
-    assert suppressor["alarm"] == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
-    not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
+    assert (
+        suppressor["alarm"]
+        == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
+    )
+    not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))[
+        "not_deployed"
+    ]
     assert not_deployed["metric_name"] == "DesiredTaskCount"
     assert not_deployed["treat_missing_data"] == "breaching"
     assert "alarm_actions" not in not_deployed
     assert "## When alarms page" in (module / "README.md").read_text()
 
 
-def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Path]) -> None:
+def test_every_service_of_an_existing_cluster_is_verified(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 10: a wrong service name stayed green forever."""
     name, module = variant
     checks = dict(blocks(module, "check"))
@@ -530,7 +613,8 @@ def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Pa
     for key in verified:
         (message,) = [a["error_message"] for a in checks[key]["assert"]]
         assert (
-            "cluster" in message and key.removeprefix("service_").removesuffix("_exists") in message
+            "cluster" in message
+            and key.removeprefix("service_").removesuffix("_exists") in message
         )
 
 
@@ -548,7 +632,9 @@ def test_an_existing_cluster_without_container_insights_stops_the_plan(
     assert "container_insights" not in dict(blocks(module, "check"))
 
 
-def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str, Path]) -> None:
+def test_an_existing_cluster_uses_the_services_own_log_groups(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 11: log groups the existing task definitions never wrote to."""
     name, module = variant
     answers = VARIANTS[name]
@@ -561,21 +647,37 @@ def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str
     assert not created
     settings = (module / "services.auto.tfvars").read_text()
     for service, group in answers.get("service_log_groups", {}).items():
-        assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings
+        assert (
+            f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings
+        )
 
 
-def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path]) -> None:
+def test_source_accounts_share_only_what_is_monitored(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 12: every log group and every metric namespace was shared."""
     _, module = variant
     links = dict(blocks(module, "resource", "aws_oam_link"))
     for link in links.values():
         (config,) = link["link_configuration"]
-        assert config["metric_configuration"][0]["filter"] == "${local.oam_metric_filter}"
-        assert config["log_group_configuration"][0]["filter"] == "${local.oam_log_group_filter}"
+        assert (
+            config["metric_configuration"][0]["filter"] == "${local.oam_metric_filter}"
+        )
+        assert (
+            config["log_group_configuration"][0]["filter"]
+            == "${local.oam_log_group_filter}"
+        )
     if links:
-        variables = dict(blocks(module, "variable"))
-        assert "ECS/ContainerInsights" in variables["oam_metric_namespaces"]["default"]
-        assert "/ecs/%" in variables["oam_log_group_patterns"]["default"]
+        # The filters are answers (issue 16), defaulting to what this module monitors.
+        tfvars = (module / "terraform.tfvars").read_text()
+        assert re.search(
+            r"^oam_metric_namespaces += \[.*\"ECS/ContainerInsights\"",
+            tfvars,
+            re.MULTILINE,
+        )
+        assert re.search(
+            r"^oam_log_group_patterns += \[\"/ecs/%\"", tfvars, re.MULTILINE
+        )
         assert "two applies" in (module / "README.md").read_text()
 
 
@@ -599,8 +701,12 @@ def test_the_cpu_widget_is_not_capped_at_100(variant: tuple[str, Path]) -> None:
 def test_canaries_reach_every_cidr_block_of_the_vpc(variant: tuple[str, Path]) -> None:
     """Issue 12 (minor): egress went only to the VPC's primary CIDR block."""
     name, module = variant
-    rule = dict(blocks(module, "resource", "aws_vpc_security_group_egress_rule"))["canary_to_vpc"]
-    assert rule["for_each"] == "${toset(concat(local.vpc_cidrs, var.canary_egress_cidrs))}"
+    rule = dict(blocks(module, "resource", "aws_vpc_security_group_egress_rule"))[
+        "canary_to_vpc"
+    ]
+    assert (
+        rule["for_each"] == "${toset(concat(local.vpc_cidrs, var.canary_egress_cidrs))}"
+    )
     if VARIANTS[name].get("vpc_mode", "new") != "new":
         vpc_cidrs = dict(blocks(module, "locals"))["vpc_cidrs"]
         assert "data.aws_vpc.this.cidr_block_associations" in vpc_cidrs
