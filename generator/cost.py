@@ -110,12 +110,14 @@ class _Shape:
     endpoints: bool  # the S3 gateway and monitoring interface endpoints
     endpoint_azs: int
     source_accounts: int
+    organizational_units: int  # organization mode: one StackSet instance each
     email: bool
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
         services = len(answers["services"])
         vpc_mode = answers["vpc_mode"]
+        mode = _cross_account_mode(answers)
         endpoints = vpc_mode == "new" or bool(answers.get("create_vpc_endpoints", True))
         if vpc_mode == "new":
             azs = NEW_VPC_AZS
@@ -130,9 +132,20 @@ class _Shape:
             vpc_mode=vpc_mode,
             endpoints=endpoints,
             endpoint_azs=azs if endpoints else 0,
-            source_accounts=len(answers.get("source_accounts") or {}),
+            source_accounts=(
+                len(answers.get("source_accounts") or {}) if mode == "accounts" else 0
+            ),
+            organizational_units=(
+                len(answers.get("organizational_units") or [])
+                if mode == "organization"
+                else 0
+            ),
             email=bool(answers.get("alarm_email")),
         )
+
+    @property
+    def cross_account(self) -> bool:
+        return self.source_accounts > 0 or self.organizational_units > 0
 
     @property
     def dashboards(self) -> int:
@@ -140,13 +153,25 @@ class _Shape:
 
     @property
     def alarm_metrics(self) -> int:
-        return self.services * SERVICE_ALARM_METRICS + self.canaries * CANARY_ALARM_METRICS
+        return (
+            self.services * SERVICE_ALARM_METRICS + self.canaries * CANARY_ALARM_METRICS
+        )
 
     @property
     def insights_metrics(self) -> int:
         if not self.new_cluster:
             return 0
-        return self.services * INSIGHTS_METRICS_PER_SERVICE + INSIGHTS_METRICS_PER_CLUSTER
+        return (
+            self.services * INSIGHTS_METRICS_PER_SERVICE + INSIGHTS_METRICS_PER_CLUSTER
+        )
+
+
+def _cross_account_mode(answers: Mapping[str, Any]) -> str:
+    """The answer, or what a project from before the question implied (copier.yml's default)."""
+    mode = answers.get("cross_account_mode")
+    if mode is None:
+        return "accounts" if answers.get("source_accounts") else "none"
+    return str(mode)
 
 
 def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
@@ -166,8 +191,10 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_kms_alias": 1,
         "aws_kms_key": 1,
         "aws_oam_link": shape.source_accounts,
-        "aws_oam_sink": int(shape.source_accounts > 0),
-        "aws_oam_sink_policy": int(shape.source_accounts > 0),
+        "aws_oam_sink": int(shape.cross_account),
+        "aws_oam_sink_policy": int(shape.cross_account),
+        "aws_cloudformation_stack_set": int(shape.organizational_units > 0),
+        "aws_cloudformation_stack_set_instance": shape.organizational_units,
         "aws_security_group": 1 + int(shape.endpoints),
         "aws_sns_topic": 1,
         "aws_sns_topic_policy": 1,
@@ -216,7 +243,9 @@ class CostLine:
 @dataclass(frozen=True)
 class Estimate:
     lines: tuple[CostLine, ...]
-    free_tier: float  # what the free tier takes off, if nothing else in the account uses it
+    free_tier: (
+        float  # what the free tier takes off, if nothing else in the account uses it
+    )
     region: str
     notes: tuple[str, ...]
 
@@ -229,7 +258,9 @@ class Estimate:
         return self.list_total - self.free_tier
 
 
-def estimate(answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE) -> Estimate:
+def estimate(
+    answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE
+) -> Estimate:
     """The monthly cost of what `answers` creates, with every canary on `schedule`."""
     shape = _Shape.of(answers)
     runs = shape.canaries * runs_per_month(schedule)
@@ -298,7 +329,10 @@ def estimate(answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE) ->
 
 
 def estimate_for(
-    data: Mapping[str, Any], *, project: Path | None = None, schedule: str = DEFAULT_SCHEDULE
+    data: Mapping[str, Any],
+    *,
+    project: Path | None = None,
+    schedule: str = DEFAULT_SCHEDULE,
 ) -> Estimate:
     """The estimate for the answers in `data`, on top of those a `project` recorded in its
     .copier-answers.yml when one is given, and the defaults for the rest."""
@@ -310,7 +344,9 @@ def estimate_for(
                 f"{project} is not a project cw-scaffold rendered: it has no {path.name}"
             )
         recorded = read_answers_file(path)
-        answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
+        answers = {
+            key: value for key, value in recorded.items() if not key.startswith("_")
+        }
     answers.update(data)
     return estimate(resolve_answers(answers, load_questions()), schedule=schedule)
 
@@ -324,16 +360,16 @@ def _endpoint_detail(shape: _Shape, answers: Mapping[str, Any]) -> str:
         "default": f"one per AZ of the default VPC, assumed {shape.endpoint_azs} in"
         f" {answers['aws_region']}",
     }[shape.vpc_mode]
-    return (
-        f"{shape.endpoint_azs} AZ x {HOURS_PER_MONTH} h: {where}; the S3 gateway endpoint is free"
-    )
+    return f"{shape.endpoint_azs} AZ x {HOURS_PER_MONTH} h: {where}; the S3 gateway endpoint is free"
 
 
 def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
     notes = [
         f"A month is {DAYS_PER_MONTH} days ({HOURS_PER_MONTH} hours).",
         "Free tier (per account, if nothing else there uses it): "
-        + ", ".join(f"{limit} {key.replace('_', ' ')}s" for key, limit in FREE_TIER.items())
+        + ", ".join(
+            f"{limit} {key.replace('_', ' ')}s" for key, limit in FREE_TIER.items()
+        )
         + ".",
         (
             f"Not included: your services' logs (ingestion ${PRICES['log_ingestion_gb']:.2f}/GB,"
@@ -342,8 +378,19 @@ def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
             " alarm e-mails."
         ),
     ]
+    if _cross_account_mode(answers) != "none":
+        # AWS News Blog, "New - Amazon CloudWatch Cross-Account Observability" (2022-11-28);
+        # AWS CloudFormation pricing: AWS::* resources in StackSets cost nothing extra.
+        notes.append(
+            "Cross-account observability adds nothing: OAM sinks and links are free (no extra"
+            " cost for shared metrics and logs; the first copy of a shared trace is free), and"
+            " so is the StackSet that creates the links. The source accounts pay for their"
+            " own telemetry as before."
+        )
     if answers["aws_region"] != "us-east-1":
-        notes.append(f"Prices are us-east-1's; {answers['aws_region']} may differ a little.")
+        notes.append(
+            f"Prices are us-east-1's; {answers['aws_region']} may differ a little."
+        )
     return tuple(notes)
 
 
@@ -352,7 +399,8 @@ def format_estimate(est: Estimate) -> str:
     width = max(len(line.item) for line in est.lines)
     rows = [f"Monthly cost estimate (USD, list prices of {PRICES_AS_OF})"]
     rows += [
-        f"  {line.item:<{width}}  {_money(line.monthly):>9}  {line.detail}" for line in est.lines
+        f"  {line.item:<{width}}  {_money(line.monthly):>9}  {line.detail}"
+        for line in est.lines
     ]
     rows.append(f"  {'Free tier':<{width}}  {_money(-est.free_tier):>9}")
     rows.append(

@@ -32,7 +32,9 @@ def test_defaults_by_hand() -> None:
     assert monthly(full({})) == pytest.approx(
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
-            "Metric alarms": 2 * (5 + 2) * 0.10,  # 1.40: tasks-below-desired has 2 metrics
+            "Metric alarms": 2
+            * (5 + 2)
+            * 0.10,  # 1.40: tasks-below-desired has 2 metrics
             "Composite alarms": 2 * 0.50,
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
@@ -42,7 +44,9 @@ def test_defaults_by_hand() -> None:
     )
     assert est.list_total == pytest.approx(54.736)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
-    assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
+    assert est.free_tier == pytest.approx(
+        100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30
+    )
     assert est.total == pytest.approx(44.616)
 
 
@@ -137,7 +141,10 @@ def test_cron_schedules_are_not_estimated() -> None:
         runs_per_month("cron(0 12 * * ? *)")
 
 
-@pytest.mark.parametrize("variant", ["defaults", "no-canaries", "all-options", "new-default-nat"])
+@pytest.mark.parametrize(
+    "variant",
+    ["defaults", "no-canaries", "all-options", "new-default-nat", "organization"],
+)
 def test_resource_counts_match_terraform_plan(
     variant: str, rendered: Callable[[str], Path]
 ) -> None:
@@ -147,9 +154,22 @@ def test_resource_counts_match_terraform_plan(
     outcome = run_terraform(rendered(variant), run_tests=False)
     assert outcome.plan is not None, outcome.findings
     planned = Counter(
-        change["type"] for change in outcome.plan["resource_changes"] if change["mode"] == "managed"
+        change["type"]
+        for change in outcome.plan["resource_changes"]
+        if change["mode"] == "managed"
     )
     assert resource_counts(full(VARIANTS[variant])) == dict(sorted(planned.items()))
+
+
+@pytest.mark.parametrize("variant", ["all-options", "organization"])
+def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> None:
+    """Issue 16: OAM is free; the estimate is the same as without it, with a note why."""
+    answers = full(VARIANTS[variant])
+    alone = full({**VARIANTS[variant], "cross_account_mode": "none"})
+    assert estimate(answers).total == pytest.approx(estimate(alone).total)
+    (note,) = [n for n in estimate(answers).notes if "Cross-account" in n]
+    assert "free" in note and "StackSet" in note
+    assert not [n for n in estimate(alone).notes if "Cross-account" in n]
 
 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,7 +183,9 @@ def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cost_command_on_a_project_and_with_a_schedule(
     template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = render({"services": ["a", "b", "c"]}, tmp_path / "module", template=template_dir)
+    project = render(
+        {"services": ["a", "b", "c"]}, tmp_path / "module", template=template_dir
+    )
     assert main(["cost", str(project), "--schedule", "rate(1 hour)"]) == 0
     out = capsys.readouterr().out
     assert "3 canaries x 720 runs (rate(1 hour))" in out
@@ -171,7 +193,9 @@ def test_cost_command_on_a_project_and_with_a_schedule(
     assert f"${expected.total:,.2f}  a month" in out
 
 
-def test_cost_command_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cost_command_mistakes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["cost"]) == 2
     assert "give a project directory" in capsys.readouterr().err
     assert main(["cost", str(tmp_path)]) == 1
