@@ -149,7 +149,12 @@ class _Shape:
 
     @property
     def dashboards(self) -> int:
-        return 1 + math.ceil(self.services / SERVICES_PER_DASHBOARD)
+        # the overview, the services' dashboards, and the accounts dashboard with OAM
+        return 1 + self.service_dashboards + int(self.cross_account)
+
+    @property
+    def service_dashboards(self) -> int:
+        return math.ceil(self.services / SERVICES_PER_DASHBOARD)
 
     @property
     def alarm_metrics(self) -> int:
@@ -288,7 +293,8 @@ def estimate(
             "Dashboards",
             shape.dashboards,
             PRICES["dashboard"],
-            f"overview + {shape.dashboards - 1} of {SERVICES_PER_DASHBOARD} services",
+            f"overview + {shape.service_dashboards} of {SERVICES_PER_DASHBOARD} services"
+            + (" + source accounts" if shape.cross_account else ""),
         ),
         CostLine(
             "Container Insights metrics",
@@ -382,10 +388,10 @@ def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
         # AWS News Blog, "New - Amazon CloudWatch Cross-Account Observability" (2022-11-28);
         # AWS CloudFormation pricing: AWS::* resources in StackSets cost nothing extra.
         notes.append(
-            "Cross-account observability adds nothing: OAM sinks and links are free (no extra"
-            " cost for shared metrics and logs; the first copy of a shared trace is free), and"
-            " so is the StackSet that creates the links. The source accounts pay for their"
-            " own telemetry as before."
+            "Cross-account observability adds only its dashboard: OAM sinks and links are free"
+            " (no extra cost for shared metrics and logs; the first copy of a shared trace is"
+            " free), and so is the StackSet that creates the links. The source accounts pay"
+            " for their own telemetry as before."
         )
     if answers["aws_region"] != "us-east-1":
         notes.append(

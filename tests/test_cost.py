@@ -163,10 +163,13 @@ def test_resource_counts_match_terraform_plan(
 
 @pytest.mark.parametrize("variant", ["all-options", "organization"])
 def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> None:
-    """Issue 16: OAM is free; the estimate is the same as without it, with a note why."""
+    """Issue 16: OAM is free; only the accounts dashboard is priced, with a note why."""
     answers = full(VARIANTS[variant])
     alone = full({**VARIANTS[variant], "cross_account_mode": "none"})
-    assert estimate(answers).total == pytest.approx(estimate(alone).total)
+    with_oam = {line.item: line.quantity for line in estimate(answers).lines}
+    without = {line.item: line.quantity for line in estimate(alone).lines}
+    assert with_oam.pop("Dashboards") == without.pop("Dashboards") + 1
+    assert with_oam == without
     (note,) = [n for n in estimate(answers).notes if "Cross-account" in n]
     assert "free" in note and "StackSet" in note
     assert not [n for n in estimate(alone).notes if "Cross-account" in n]

@@ -191,3 +191,30 @@ def test_the_whole_organization_is_admitted_by_its_id(
     }
     (instance,) = _of_type(plan, "aws_cloudformation_stack_set_instance").values()
     assert instance["deployment_targets"][0]["organizational_unit_ids"] == ["r-ab12"]
+
+
+@pytest.mark.parametrize(
+    ("name", "widgets"),
+    [("existing-default", 1), ("existing-existing", 3), ("organization", 1)],
+)
+def test_the_accounts_dashboard_reads_the_shared_metrics(
+    name: str, widgets: int, plans: Callable[[str], Plan]
+) -> None:
+    """The sink is used: a widget per source account (the accountId option), or one over every
+    linked account of the organization; the body passes the dashboard structure validator.
+    """
+    from generator.check.rules.dashboard_body import problems
+
+    body = json.loads(
+        plans(name)["aws_cloudwatch_dashboard.accounts"]["dashboard_body"]
+    )
+    assert list(problems(body)) == []
+    assert len(body["widgets"]) == widgets
+    entries = [w["properties"]["metrics"][0][0] for w in body["widgets"]]
+    assert all(
+        "SEARCH('{AWS/ECS,ClusterName,ServiceName}" in e["expression"] for e in entries
+    )
+    accounts = VARIANTS[name].get("source_accounts", {})
+    assert sorted(e.get("accountId") for e in entries if "accountId" in e) == sorted(
+        accounts.values()
+    )
