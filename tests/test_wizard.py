@@ -1,5 +1,6 @@
 """`cw-scaffold new`, interactive: the wizard in a real pseudo-terminal (pexpect), the same
-wizard driven by a scripted prompter, and the non-interactive --no-input and --dry-run."""
+wizard driven by a scripted prompter, and the non-interactive --no-input and --dry-run.
+"""
 
 from __future__ import annotations
 
@@ -31,14 +32,23 @@ from tests.helpers.terminal import (
 from tests.helpers.trees import copier_copy, tree
 
 
-def test_enter_alone_writes_the_default_module(template_dir: Path, tmp_path: Path) -> None:
+def test_enter_alone_writes_the_default_module(
+    template_dir: Path, tmp_path: Path
+) -> None:
     dest = tmp_path / "module"
     term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
     for prompt in [*DEFAULT_PROMPTS, CONFIRM]:
         term.answer(prompt)
     assert term.finish() == 0, term.text
-    assert "AWS discovery" not in term.text, "no discovery is tried for a new cluster and VPC"
-    for part in ("Answers:", "resources, by Terraform type", "Monthly cost estimate", "Total"):
+    assert (
+        "AWS discovery" not in term.text
+    ), "no discovery is tried for a new cluster and VPC"
+    for part in (
+        "Answers:",
+        "resources, by Terraform type",
+        "Monthly cost estimate",
+        "Total",
+    ):
         assert part in term.text
     expected = render({}, tmp_path / "defaults", template=template_dir)
     assert tree(dest) == tree(expected)
@@ -65,10 +75,15 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
         "backend",
     ):
         term.answer(prompt)
+    term.answer("cross_account_mode", DOWN + ENTER)
     term.answer("source_accounts", "prod=12345" + ENTER)
     term.expect("source_accounts account id for 'prod' must be exactly 12 digits")
     term.answer("source_accounts", CLEAR + "prod=012345678901" + ENTER)
     term.answer("source_account_role")
+    term.answer("oam_metric_namespaces")
+    term.answer("oam_log_group_patterns", CLEAR + "/ecs/%, bad pattern" + ENTER)
+    term.expect("oam_log_group_patterns 'bad pattern' is not a log group pattern")
+    term.answer("oam_log_group_patterns", CLEAR + "/ecs/%" + ENTER)
     term.answer("alarm_email", "oncall" + ENTER)
     term.expect("alarm_email must be an e-mail address")
     term.answer("alarm_email", "@example.com" + ENTER)
@@ -80,7 +95,10 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert answers["environment_suffix"] == "prod"
     assert answers["services"] == ["orders", "search-api"]
-    assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
+    assert answers["source_accounts"] == {
+        "prod": "012345678901"
+    }, "the leading zero is kept"
+    assert answers["oam_log_group_patterns"] == ["/ecs/%"]
     assert answers["alarm_email"] == "oncall@example.com"
     assert answers["additional_tags"] == {"Team": "platform", "CostCenter": "1234"}
 
@@ -91,8 +109,12 @@ def test_ctrl_c_exits_130_and_leaves_nothing(
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
-    for before in [*DEFAULT_PROMPTS, CONFIRM][: [*DEFAULT_PROMPTS, CONFIRM].index(prompt)]:
+    term = Terminal(
+        [str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path)
+    )
+    for before in [*DEFAULT_PROMPTS, CONFIRM][
+        : [*DEFAULT_PROMPTS, CONFIRM].index(prompt)
+    ]:
         term.answer(before)
     term.answer(prompt, CTRL_C)
     assert term.finish() == 130
@@ -105,7 +127,9 @@ def test_end_of_input_exits_1_saying_what_to_do_and_leaves_nothing(
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal(
+        [str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path)
+    )
     for prompt in DEFAULT_PROMPTS[: DEFAULT_PROMPTS.index("alarm_email")]:
         term.answer(prompt)
     term.answer("alarm_email", CTRL_D)  # on an empty line: end of input
@@ -117,7 +141,9 @@ def test_end_of_input_exits_1_saying_what_to_do_and_leaves_nothing(
 def test_no_at_the_confirm_writes_nothing(template_dir: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal(
+        [str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path)
+    )
     for prompt in DEFAULT_PROMPTS:
         term.answer(prompt)
     term.answer(CONFIRM, "n")
@@ -138,10 +164,14 @@ def test_occupied_destination_is_refused_before_any_question(
     assert [p.name for p in dest.iterdir()] == ["main.tf"]
 
 
-def test_destination_is_asked_when_not_given(template_dir: Path, tmp_path: Path) -> None:
+def test_destination_is_asked_when_not_given(
+    template_dir: Path, tmp_path: Path
+) -> None:
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "main.tf").write_text("# mine\n")
-    term = Terminal(["--template", str(template_dir)], offline_env(tmp_path), cwd=tmp_path)
+    term = Terminal(
+        ["--template", str(template_dir)], offline_env(tmp_path), cwd=tmp_path
+    )
     term.answer("Directory to write the module to", CLEAR + "taken" + ENTER)
     term.expect("pass --force")
     term.answer("Directory to write the module to", CLEAR + "mine" + ENTER)
@@ -173,14 +203,22 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "state_bucket": "acme-state",
         "state_key": "shop/qa/terraform.tfstate",
         "state_region": "eu-west-1",
+        "cross_account_mode": "accounts",
         "source_accounts": {"payments": "012345678901"},
         "source_account_role": "shop-oam-link",
+        "oam_metric_namespaces": [
+            "AWS/ECS",
+            "ECS/ContainerInsights",
+            "CloudWatchSynthetics",
+        ],
+        "oam_log_group_patterns": ["/ecs/%", "/aws/ecs/%", "/aws/lambda/cwsyn-%"],
         "alarm_email": "oncall@example.com",
         "additional_tags": {"Team": "platform"},
     }
     dest = tmp_path / "wizard"
     term = Terminal(
-        [str(dest), "--template", str(template_dir), "--no-discovery"], offline_env(tmp_path)
+        [str(dest), "--template", str(template_dir), "--no-discovery"],
+        offline_env(tmp_path),
     )
     typed = {
         "project_name": CLEAR + "shop" + ENTER,
@@ -201,8 +239,13 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "state_bucket": "acme-state" + ENTER,
         "state_key": ENTER,
         "state_region": ENTER,
+        "cross_account_mode": DOWN + ENTER,
         "source_accounts": "payments=012345678901" + ENTER,
         "source_account_role": ENTER,
+        "oam_metric_namespaces": CLEAR
+        + "AWS/ECS, ECS/ContainerInsights, CloudWatchSynthetics"
+        + ENTER,
+        "oam_log_group_patterns": ENTER,
         "alarm_email": "oncall@example.com" + ENTER,
         "additional_tags": "Team=platform" + ENTER,
     }
@@ -214,12 +257,19 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
 
     assert tree(dest) == tree(copier_copy(template_dir, answers, tmp_path / "copier"))
     assert "AWS discovery" not in term.text, "--no-discovery: not even tried"
-    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"] == "vpc-0a1b2c3d"
+    assert (
+        yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"]
+        == "vpc-0a1b2c3d"
+    )
 
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
 def test_wizard_refuses_what_copier_refuses_with_the_same_message(
-    answers: dict[str, Any], answer: str, fragment: str, template_dir: Path, tmp_path: Path
+    answers: dict[str, Any],
+    answer: str,
+    fragment: str,
+    template_dir: Path,
+    tmp_path: Path,
 ) -> None:
     with pytest.raises(InvalidAnswer) as by_copier:
         render(answers, tmp_path / "module", template=template_dir)
@@ -233,21 +283,31 @@ def test_given_answers_are_not_asked_and_typed_items_become_lists_and_maps() -> 
     prompter = Scripted(
         {
             "services": ["[orders, 'payments' ,users]"],
+            "cross_account_mode": ["accounts"],
             "source_accounts": ["payments=012345678901, search = 210987654321"],
             "additional_tags": ["Team=platform, owner:email=a@b.io"],
         }
     )
-    answers = ask_answers(load_questions(), prompter, preset={"environment_suffix": "prod"})
+    answers = ask_answers(
+        load_questions(), prompter, preset={"environment_suffix": "prod"}
+    )
     assert "environment_suffix" not in prompter.asked
     assert answers["environment_suffix"] == "prod"
-    assert answers["cluster_name"] == "observability-prod", "defaults follow earlier answers"
+    assert (
+        answers["cluster_name"] == "observability-prod"
+    ), "defaults follow earlier answers"
     assert answers["services"] == ["orders", "payments", "users"]
-    assert answers["source_accounts"] == {"payments": "012345678901", "search": "210987654321"}
+    assert answers["source_accounts"] == {
+        "payments": "012345678901",
+        "search": "210987654321",
+    }
     assert answers["additional_tags"] == {"Team": "platform", "owner:email": "a@b.io"}
     assert answers["source_account_role"] == "observability-oam-link"
 
 
-def test_a_map_item_without_equals_is_asked_again(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_map_item_without_equals_is_asked_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     prompter = Scripted({"additional_tags": ["Team", "Team=platform"]})
     answers = ask_answers(load_questions(), prompter)
     assert answers["additional_tags"] == {"Team": "platform"}
@@ -324,16 +384,23 @@ def test_discovered_clusters_vpcs_and_subnets_are_offered() -> None:
         }
     )
     answers = ask_answers(load_questions(), prompter, discover=discover)
-    assert [d.region for d in made] == ["eu-west-1"], "one discovery, in the region answered"
+    assert [d.region for d in made] == [
+        "eu-west-1"
+    ], "one discovery, in the region answered"
     assert [v for _, v in prompter.offered["cluster_name"]][:2] == ["alpha", "platform"]
     vpc_titles = [t for t, _ in prompter.offered["vpc_id"]]
     assert vpc_titles[0].endswith("(default VPC)") and "apps" in vpc_titles[1]
     assert "by hand" in vpc_titles[-1]
     assert answers["cluster_name"] == "platform" and answers["vpc_id"] == "vpc-22222222"
-    assert answers["subnet_ids"] == ["subnet-0000000a", "subnet-0000000b"], "all pre-checked"
+    assert answers["subnet_ids"] == [
+        "subnet-0000000a",
+        "subnet-0000000b",
+    ], "all pre-checked"
 
 
-def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
+def test_discovery_off_says_why_once_then_asks_by_hand(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     fake = FakeDiscovery("us-east-1", off="no AWS credentials found")
     prompter = Scripted(
         {
@@ -344,7 +411,10 @@ def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFix
         }
     )
     answers = ask_answers(load_questions(), prompter, discover=lambda region: fake)
-    assert capsys.readouterr().out.count("AWS discovery is off: no AWS credentials found") == 1
+    assert (
+        capsys.readouterr().out.count("AWS discovery is off: no AWS credentials found")
+        == 1
+    )
     assert fake.calls == ["clusters"], "nothing more is asked of AWS after a failure"
     assert not {"cluster_name", "vpc_id", "subnet_ids"} & set(prompter.offered)
     assert answers["subnet_ids"] == ["subnet-0000000a"]
@@ -353,10 +423,20 @@ def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFix
 def test_no_input_names_a_missing_required_answer(
     template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for data, name in ((["vpc_mode=existing"], "vpc_id"), (["backend=s3"], "state_bucket")):
+    for data, name in (
+        (["vpc_mode=existing"], "vpc_id"),
+        (["backend=s3"], "state_bucket"),
+    ):
         args = [arg for item in data for arg in ("--data", item)]
         code = main(
-            ["new", str(tmp_path / "module"), "--template", str(template_dir), "--no-input", *args]
+            [
+                "new",
+                str(tmp_path / "module"),
+                "--template",
+                str(template_dir),
+                "--no-input",
+                *args,
+            ]
         )
         assert code == 1
         err = capsys.readouterr().err
@@ -396,6 +476,8 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_dest_is_required_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+def test_dest_is_required_without_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["new", "--defaults"]) == 2
     assert "name the directory" in capsys.readouterr().err
