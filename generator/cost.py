@@ -122,6 +122,7 @@ class _Shape:
     endpoints: bool  # the S3 gateway and monitoring interface endpoints
     endpoint_azs: int
     source_accounts: int
+    organizational_units: int  # organization mode: one StackSet instance each
     email: bool
     service_discovery: bool  # a Cloud Map namespace for the endpoint pattern's domain
     load_balanced: int = 0  # services behind an Application Load Balancer
@@ -130,6 +131,7 @@ class _Shape:
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
         services = len(answers["services"])
         vpc_mode = answers["vpc_mode"]
+        mode = _cross_account_mode(answers)
         endpoints = vpc_mode == "new" or bool(answers.get("create_vpc_endpoints", True))
         if vpc_mode == "new":
             azs = NEW_VPC_AZS
@@ -144,7 +146,12 @@ class _Shape:
             vpc_mode=vpc_mode,
             endpoints=endpoints,
             endpoint_azs=azs if endpoints else 0,
-            source_accounts=len(answers.get("source_accounts") or {}),
+            source_accounts=(
+                len(answers.get("source_accounts") or {}) if mode == "accounts" else 0
+            ),
+            organizational_units=(
+                len(answers.get("organizational_units") or []) if mode == "organization" else 0
+            ),
             email=bool(answers.get("alarm_email")),
             # template/service_discovery.tf: a new cluster, a pattern {service}.<domain>
             service_discovery=answers["cluster_mode"] == "new"
@@ -153,8 +160,17 @@ class _Shape:
         )
 
     @property
+    def cross_account(self) -> bool:
+        return self.source_accounts > 0 or self.organizational_units > 0
+
+    @property
     def dashboards(self) -> int:
-        return 1 + math.ceil(self.services / SERVICES_PER_DASHBOARD)
+        # the overview, the services' dashboards, and the accounts dashboard with OAM
+        return 1 + self.service_dashboards + int(self.cross_account)
+
+    @property
+    def service_dashboards(self) -> int:
+        return math.ceil(self.services / SERVICES_PER_DASHBOARD)
 
     @property
     def event_rules(self) -> int:
@@ -173,6 +189,14 @@ class _Shape:
         if not self.new_cluster:
             return 0
         return self.services * INSIGHTS_METRICS_PER_SERVICE + INSIGHTS_METRICS_PER_CLUSTER
+
+
+def _cross_account_mode(answers: Mapping[str, Any]) -> str:
+    """The answer, or what a project from before the question implied (copier.yml's default)."""
+    mode = answers.get("cross_account_mode")
+    if mode is None:
+        return "accounts" if answers.get("source_accounts") else "none"
+    return str(mode)
 
 
 def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
@@ -195,8 +219,10 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_kms_alias": 1,
         "aws_kms_key": 1,
         "aws_oam_link": shape.source_accounts,
-        "aws_oam_sink": int(shape.source_accounts > 0),
-        "aws_oam_sink_policy": int(shape.source_accounts > 0),
+        "aws_oam_sink": int(shape.cross_account),
+        "aws_oam_sink_policy": int(shape.cross_account),
+        "aws_cloudformation_stack_set": int(shape.organizational_units > 0),
+        "aws_cloudformation_stack_set_instance": shape.organizational_units,
         "aws_security_group": 1 + int(shape.endpoints),
         "aws_sns_topic": 1,
         "aws_sns_topic_policy": 1,
@@ -295,7 +321,8 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             "Dashboards",
             shape.dashboards,
             PRICES["dashboard"],
-            f"overview + {shape.dashboards - 1} of {SERVICES_PER_DASHBOARD} services",
+            f"overview + {shape.service_dashboards} of {SERVICES_PER_DASHBOARD} services"
+            + (" + source accounts" if shape.cross_account else ""),
         ),
         CostLine(
             "Container Insights metrics",
@@ -380,6 +407,15 @@ def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
             " alarm e-mails."
         ),
     ]
+    if _cross_account_mode(answers) != "none":
+        # AWS News Blog, "New - Amazon CloudWatch Cross-Account Observability" (2022-11-28);
+        # AWS CloudFormation pricing: AWS::* resources in StackSets cost nothing extra.
+        notes.append(
+            "Cross-account observability adds only its dashboard: OAM sinks and links are free"
+            " (no extra cost for shared metrics and logs; the first copy of a shared trace is"
+            " free), and so is the StackSet that creates the links. The source accounts pay"
+            " for their own telemetry as before."
+        )
     if answers["aws_region"] != "us-east-1":
         notes.append(f"Prices are us-east-1's; {answers['aws_region']} may differ a little.")
     return tuple(notes)

@@ -23,7 +23,9 @@ locals {
     alarm_topic        = "${local.name_prefix}-alarms"
     kms_alias          = "alias/${local.name_prefix}"
     overview_dashboard = "${local.name_prefix}-overview"
+    accounts_dashboard = "${local.name_prefix}-accounts"
     oam_sink           = local.name_prefix
+    oam_stack_set      = "${local.name_prefix}-oam-links"
   }
 
   # Environment comes from the suffix only; the module's own tags win over additional_tags.

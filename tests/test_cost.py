@@ -157,7 +157,10 @@ def test_cron_schedules_are_not_estimated() -> None:
         runs_per_month("cron(0 12 * * ? *)")
 
 
-@pytest.mark.parametrize("variant", ["defaults", "no-canaries", "all-options", "new-default-nat"])
+@pytest.mark.parametrize(
+    "variant",
+    ["defaults", "no-canaries", "all-options", "new-default-nat", "organization"],
+)
 def test_resource_counts_match_terraform_plan(
     variant: str, rendered: Callable[[str], Path]
 ) -> None:
@@ -170,6 +173,20 @@ def test_resource_counts_match_terraform_plan(
         change["type"] for change in outcome.plan["resource_changes"] if change["mode"] == "managed"
     )
     assert resource_counts(full(VARIANTS[variant])) == dict(sorted(planned.items()))
+
+
+@pytest.mark.parametrize("variant", ["all-options", "organization"])
+def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> None:
+    """Issue 16: OAM is free; only the accounts dashboard is priced, with a note why."""
+    answers = full(VARIANTS[variant])
+    alone = full({**VARIANTS[variant], "cross_account_mode": "none"})
+    with_oam = {line.item: line.quantity for line in estimate(answers).lines}
+    without = {line.item: line.quantity for line in estimate(alone).lines}
+    assert with_oam.pop("Dashboards") == without.pop("Dashboards") + 1
+    assert with_oam == without
+    (note,) = [n for n in estimate(answers).notes if "Cross-account" in n]
+    assert "free" in note and "StackSet" in note
+    assert not [n for n in estimate(alone).notes if "Cross-account" in n]
 
 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:

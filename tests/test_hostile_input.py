@@ -104,6 +104,7 @@ CONTEXT = {
     "state_key": {"backend": "s3", "state_bucket": "my-state"},
     "state_region": {"backend": "s3", "state_bucket": "my-state"},
     "source_account_role": {"source_accounts": '{a: "111122223333"}'},
+    "organization_id": {"cross_account_mode": "organization", "organizational_units": "[r-ab12]"},
 }
 VALID = {
     "project_name": "obs",
@@ -116,6 +117,7 @@ VALID = {
     "state_key": "obs/terraform.tfstate",
     "state_region": "eu-west-1",
     "source_account_role": "Admin",
+    "organization_id": "o-a1b2c3d4e5",
     "alarm_email": "a@b.co",
     "canary_runtime_version": "14.0",
 }

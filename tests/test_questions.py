@@ -32,7 +32,11 @@ from tests.helpers.answers import EXISTING_VPC, REJECTED, S3, recorded_answers
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
 def test_validator_rejects_bad_answer_and_writes_nothing(
-    answers: dict[str, Any], answer: str, fragment: str, template_dir: Path, tmp_path: Path
+    answers: dict[str, Any],
+    answer: str,
+    fragment: str,
+    template_dir: Path,
+    tmp_path: Path,
 ) -> None:
     dest = tmp_path / "module"
     with pytest.raises(InvalidAnswer) as caught:
@@ -60,7 +64,8 @@ def test_unknown_answer_is_refused(template_dir: Path, tmp_path: Path) -> None:
 
 # Tag values as AWS allows them, less what HCL or YAML would need escaped: the validator's set.
 TAG_TEXT = st.text(
-    alphabet=st.sampled_from(string.ascii_letters + string.digits + " _.:/=+@-éßø"), max_size=40
+    alphabet=st.sampled_from(string.ascii_letters + string.digits + " _.:/=+@-éßø"),
+    max_size=40,
 )
 TAG_KEY = TAG_TEXT.filter(
     lambda k: (
@@ -84,7 +89,11 @@ def test_accepted_free_text_renders_unchanged(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         module = render(
-            {"project_name": project, "environment_suffix": suffix, "additional_tags": tags},
+            {
+                "project_name": project,
+                "environment_suffix": suffix,
+                "additional_tags": tags,
+            },
             Path(tmp) / "module",
             template=template_dir,
         )
@@ -102,30 +111,76 @@ def test_accepted_free_text_renders_unchanged(
 # Every free-text answer: a valid value, the answers it needs to apply, and where the module
 # carries it (file, HCL path; a {field} step reads that field of each entry of a map of
 # objects); hostile characters are put into it before, inside and after.
+ORGANIZATION = {"cross_account_mode": "organization"}
+LINKED = {"source_accounts": {"prod": "111122223333"}}
 FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
     "project_name": ("obs", {}, ("terraform.tfvars", "project_name")),
     "environment_suffix": ("dev", {}, ("terraform.tfvars", "environment_suffix")),
     "aws_region": ("eu-west-1", {}, ("terraform.tfvars", "aws_region")),
     "cluster_name": ("main", {}, ("terraform.tfvars", "cluster_name")),
     "vpc_id": ("vpc-0a1b2c3d", EXISTING_VPC, ("terraform.tfvars", "vpc_id")),
-    "subnet_ids": (["subnet-0a1b2c3d"], EXISTING_VPC, ("terraform.tfvars", "subnet_ids")),
+    "subnet_ids": (
+        ["subnet-0a1b2c3d"],
+        EXISTING_VPC,
+        ("terraform.tfvars", "subnet_ids"),
+    ),
     "services": (["orders"], {}, ("terraform.tfvars", "service_names")),
     "service_endpoint_pattern": (
         "http://{service}.internal:8080",
         {},
         ("terraform.tfvars", "service_endpoint_pattern"),
     ),
-    "state_bucket": ("my-state", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "bucket")),
-    "state_key": ("a/b.tfstate", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "key")),
-    "state_region": ("eu-west-1", S3, ("backend.tf", "terraform", 0, "backend", 0, "s3", "region")),
-    "source_accounts": ({"prod": "111122223333"}, {}, ("terraform.tfvars", "source_accounts")),
+    "state_bucket": (
+        "my-state",
+        S3,
+        ("backend.tf", "terraform", 0, "backend", 0, "s3", "bucket"),
+    ),
+    "state_key": (
+        "a/b.tfstate",
+        S3,
+        ("backend.tf", "terraform", 0, "backend", 0, "s3", "key"),
+    ),
+    "state_region": (
+        "eu-west-1",
+        S3,
+        ("backend.tf", "terraform", 0, "backend", 0, "s3", "region"),
+    ),
+    "source_accounts": (
+        {"prod": "111122223333"},
+        {},
+        ("terraform.tfvars", "source_accounts"),
+    ),
     "source_account_role": (
         "Admin",
         {"source_accounts": {"prod": "111122223333"}},
         ("terraform.tfvars", "source_account_role"),
     ),
+    "organization_id": (
+        "o-a1b2c3d4e5",
+        {**ORGANIZATION, "organizational_units": ["r-ab12"]},
+        ("terraform.tfvars", "organization_id"),
+    ),
+    "organizational_units": (
+        ["ou-ab12-cdef3456"],
+        {**ORGANIZATION, "organization_id": "o-a1b2c3d4e5"},
+        ("terraform.tfvars", "organizational_units"),
+    ),
+    "oam_metric_namespaces": (
+        ["AWS/ECS"],
+        LINKED,
+        ("terraform.tfvars", "oam_metric_namespaces"),
+    ),
+    "oam_log_group_patterns": (
+        ["/ecs/%"],
+        LINKED,
+        ("terraform.tfvars", "oam_log_group_patterns"),
+    ),
     "alarm_email": ("a@b.co", {}, ("terraform.tfvars", "alarm_emails", 0)),
-    "canary_runtime_version": ("14.0", {}, ("terraform.tfvars", "canary_runtime_version")),
+    "canary_runtime_version": (
+        "14.0",
+        {},
+        ("terraform.tfvars", "canary_runtime_version"),
+    ),
     "service_log_groups": (
         {"orders": "/ecs/orders"},
         {"cluster_mode": "existing", "services": ["orders"]},
@@ -141,7 +196,21 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
 HOSTILE = st.lists(
     st.sampled_from(
         ["", " ", "  ", "\t", "\n", "\r\n", "\x00", "\x1b[31m", "\x07", "\x7f", "\x85"]
-        + ["\u202e", "\u2066", "\u200b", "\ufeff", '"', "\\", "${", "%{", "a", "-", ".", "漢", "é"]
+        + [
+            "\u202e",
+            "\u2066",
+            "\u200b",
+            "\ufeff",
+            '"',
+            "\\",
+            "${",
+            "%{",
+            "a",
+            "-",
+            ".",
+            "漢",
+            "é",
+        ]
     ),
     max_size=2,
 ).map("".join)
@@ -206,7 +275,8 @@ def test_hostile_free_text_is_refused_or_renders_formatted_and_unchanged(
     name: str, where: int, before: str, inside: str, after: str, template_dir: Path
 ) -> None:
     """Whatever a validator accepts renders a module `terraform fmt` accepts and that carries
-    the value unchanged; whatever it refuses is refused naming that answer, printably."""
+    the value unchanged; whatever it refuses is refused naming that answer, printably.
+    """
     valid, context, carried_at = FREE_TEXT[name]
     value = _spoil(valid, where, before, inside, after)
     questions = load_questions(template_dir)

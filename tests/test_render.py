@@ -25,7 +25,10 @@ from tests.helpers.trees import copier_copy, tree
 from tests.helpers.variants import VARIANTS, services_of
 
 HCL_OPTIONS = SerializationOptions(
-    with_comments=False, explicit_blocks=False, preserve_heredocs=False, strip_string_quotes=True
+    with_comments=False,
+    explicit_blocks=False,
+    preserve_heredocs=False,
+    strip_string_quotes=True,
 )
 ENI_ACTIONS = {
     "ec2:CreateNetworkInterface",
@@ -99,7 +102,9 @@ def _backends(module: Path) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def test_cluster_is_created_or_looked_up_with_a_guard_F2(variant: tuple[str, Path]) -> None:
+def test_cluster_is_created_or_looked_up_with_a_guard_F2(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     resources = dict(blocks(module, "resource", "aws_ecs_cluster"))
     lookups = dict(blocks(module, "data", "aws_ecs_cluster"))
@@ -131,7 +136,9 @@ def test_vpc_lookup_is_unambiguous_and_guarded_F5(variant: tuple[str, Path]) -> 
     assert "enable_dns_support" in lookup["lifecycle"][0]["postcondition"][0]["condition"]
 
 
-def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(variant: tuple[str, Path]) -> None:
+def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     answers = VARIANTS[name]
     endpoints = dict(blocks(module, "resource", "aws_vpc_endpoint"))
@@ -146,7 +153,9 @@ def test_vpc_endpoints_exist_unless_a_nat_route_is_declared(variant: tuple[str, 
         assert egress["canary_to_internet"]["from_port"] == 443
 
 
-def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path]) -> None:
+def test_canary_role_can_manage_network_interfaces_F4(
+    variant: tuple[str, Path],
+) -> None:
     _, module = variant
     canaries = dict(blocks(module, "resource", "aws_synthetics_canary"))
     assert canaries["service"]["vpc_config"], "canaries run in the VPC"
@@ -162,7 +171,9 @@ def test_canary_role_can_manage_network_interfaces_F4(variant: tuple[str, Path])
     } <= actions
 
 
-def test_canaries_start_and_clean_up_after_themselves(variant: tuple[str, Path]) -> None:
+def test_canaries_start_and_clean_up_after_themselves(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
     assert canary["start_canary"] is True and canary["delete_lambda"] is True
@@ -187,7 +198,9 @@ def test_every_lifecycle_rule_has_a_filter_F6(variant: tuple[str, Path]) -> None
             assert rule["filter"][0].get("prefix") != "", rule["id"]
 
 
-def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]) -> None:
+def test_environment_tag_comes_from_the_suffix_only_F7(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     for var_name, variable in blocks(module, "variable"):
         assert "Environment" not in json.dumps(variable.get("default")), var_name
@@ -201,10 +214,14 @@ def test_environment_tag_comes_from_the_suffix_only_F7(variant: tuple[str, Path]
     assert f'environment_suffix = "{expected_suffix}"' in tfvars
 
 
-def test_cross_account_resources_exist_exactly_when_chosen_F8(variant: tuple[str, Path]) -> None:
+def test_cross_account_resources_exist_exactly_when_chosen_F8(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     accounts = VARIANTS[name].get("source_accounts", {})
-    assert (module / "cross_account.tf").exists() == bool(accounts)
+    organization = VARIANTS[name].get("cross_account_mode") == "organization"
+    assert (module / "cross_account.tf").exists() == bool(accounts) or organization
+    assert (module / "cross_account_organization.tf").exists() == organization
     links = dict(blocks(module, "resource", "aws_oam_link"))
     assert set(links) == set(accounts)
     for label, link in links.items():
@@ -310,7 +327,9 @@ CHECKOV_SKIPS = {
 NEW_VPC_SKIPS = {("network.tf", "CKV_AWS_394"), ("network.tf", "CKV2_AWS_11")}
 
 
-def test_checkov_skips_are_the_known_ones_each_with_a_reason(variant: tuple[str, Path]) -> None:
+def test_checkov_skips_are_the_known_ones_each_with_a_reason(
+    variant: tuple[str, Path],
+) -> None:
     name, module = variant
     skips = set()
     for path in module.glob("*.tf"):
@@ -468,7 +487,12 @@ def test_schedules_are_what_synthetics_accepts_for_a_recurring_canary(
             "rate(99 minutes)",
         ):
             assert not re.fullmatch(pattern, refused), refused
-        for accepted in ("rate(1 minute)", "rate(60 minutes)", "rate(1 hour)", "cron(0 9 * * ? *)"):
+        for accepted in (
+            "rate(1 minute)",
+            "rate(60 minutes)",
+            "rate(1 hour)",
+            "cron(0 9 * * ? *)",
+        ):
             assert re.fullmatch(pattern, accepted), accepted
     intervals = dict(blocks(rendered(name), "locals"))["canary_intervals"]
     assert "s.canary_alarm_period" in intervals, "cron: the service's period, not a fixed 3600"
@@ -495,7 +519,9 @@ def test_canaries_run_in_standard_zones_that_offer_the_monitoring_endpoint(
         )
 
 
-def test_canaries_wait_for_their_permissions_to_propagate(variant: tuple[str, Path]) -> None:
+def test_canaries_wait_for_their_permissions_to_propagate(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 7: a canary created before its ENI permissions were in effect."""
     _, module = variant
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
@@ -528,7 +554,9 @@ def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> 
     assert "## When alarms page" in (module / "README.md").read_text()
 
 
-def test_every_service_of_an_existing_cluster_is_verified(variant: tuple[str, Path]) -> None:
+def test_every_service_of_an_existing_cluster_is_verified(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 10: a wrong service name stayed green forever."""
     name, module = variant
     checks = dict(blocks(module, "check"))
@@ -558,7 +586,9 @@ def test_an_existing_cluster_without_container_insights_stops_the_plan(
     assert "container_insights" not in dict(blocks(module, "check"))
 
 
-def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str, Path]) -> None:
+def test_an_existing_cluster_uses_the_services_own_log_groups(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 11: log groups the existing task definitions never wrote to."""
     name, module = variant
     answers = VARIANTS[name]
@@ -574,7 +604,9 @@ def test_an_existing_cluster_uses_the_services_own_log_groups(variant: tuple[str
         assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings
 
 
-def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path]) -> None:
+def test_source_accounts_share_only_what_is_monitored(
+    variant: tuple[str, Path],
+) -> None:
     """Issue 12, item 12: every log group and every metric namespace was shared."""
     _, module = variant
     links = dict(blocks(module, "resource", "aws_oam_link"))
@@ -583,9 +615,14 @@ def test_source_accounts_share_only_what_is_monitored(variant: tuple[str, Path])
         assert config["metric_configuration"][0]["filter"] == "${local.oam_metric_filter}"
         assert config["log_group_configuration"][0]["filter"] == "${local.oam_log_group_filter}"
     if links:
-        variables = dict(blocks(module, "variable"))
-        assert "ECS/ContainerInsights" in variables["oam_metric_namespaces"]["default"]
-        assert "/ecs/%" in variables["oam_log_group_patterns"]["default"]
+        # The filters are answers (issue 16), defaulting to what this module monitors.
+        tfvars = (module / "terraform.tfvars").read_text()
+        assert re.search(
+            r"^oam_metric_namespaces += \[.*\"ECS/ContainerInsights\"",
+            tfvars,
+            re.MULTILINE,
+        )
+        assert re.search(r"^oam_log_group_patterns += \[\"/ecs/%\"", tfvars, re.MULTILINE)
         assert "two applies" in (module / "README.md").read_text()
 
 

@@ -1,5 +1,6 @@
 """`cw-scaffold new`, interactive: the wizard in a real pseudo-terminal (pexpect), the same
-wizard driven by a scripted prompter, and the non-interactive --no-input and --dry-run."""
+wizard driven by a scripted prompter, and the non-interactive --no-input and --dry-run.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +38,12 @@ def test_enter_alone_writes_the_default_module(template_dir: Path, tmp_path: Pat
         term.answer(prompt)
     assert term.finish() == 0, term.text
     assert "AWS discovery" not in term.text, "no discovery is tried for a new cluster and VPC"
-    for part in ("Answers:", "resources, by Terraform type", "Monthly cost estimate", "Total"):
+    for part in (
+        "Answers:",
+        "resources, by Terraform type",
+        "Monthly cost estimate",
+        "Total",
+    ):
         assert part in term.text
     expected = render({}, tmp_path / "defaults", template=template_dir)
     assert tree(dest) == tree(expected)
@@ -64,10 +70,15 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
         "backend",
     ):
         term.answer(prompt)
+    term.answer("cross_account_mode", DOWN + ENTER)
     term.answer("source_accounts", "prod=12345" + ENTER)
     term.expect("source_accounts account id for 'prod' must be exactly 12 digits")
     term.answer("source_accounts", CLEAR + "prod=012345678901" + ENTER)
     term.answer("source_account_role")
+    term.answer("oam_metric_namespaces")
+    term.answer("oam_log_group_patterns", CLEAR + "/ecs/%, bad pattern" + ENTER)
+    term.expect("oam_log_group_patterns 'bad pattern' is not a log group pattern")
+    term.answer("oam_log_group_patterns", CLEAR + "/ecs/%" + ENTER)
     term.answer("alarm_email", "oncall" + ENTER)
     term.expect("alarm_email must be an e-mail address")
     term.answer("alarm_email", "@example.com" + ENTER)
@@ -80,6 +91,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     assert answers["environment_suffix"] == "prod"
     assert answers["services"] == ["orders", "search-api"]
     assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
+    assert answers["oam_log_group_patterns"] == ["/ecs/%"]
     assert answers["alarm_email"] == "oncall@example.com"
     assert answers["additional_tags"] == {"Team": "platform", "CostCenter": "1234"}
 
@@ -175,14 +187,22 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "state_bucket": "acme-state",
         "state_key": "shop/qa/terraform.tfstate",
         "state_region": "eu-west-1",
+        "cross_account_mode": "accounts",
         "source_accounts": {"payments": "012345678901"},
         "source_account_role": "shop-oam-link",
+        "oam_metric_namespaces": [
+            "AWS/ECS",
+            "ECS/ContainerInsights",
+            "CloudWatchSynthetics",
+        ],
+        "oam_log_group_patterns": ["/ecs/%", "/aws/ecs/%", "/aws/lambda/cwsyn-%"],
         "alarm_email": "oncall@example.com",
         "additional_tags": {"Team": "platform"},
     }
     dest = tmp_path / "wizard"
     term = Terminal(
-        [str(dest), "--template", str(template_dir), "--no-discovery"], offline_env(tmp_path)
+        [str(dest), "--template", str(template_dir), "--no-discovery"],
+        offline_env(tmp_path),
     )
     typed = {
         "project_name": CLEAR + "shop" + ENTER,
@@ -205,8 +225,13 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "state_bucket": "acme-state" + ENTER,
         "state_key": ENTER,
         "state_region": ENTER,
+        "cross_account_mode": DOWN + ENTER,
         "source_accounts": "payments=012345678901" + ENTER,
         "source_account_role": ENTER,
+        "oam_metric_namespaces": CLEAR
+        + "AWS/ECS, ECS/ContainerInsights, CloudWatchSynthetics"
+        + ENTER,
+        "oam_log_group_patterns": ENTER,
         "alarm_email": "oncall@example.com" + ENTER,
         "additional_tags": "Team=platform" + ENTER,
     }
@@ -223,7 +248,11 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
 def test_wizard_refuses_what_copier_refuses_with_the_same_message(
-    answers: dict[str, Any], answer: str, fragment: str, template_dir: Path, tmp_path: Path
+    answers: dict[str, Any],
+    answer: str,
+    fragment: str,
+    template_dir: Path,
+    tmp_path: Path,
 ) -> None:
     with pytest.raises(InvalidAnswer) as by_copier:
         render(answers, tmp_path / "module", template=template_dir)
@@ -237,6 +266,7 @@ def test_given_answers_are_not_asked_and_typed_items_become_lists_and_maps() -> 
     prompter = Scripted(
         {
             "services": ["[orders, 'payments' ,users]"],
+            "cross_account_mode": ["accounts"],
             "source_accounts": ["payments=012345678901, search = 210987654321"],
             "additional_tags": ["Team=platform, owner:email=a@b.io"],
         }
@@ -246,12 +276,17 @@ def test_given_answers_are_not_asked_and_typed_items_become_lists_and_maps() -> 
     assert answers["environment_suffix"] == "prod"
     assert answers["cluster_name"] == "observability-prod", "defaults follow earlier answers"
     assert answers["services"] == ["orders", "payments", "users"]
-    assert answers["source_accounts"] == {"payments": "012345678901", "search": "210987654321"}
+    assert answers["source_accounts"] == {
+        "payments": "012345678901",
+        "search": "210987654321",
+    }
     assert answers["additional_tags"] == {"Team": "platform", "owner:email": "a@b.io"}
     assert answers["source_account_role"] == "observability-oam-link"
 
 
-def test_a_map_item_without_equals_is_asked_again(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_map_item_without_equals_is_asked_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     prompter = Scripted({"additional_tags": ["Team", "Team=platform"]})
     answers = ask_answers(load_questions(), prompter)
     assert answers["additional_tags"] == {"Team": "platform"}
@@ -351,7 +386,9 @@ def test_discovered_clusters_vpcs_and_subnets_are_offered() -> None:
     }, "the discovered load balancer, as the question's text form"
 
 
-def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
+def test_discovery_off_says_why_once_then_asks_by_hand(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     fake = FakeDiscovery("us-east-1", off="no AWS credentials found")
     prompter = Scripted(
         {
@@ -371,10 +408,20 @@ def test_discovery_off_says_why_once_then_asks_by_hand(capsys: pytest.CaptureFix
 def test_no_input_names_a_missing_required_answer(
     template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for data, name in ((["vpc_mode=existing"], "vpc_id"), (["backend=s3"], "state_bucket")):
+    for data, name in (
+        (["vpc_mode=existing"], "vpc_id"),
+        (["backend=s3"], "state_bucket"),
+    ):
         args = [arg for item in data for arg in ("--data", item)]
         code = main(
-            ["new", str(tmp_path / "module"), "--template", str(template_dir), "--no-input", *args]
+            [
+                "new",
+                str(tmp_path / "module"),
+                "--template",
+                str(template_dir),
+                "--no-input",
+                *args,
+            ]
         )
         assert code == 1
         err = capsys.readouterr().err
@@ -414,6 +461,8 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_dest_is_required_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+def test_dest_is_required_without_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["new", "--defaults"]) == 2
     assert "name the directory" in capsys.readouterr().err

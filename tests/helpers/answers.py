@@ -19,6 +19,11 @@ def recorded_answers(project: Path) -> dict[str, Any]:
 
 EXISTING_VPC = {"vpc_mode": "existing", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
 S3 = {"backend": "s3", "state_bucket": "my-state"}
+ORGANIZATION = {
+    "cross_account_mode": "organization",
+    "organization_id": "o-a1b2c3d4e5",
+    "organizational_units": ["ou-ab12-cdef3456"],
+}
 
 # (answers, the answer named in the error, a fragment of the rule's message)
 REJECTED: list[tuple[dict[str, Any], str, str]] = [
@@ -79,6 +84,35 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
         },
         "source_account_role",
         "trusts only the organization's management account",
+    ),
+    ({"cross_account_mode": "accounts"}, "source_accounts", "at least one account"),
+    ({**ORGANIZATION, "organization_id": "o-abc"}, "organization_id", "10-32 lowercase"),
+    ({**ORGANIZATION, "organization_id": "O-A1B2C3D4E5"}, "organization_id", "organization id"),
+    (
+        {**ORGANIZATION, "organizational_units": ["ou-ab12"]},
+        "organizational_units",
+        "'ou-ab12' is not an OU id",
+    ),
+    (
+        {**ORGANIZATION, "organizational_units": ["r-ab12", "ou-ab12-cdef3456"]},
+        "organizational_units",
+        "the root alone or OUs, not both",
+    ),
+    ({**ORGANIZATION, "organizational_units": []}, "organizational_units", "at least one OU"),
+    (
+        {**ORGANIZATION, "organizational_units": "ou-ab12-cdef3456"},
+        "organizational_units",
+        "must be a list",
+    ),
+    (
+        {"source_accounts": {"a": "111122223333"}, "oam_metric_namespaces": ["AWS/'ECS"]},
+        "oam_metric_namespaces",
+        "not a metric namespace",
+    ),
+    (
+        {**ORGANIZATION, "oam_log_group_patterns": []},
+        "oam_log_group_patterns",
+        "at least one log group pattern",
     ),
     ({"alarm_email": "not-an-email"}, "alarm_email", "e-mail address"),
     (

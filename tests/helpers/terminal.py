@@ -26,7 +26,7 @@ DEFAULT_PROMPTS = [
     "canary_runtime",
     "canary_runtime_version",
     "backend",
-    "source_accounts",
+    "cross_account_mode",
     "alarm_email",
     "additional_tags",
 ]

@@ -2,6 +2,7 @@
 
 | variant            | cluster  | vpc      | endpoints | backend | accounts | runtime |
 |--------------------|----------|----------|-----------|---------|----------|---------|
+| organization       | new      | new      | (always)  | local   | OUs      | python  |
 | defaults           | new      | new      | (always)  | local   | none     | python  |
 | existing-default   | existing | default  | yes       | s3      | one      | nodejs  |
 | existing-existing  | existing | existing | yes       | local   | several  | python  |
@@ -84,6 +85,13 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "many-services": {"services": [f"svc-{i:03d}" for i in range(45)]},
     "no-canaries": {"service_endpoint_pattern": "", "canary_runtime": "nodejs"},
+    "organization": {
+        "environment_suffix": "prod",
+        "cross_account_mode": "organization",
+        "organization_id": "o-a1b2c3d4e5",
+        "organizational_units": ["ou-ab12-cdef3456", "ou-ab12-7890abcd"],
+        "oam_metric_namespaces": ["AWS/ECS", "ECS/ContainerInsights", "MyApp/Orders"],
+    },
 }
 
 

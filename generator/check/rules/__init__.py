@@ -12,7 +12,14 @@ from generator.check.rules.alarms import PageBeforeDeploy, ServiceUnverified
 from generator.check.rules.backend import EmptyBackend
 from generator.check.rules.base import Rule, RuleContext
 from generator.check.rules.canaries import PlaceholderCanary
-from generator.check.rules.cross_account import LinkSharesEverything, OrganizationAdminRole
+from generator.check.rules.cross_account import (
+    LinkSharesEverything,
+    LinkTypesNotAdmitted,
+    OpenSinkPolicy,
+    OrganizationAdminRole,
+    SelfManagedOrganizationStackSet,
+    SinksPerRegion,
+)
 from generator.check.rules.dashboards import DashboardBody
 from generator.check.rules.destroy import (
     BucketNotDestroyable,
@@ -84,6 +91,10 @@ RULES: dict[str, Rule] = {
         EncryptedTopicKey(),
         UnusedLogGroup(),
         LinkSharesEverything(),
+        OpenSinkPolicy(),
+        LinkTypesNotAdmitted(),
+        SelfManagedOrganizationStackSet(),
+        SinksPerRegion(),
         EmptyLifecyclePrefix(),
     )
 }
