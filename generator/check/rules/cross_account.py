@@ -160,6 +160,7 @@ def _sink_policies(ctx: RuleContext) -> Iterator[tuple[str, list[dict[str, Any]]
 class OpenSinkPolicy:
     id = "OAM-SINK-OPEN"
     description = "an OAM sink policy admits only named accounts or an organization"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         for address, statements in _sink_policies(ctx):
@@ -216,6 +217,7 @@ def _template_links(body: Any) -> Iterator[tuple[str, list[Any]]]:
 class LinkTypesNotAdmitted:
     id = "OAM-LINK-TYPES"
     description = "OAM links share only resource types the sink policy allows"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         allowed = _allowed_types(ctx)
@@ -250,6 +252,7 @@ class LinkTypesNotAdmitted:
 class SelfManagedOrganizationStackSet:
     id = "OAM-STACKSET-MODEL"
     description = "a StackSet that links an organization's accounts is service-managed"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.plan is None:
@@ -298,6 +301,7 @@ def _instances(ctx: RuleContext, block: Block) -> list[str]:
 class SinksPerRegion:
     id = "OAM-SINKS"
     description = "one OAM sink per account and Region"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         first: dict[tuple[str, str], str] = {}

@@ -78,6 +78,7 @@ def _key_grants(hcl: HclModule, key: Block) -> bool | None:
 class EncryptedTopicKey:
     id = "EVENTS-TOPIC-KEY"
     description = "an EventBridge target topic's KMS key lets events.amazonaws.com use it"
+    severity = Severity.ERROR
 
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         topics = ctx.hcl.resources("aws_sns_topic")
