@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from generator.check.provider.schema import (
     ProviderSchema,
     SchemaBlock,
     cty_type,
+    fill_computed,
     object_block,
     read_only_attributes_set,
 )
@@ -70,27 +70,6 @@ def _read_only_errors(block: SchemaBlock, config: Any) -> list[str]:
         "will be decided automatically based on the result of applying this configuration."
         for path in read_only_attributes_set(block, to_python(config))
     ]
-
-
-def _with_computed(block: SchemaBlock, value: Any, fill: Callable[[str, Any], Any]) -> Any:
-    """`value` with each null computed attribute replaced by `fill(name, type)`, recursively.
-
-    A resource plan fills in unknowns; a data source, placeholder values.
-    """
-    if not isinstance(value, dict):
-        return value
-    result = dict(value)
-    for name, spec in block["attributes"].items():
-        current = result.get(name)
-        if spec.get("computed") and current is None:
-            result[name] = fill(name, spec["type"])
-    for name, nested in block["blocks"].items():
-        items = result.get(name)
-        if isinstance(items, list):
-            result[name] = [_with_computed(nested["block"], item, fill) for item in items]
-        elif isinstance(items, dict):
-            result[name] = _with_computed(nested["block"], items, fill)
-    return result
 
 
 def _unknown(name: str, schema_type: Any) -> CtyValue:
@@ -174,7 +153,7 @@ def make_resource_class(type_name: str, block: SchemaBlock) -> type[BaseResource
             for name, value in known.items():
                 if planned.get(name) is None or utility.is_unknown(planned.get(name)):
                     planned[name] = value
-            return _with_computed(block, planned, _unknown), None
+            return fill_computed(block, planned, _unknown), None
 
         async def read(self, ctx: ResourceContext) -> Any:
             return ctx.state
@@ -206,7 +185,7 @@ def make_data_source_class(type_name: str, block: SchemaBlock) -> type[BaseDataS
             state = dict(config)
             if reader is not None:
                 state.update(_hook_values(block, reader(config, env)))
-            return _with_computed(block, state, lambda n, t: values.placeholder(n, t, env))
+            return fill_computed(block, state, lambda n, t: values.placeholder(n, t, env))
 
     StandInDataSource.__name__ = StandInDataSource.__qualname__ = type_name
     hub.register("data_source", type_name, StandInDataSource)

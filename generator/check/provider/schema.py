@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -163,25 +164,52 @@ def object_block(block: SchemaBlock) -> Any:
     return b_main(attributes=attributes, block_types=nested_blocks(block))
 
 
-def read_only_attributes_set(block: SchemaBlock, value: Any, path: str = "") -> list[str]:
+def objects(
+    block: SchemaBlock, value: Any, path: str = ""
+) -> Iterator[tuple[SchemaBlock, dict[str, Any], str]]:
+    """Each object in `value` (plain Python: dicts for objects, lists for list and set
+    blocks) with its block and path (`rule[0].`), the value itself first, then its nested
+    blocks' depth first: the one walk of a value along its schema."""
+    if not isinstance(value, dict):
+        return
+    yield block, value, path
+    for name, nested in block["blocks"].items():
+        items = value.get(name)
+        if isinstance(items, dict):  # a single block
+            yield from objects(nested["block"], items, f"{path}{name}.")
+        elif isinstance(items, list):
+            for index, item in enumerate(items):
+                yield from objects(nested["block"], item, f"{path}{name}[{index}].")
+
+
+def fill_computed(block: SchemaBlock, value: Any, fill: Callable[[str, Any], Any]) -> Any:
+    """`value` with each null computed attribute replaced by `fill(name, type)`, in nested
+    blocks too: a resource plan fills in unknowns, a data source placeholder values."""
+    if not isinstance(value, dict):
+        return value
+    result = dict(value)
+    for name, spec in block["attributes"].items():
+        if spec.get("computed") and result.get(name) is None:
+            result[name] = fill(name, spec["type"])
+    for name, nested in block["blocks"].items():
+        items = result.get(name)
+        if isinstance(items, list):
+            result[name] = [fill_computed(nested["block"], item, fill) for item in items]
+        elif isinstance(items, dict):
+            result[name] = fill_computed(nested["block"], items, fill)
+    return result
+
+
+def read_only_attributes_set(block: SchemaBlock, value: Any) -> list[str]:
     """Paths of computed-only attributes that the configuration `value` sets.
 
     Terraform core leaves this check to the provider; the real provider rejects such a
     configuration, so the stand-in must too. `value` is the configuration as plain Python
     (dicts for objects, lists for list/set blocks, None for null).
     """
-    if not isinstance(value, dict):
-        return []
-    found = [
+    return [
         f"{path}{name}"
-        for name, spec in block["attributes"].items()
-        if spec.get("computed") and not spec.get("optional") and value.get(name) is not None
+        for inner, item, path in objects(block, value)
+        for name, spec in inner["attributes"].items()
+        if spec.get("computed") and not spec.get("optional") and item.get(name) is not None
     ]
-    for name, nested in block["blocks"].items():
-        items = value.get(name)
-        if isinstance(items, dict):  # a single block
-            found += read_only_attributes_set(nested["block"], items, f"{path}{name}.")
-        elif isinstance(items, list):
-            for index, item in enumerate(items):
-                found += read_only_attributes_set(nested["block"], item, f"{path}{name}[{index}].")
-    return found

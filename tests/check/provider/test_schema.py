@@ -4,6 +4,7 @@ module names are served, and read-only attributes are found at any depth."""
 from __future__ import annotations
 
 from generator.check.provider.schema import (
+    fill_computed,
     load_schema,
     read_only_attributes_set,
     types_in_module,
@@ -68,3 +69,20 @@ def test_read_only_attributes_are_found_at_any_depth():
     config = {"name": "sg", "arn": "x", "owner_id": None, "timeouts": {"create": "5m"}}
     assert read_only_attributes_set(block, config) == ["arn"]
     assert read_only_attributes_set(block, {"name": "sg"}) == []
+
+
+def test_fill_computed_fills_null_computed_attributes_in_nested_blocks_and_keeps_the_rest():
+    block = load_schema("aws", only={"aws_synthetics_canary"}).resources["aws_synthetics_canary"]
+    config = {
+        "name": "svc",
+        "arn": None,
+        "engine_arn": "given",  # a value already there stays
+        "vpc_config": [{"subnet_ids": ["subnet-1"], "vpc_id": None}],
+        "schedule": [],
+    }
+    filled = fill_computed(block, config, lambda name, schema_type: f"<{name}>")
+    assert (filled["name"], filled["arn"], filled["engine_arn"]) == ("svc", "<arn>", "given")
+    (vpc,) = filled["vpc_config"]
+    assert (vpc["subnet_ids"], vpc["vpc_id"]) == (["subnet-1"], "<vpc_id>")
+    assert "vpc_id" in filled["vpc_config"][0] and config["vpc_config"][0]["vpc_id"] is None
+    assert filled.get("handler") is None  # required, not computed: never guessed
