@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, Required, TypedDict
 
 from pyvider.cty import (
     CtyBool,
@@ -36,9 +36,32 @@ from pyvider.schema import NestingMode, PvsAttribute, PvsNestedBlock, b_main
 from generator.check.provider import catalog
 from generator.check.provider.catalog import SCHEMA_DIR
 
-# {"attributes": {...}, "blocks": {...}} as extracted; not hcl.Block, a block of a module
-SchemaBlock = dict[str, Any]
-SchemaType = str | list[Any]
+SchemaType = str | list[Any]  # "string", or ["list", "string"], ["object", {...}], ...
+
+
+class SchemaAttribute(TypedDict, total=False):
+    """One attribute as extracted: its type and which of the flags are set."""
+
+    type: Required[SchemaType]
+    required: bool
+    optional: bool
+    computed: bool
+
+
+class NestedBlock(TypedDict):
+    """A nested block type: how it nests ("list", "set", "single") and its own block."""
+
+    nesting: str
+    block: SchemaBlock
+    min_items: NotRequired[int]
+    max_items: NotRequired[int]
+
+
+class SchemaBlock(TypedDict):
+    """A block of a provider's schema as extracted (not hcl.Block, a block of a module)."""
+
+    attributes: dict[str, SchemaAttribute]
+    blocks: dict[str, NestedBlock]
 
 _SCALARS: dict[str, CtyType[Any]] = {
     "string": CtyString(),
@@ -94,7 +117,7 @@ def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
     return ProviderSchema(
         name=name,
         version=provider_version(name),
-        provider=full.get("provider") or {"attributes": {}, "blocks": {}},
+        provider=full.get("provider") or SchemaBlock(attributes={}, blocks={}),
         resources=kept(full["resources"]),
         data_sources=kept(full["data_sources"]),
         provider_meta=PROVIDER_META.get(name),
@@ -135,7 +158,7 @@ def cty_type(schema_type: SchemaType) -> CtyType[Any]:
     raise ValueError(f"unknown schema type {schema_type!r}")
 
 
-def attribute(name: str, spec: dict[str, Any]) -> PvsAttribute:
+def attribute(name: str, spec: SchemaAttribute) -> PvsAttribute:
     return PvsAttribute(
         name=name,
         type=cty_type(spec["type"]),
