@@ -63,6 +63,7 @@ class SchemaBlock(TypedDict):
     attributes: dict[str, SchemaAttribute]
     blocks: dict[str, NestedBlock]
 
+
 _SCALARS: dict[str, CtyType[Any]] = {
     "string": CtyString(),
     "number": CtyNumber(),

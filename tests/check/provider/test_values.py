@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.check.provider import values
 
-ENV = values.Environment(region="eu-west-1", working_dir=Path("."))
+ENV = values.Environment(region="eu-west-1", working_dir=Path())
 
 
 def test_region_dependent_values():
