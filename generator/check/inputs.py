@@ -16,7 +16,9 @@ planned alone, such a module fails ("Missing required argument", or a function s
 plan fails at an argument of the module's own files that reads such a variable (directly or
 through locals), `PlanValues.refill` gives that variable a placeholder too, and the check
 plans again; the report names these apart. Nothing is guessed for a plan that succeeds, and a
-failure that reads no such variable stays reported.
+failure that reads no such variable stays reported. When a variable's validation refuses such
+a placeholder, the plan got no further: the placeholders are withdrawn and the failure they
+were meant to get past is reported as it was, since it may be the module's own bug.
 """
 
 from __future__ import annotations
@@ -120,9 +122,9 @@ class PlanValues:
     def arguments(self) -> list[str]:
         return [f"-var-file={self.path}", *self.inputs.arguments()]
 
-    def refill(self, failures: Iterable[Finding]) -> bool:
+    def refill(self, failures: Iterable[Finding]) -> tuple[str, ...]:
         """Placeholders for the variables with a null or empty default that the arguments
-        where the plan failed read (see the module docstring); whether there were any.
+        where the plan failed read (see the module docstring); their names.
         """
         taken = self.given | set(self.names)
         more = {
@@ -133,7 +135,13 @@ class PlanValues:
         }
         self.defaulted.update(more)
         self._write()
-        return bool(more)
+        return tuple(more)
+
+    def withdraw(self, names: Iterable[str]) -> None:
+        """Drop placeholders that refill gave: the plan is reported without them."""
+        for name in names:
+            self.defaulted.pop(name, None)
+        self._write()
 
     def _write(self) -> None:
         self.path.write_text(json.dumps({**self.required, **self.defaulted}))

@@ -332,11 +332,22 @@ def _plan(workspace: _Workspace, values: PlanValues) -> tuple[list[Finding], dic
     if _has_errors(found):
         return found, None
     plan_file = workspace.scratch / "tfplan"
+    failed_before: list[Finding] = []  # the failure the last placeholders were given for
+    refilled: tuple[str, ...] = ()
     for _ in range(REPLANS + 1):
         arguments = ["-input=false", "-lock=false", "-json", f"-out={plan_file}"]
         result = workspace.terraform("plan", *arguments, *values.arguments())
         planned = _stream_findings("TF-PLAN", result)
-        if result.returncode == 0 or not values.refill(planned):
+        newly_refused = _refused(planned, values) - _refused(failed_before, values)
+        if refilled and result.returncode != 0 and newly_refused:
+            # no further than before: that failure may be the module's own bug, not a null
+            values.withdraw(refilled)
+            planned = [*failed_before, _placeholders_withdrawn(refilled)]
+            break
+        if result.returncode == 0:
+            break
+        failed_before, refilled = planned, values.refill(planned)
+        if not refilled:
             break
     found += [_placeholder_refused(f, values.path) for f in planned]
     if result.returncode != 0 or not plan_file.exists():
@@ -346,6 +357,20 @@ def _plan(workspace: _Workspace, values: PlanValues) -> tuple[list[Finding], dic
         return found + _stream_findings("TF-PLAN", shown), None
     plan: dict[str, Any] = json.loads(shown.stdout)
     return found, plan
+
+
+def _refused(findings: Iterable[Finding], values: PlanValues) -> set[str]:
+    """What variables' validations said refusing placeholders (at the placeholders file)."""
+    return {f.message for f in findings if f.file == str(values.path)}
+
+
+def _placeholders_withdrawn(names: Iterable[str]) -> Finding:
+    return Finding(
+        "TF-PLAN",
+        Severity.INFO,
+        "placeholders for " + ", ".join(sorted(names)) + " were refused by a validation;"
+        " the plan failure is reported as it was without them",
+    )
 
 
 def _placeholder_refused(finding: Finding, placeholders: Path) -> Finding:

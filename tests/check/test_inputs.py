@@ -273,3 +273,39 @@ def test_a_plan_failure_that_reads_no_defaulted_variable_stays_reported(tmp_path
     # alarm_rule's null is filled; alarm_name's null is the module's own, then
     assert [(f.rule, f.file, f.line) for f in report.errors] == [("TF-PLAN", "main.tf", 10)]
     assert '"alarm_name" is required' in report.errors[0].message
+
+
+def test_a_placeholder_refused_on_replan_leaves_the_module_s_own_plan_error_reported(
+    tmp_path: Path,
+) -> None:
+    module = write_module(
+        tmp_path,
+        {
+            "main.tf": """\
+            variable "names" {
+              type    = map(string)
+              default = {}
+              validation {
+                condition     = alltrue([for k in keys(var.names) : can(regex("^(alerts|pages)$", k))])
+                error_message = "keys are alerts or pages."
+              }
+            }
+
+            resource "aws_sns_topic" "this" {
+              name = var.names["primary"]
+            }
+            """
+        },
+    )
+    report = check(module, checkov=False)
+    # the module indexes a key its own validation forbids: a bug no placeholder explains
+    assert [(f.rule, f.file, f.line) for f in report.errors] == [("TF-PLAN", "main.tf", 11)]
+    assert "Invalid index" in report.errors[0].message
+    assert report.plan is None
+    notes = [n.message for n in report.notes if n.rule == "TF-PLAN"]
+    assert notes == [
+        (
+            "placeholders for names were refused by a validation; the plan failure is"
+            " reported as it was without them"
+        )
+    ]

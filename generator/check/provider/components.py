@@ -19,7 +19,6 @@ Behaviour, kept to what a plan needs:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from generator.check.provider.schema import (
     ProviderSchema,
     SchemaBlock,
     cty_type,
+    fill_computed,
     object_block,
     read_only_attributes_set,
 )
@@ -72,27 +72,6 @@ def _read_only_errors(block: SchemaBlock, config: Any) -> list[str]:
         "will be decided automatically based on the result of applying this configuration."
         for path in read_only_attributes_set(block, to_python(config))
     ]
-
-
-def _with_computed(block: SchemaBlock, value: Any, fill: Callable[[str, Any], Any]) -> Any:
-    """`value` with each null computed attribute replaced by `fill(name, type)`, recursively.
-
-    A resource plan fills in unknowns; a data source, placeholder values.
-    """
-    if not isinstance(value, dict):
-        return value
-    result = dict(value)
-    for name, spec in block["attributes"].items():
-        current = result.get(name)
-        if spec.get("computed") and current is None:
-            result[name] = fill(name, spec["type"])
-    for name, nested in block["blocks"].items():
-        items = result.get(name)
-        if isinstance(items, list):
-            result[name] = [_with_computed(nested["block"], item, fill) for item in items]
-        elif isinstance(items, dict):
-            result[name] = _with_computed(nested["block"], items, fill)
-    return result
 
 
 def _unknown(name: str, schema_type: Any) -> CtyValue[Any]:
@@ -166,7 +145,7 @@ def _plan(type_name: str, block: SchemaBlock, ctx: _Context) -> dict[str, Any] |
     for name, value in known.items():
         if planned.get(name) is None or utility.is_unknown(planned.get(name)):
             planned[name] = value
-    filled: dict[str, Any] = _with_computed(block, planned, _unknown)
+    filled: dict[str, Any] = fill_computed(block, planned, _unknown)
     return filled
 
 
@@ -217,7 +196,7 @@ def make_data_source_class(
             state = dict(config)
             if reader is not None:
                 state.update(_hook_values(block, reader(config, env)))
-            filled: dict[str, Any] = _with_computed(
+            filled: dict[str, Any] = fill_computed(
                 block, state, lambda n, t: values.placeholder(n, t, env)
             )
             return filled

@@ -34,7 +34,14 @@ import msgpack
 
 from generator.check.provider import utility
 from generator.check.provider.pyvider_seam import Handler, pyvider_handler, replace_handlers
-from generator.check.provider.schema import ProviderSchema, SchemaBlock, read_only_attributes_set
+from generator.check.provider.schema import (
+    NestedBlock,
+    ProviderSchema,
+    SchemaBlock,
+    fill_computed,
+    objects,
+    read_only_attributes_set,
+)
 
 UNKNOWN = msgpack.ExtType(0, b"\x00")  # cty's unknown value, as Terraform encodes it
 _BLOCK_NESTINGS = ("list", "set")
@@ -68,7 +75,7 @@ def check_shape(block: SchemaBlock, value: Any) -> None:
         _check_nested_shape(nested, value[name])
 
 
-def _check_nested_shape(nested: dict[str, Any], items: Any) -> None:
+def _check_nested_shape(nested: NestedBlock, items: Any) -> None:
     """check_shape for the value of one nested block (its schema entry `nested`)."""
     if isinstance(items, msgpack.ExtType):
         return  # unknown, e.g. a dynamic block over an unknown collection
@@ -83,36 +90,15 @@ def _check_nested_shape(nested: dict[str, Any], items: Any) -> None:
 
 def required_nulls(block: SchemaBlock, value: Any) -> bool:
     """Whether a required attribute is null anywhere in `value` (pyvider reports it)."""
-    if not isinstance(value, dict):
-        return False
-    if any(
-        spec.get("required") and value.get(name) is None
-        for name, spec in block["attributes"].items()
-    ):
-        return True
-    for name, nested in block["blocks"].items():
-        items = value.get(name)
-        for item in items if isinstance(items, list) else [items]:
-            if required_nulls(nested["block"], item):
-                return True
-    return False
+    return any(
+        spec.get("required") and item.get(name) is None
+        for inner, item, _ in objects(block, value)
+        for name, spec in inner["attributes"].items()
+    )
 
 
-def computed_unknown(block: SchemaBlock, value: Any) -> Any:
-    """`value` with each null computed attribute unknown, in nested blocks too."""
-    if not isinstance(value, dict):
-        return value
-    result = dict(value)
-    for name, spec in block["attributes"].items():
-        if spec.get("computed") and result.get(name) is None:
-            result[name] = UNKNOWN
-    for name, nested in block["blocks"].items():
-        items = result.get(name)
-        if isinstance(items, list):
-            result[name] = [computed_unknown(nested["block"], item) for item in items]
-        elif isinstance(items, dict):
-            result[name] = computed_unknown(nested["block"], items)
-    return result
+def _unknown(name: str, schema_type: Any) -> Any:
+    return UNKNOWN
 
 
 def config_is_clean(block: SchemaBlock, data: bytes) -> bool:
@@ -165,7 +151,7 @@ def planned_state(block: SchemaBlock, request: Any) -> bytes | None:
     if required_nulls(block, proposed) or read_only_attributes_set(block, config):
         return None
     known = utility.planned(request.type_name, config)
-    return pack(with_known(block, computed_unknown(block, proposed), known))
+    return pack(with_known(block, fill_computed(block, proposed, _unknown), known))
 
 
 def _missing_argument(pb: Any, name: str) -> Any:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, Required, TypedDict
 
 from pyvider.cty import (
     CtyBool,
@@ -35,9 +36,33 @@ from pyvider.schema import NestingMode, PvsAttribute, PvsNestedBlock, b_main
 from generator.check.provider import catalog
 from generator.check.provider.catalog import SCHEMA_DIR
 
-# {"attributes": {...}, "blocks": {...}} as extracted; not hcl.Block, a block of a module
-SchemaBlock = dict[str, Any]
-SchemaType = str | list[Any]
+SchemaType = str | list[Any]  # "string", or ["list", "string"], ["object", {...}], ...
+
+
+class SchemaAttribute(TypedDict, total=False):
+    """One attribute as extracted: its type and which of the flags are set."""
+
+    type: Required[SchemaType]
+    required: bool
+    optional: bool
+    computed: bool
+
+
+class NestedBlock(TypedDict):
+    """A nested block type: how it nests ("list", "set", "single") and its own block."""
+
+    nesting: str
+    block: SchemaBlock
+    min_items: NotRequired[int]
+    max_items: NotRequired[int]
+
+
+class SchemaBlock(TypedDict):
+    """A block of a provider's schema as extracted (not hcl.Block, a block of a module)."""
+
+    attributes: dict[str, SchemaAttribute]
+    blocks: dict[str, NestedBlock]
+
 
 _SCALARS: dict[str, CtyType[Any]] = {
     "string": CtyString(),
@@ -93,7 +118,7 @@ def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
     return ProviderSchema(
         name=name,
         version=provider_version(name),
-        provider=full.get("provider") or {"attributes": {}, "blocks": {}},
+        provider=full.get("provider") or SchemaBlock(attributes={}, blocks={}),
         resources=kept(full["resources"]),
         data_sources=kept(full["data_sources"]),
         provider_meta=PROVIDER_META.get(name),
@@ -134,7 +159,7 @@ def cty_type(schema_type: SchemaType) -> CtyType[Any]:
     raise ValueError(f"unknown schema type {schema_type!r}")
 
 
-def attribute(name: str, spec: dict[str, Any]) -> PvsAttribute:
+def attribute(name: str, spec: SchemaAttribute) -> PvsAttribute:
     return PvsAttribute(
         name=name,
         type=cty_type(spec["type"]),
@@ -163,25 +188,52 @@ def object_block(block: SchemaBlock) -> Any:
     return b_main(attributes=attributes, block_types=nested_blocks(block))
 
 
-def read_only_attributes_set(block: SchemaBlock, value: Any, path: str = "") -> list[str]:
+def objects(
+    block: SchemaBlock, value: Any, path: str = ""
+) -> Iterator[tuple[SchemaBlock, dict[str, Any], str]]:
+    """Each object in `value` (plain Python: dicts for objects, lists for list and set
+    blocks) with its block and path (`rule[0].`), the value itself first, then its nested
+    blocks' depth first: the one walk of a value along its schema."""
+    if not isinstance(value, dict):
+        return
+    yield block, value, path
+    for name, nested in block["blocks"].items():
+        items = value.get(name)
+        if isinstance(items, dict):  # a single block
+            yield from objects(nested["block"], items, f"{path}{name}.")
+        elif isinstance(items, list):
+            for index, item in enumerate(items):
+                yield from objects(nested["block"], item, f"{path}{name}[{index}].")
+
+
+def fill_computed(block: SchemaBlock, value: Any, fill: Callable[[str, Any], Any]) -> Any:
+    """`value` with each null computed attribute replaced by `fill(name, type)`, in nested
+    blocks too: a resource plan fills in unknowns, a data source placeholder values."""
+    if not isinstance(value, dict):
+        return value
+    result = dict(value)
+    for name, spec in block["attributes"].items():
+        if spec.get("computed") and result.get(name) is None:
+            result[name] = fill(name, spec["type"])
+    for name, nested in block["blocks"].items():
+        items = result.get(name)
+        if isinstance(items, list):
+            result[name] = [fill_computed(nested["block"], item, fill) for item in items]
+        elif isinstance(items, dict):
+            result[name] = fill_computed(nested["block"], items, fill)
+    return result
+
+
+def read_only_attributes_set(block: SchemaBlock, value: Any) -> list[str]:
     """Paths of computed-only attributes that the configuration `value` sets.
 
     Terraform core leaves this check to the provider; the real provider rejects such a
     configuration, so the stand-in must too. `value` is the configuration as plain Python
     (dicts for objects, lists for list/set blocks, None for null).
     """
-    if not isinstance(value, dict):
-        return []
-    found = [
+    return [
         f"{path}{name}"
-        for name, spec in block["attributes"].items()
-        if spec.get("computed") and not spec.get("optional") and value.get(name) is not None
+        for inner, item, path in objects(block, value)
+        for name, spec in inner["attributes"].items()
+        if spec.get("computed") and not spec.get("optional") and item.get(name) is not None
     ]
-    for name, nested in block["blocks"].items():
-        items = value.get(name)
-        if isinstance(items, dict):  # a single block
-            found += read_only_attributes_set(nested["block"], items, f"{path}{name}.")
-        elif isinstance(items, list):
-            for index, item in enumerate(items):
-                found += read_only_attributes_set(nested["block"], item, f"{path}{name}[{index}].")
-    return found

@@ -1,0 +1,80 @@
+"""forkserver.py: providers started by the fork server answer Terraform's handshake in the
+launcher's directory, and die with their launcher."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from generator.check.provider import install
+
+
+def _handshake(stream: Any, timeout: float) -> str:
+    """The first line a provider writes on stdout, within `timeout` seconds."""
+    import select
+
+    ready, _, _ = select.select([stream], [], [], timeout)
+    return stream.readline() if ready else ""
+
+
+def test_fork_server_starts_providers_that_die_with_their_launcher(tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the fork server runs on Linux only")
+    module = tmp_path / "module"
+    module.mkdir()
+    (module / "main.tf").write_text('resource "aws_sns_topic" "t" {}\n')
+    directory = tmp_path / "providers"
+    install.write_cli_config(directory, module)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(install.PACKAGE_ROOT),
+        "PYVIDER_LOG_LEVEL": "ERROR",
+    }
+    server = install.start_fork_server(directory, module, env)
+    assert server is not None and server.stdout is not None and server.stdin is not None
+    launcher = None
+    try:
+        assert _handshake(server.stdout, 60).strip() == "ready"
+        terraform_env = {
+            **env,
+            "TF_PLUGIN_MAGIC_COOKIE": (
+                "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+            ),
+            "PLUGIN_PROTOCOL_VERSIONS": "6",
+        }
+        launcher = subprocess.Popen(
+            [str(directory / "bin" / "terraform-provider-aws")],
+            cwd=module,
+            env=terraform_env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        handshake = _handshake(launcher.stdout, 30)
+        assert handshake.startswith("1|6|unix|")  # go-plugin's handshake, protocol 6
+        log = (directory / "forkserver.log").read_text()
+        (started,) = [line for line in log.splitlines() if line.startswith("started aws")]
+        assert started.endswith(f"in {module}")  # in the launcher's directory
+        child = int(started.split("(pid ")[1].split(")")[0])
+        os.kill(child, 0)  # serving
+        launcher.kill()  # as Terraform kills a provider that does not stop
+        launcher.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the provider outlived its launcher")
+    finally:
+        if launcher is not None and launcher.poll() is None:
+            launcher.kill()
+        server.stdin.close()  # stops the server
+        assert server.wait(timeout=10) == 0
+        server.stdout.close()
