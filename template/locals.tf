@@ -284,12 +284,12 @@ locals {
       threshold           = null
       period              = null
       # TargetResponseTime is in seconds; the setting in milliseconds like the canary's.
-      threshold_scale    = 0.001
-      evaluation_periods = 5
+      threshold_scale     = 0.001
+      evaluation_periods  = 5
       datapoints_to_alarm = null
-      treat_missing_data = "notBreaching"
-      expression         = null
-      metrics            = [{ id = "latency", namespace = "AWS/ApplicationELB", metric_name = "TargetResponseTime", stat = "p99" }]
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "latency", namespace = "AWS/ApplicationELB", metric_name = "TargetResponseTime", stat = "p99" }]
     }
     lb-unhealthy = {
       description         = "More of the service's targets fail the load balancer's health check than its max_unhealthy_targets"
@@ -299,11 +299,11 @@ locals {
       threshold           = null
       period              = null
       # A task that is being replaced fails a check or two: alarm only when it lasts.
-      evaluation_periods = 5
+      evaluation_periods  = 5
       datapoints_to_alarm = null
-      treat_missing_data = "notBreaching"
-      expression         = null
-      metrics            = [{ id = "unhealthy", namespace = "AWS/ApplicationELB", metric_name = "UnHealthyHostCount", stat = "Maximum" }]
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "unhealthy", namespace = "AWS/ApplicationELB", metric_name = "UnHealthyHostCount", stat = "Maximum" }]
     }
     lb-healthy-low = {
       description         = "Fewer of the service's targets pass the load balancer's health check than its min_healthy_targets"
