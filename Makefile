@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` and `make test`. Both install into .venv first.
+# The commands of the README: `make demo`, `make test` and `make lint`. Each installs into .venv first.
 VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
@@ -30,6 +30,10 @@ demo: install
 test: install
 	$(PY) -m pytest -n auto -q
 
+# ruff and mypy --strict as configured in pyproject.toml; black for the canary script the
+# template renders (generated Python must be black-clean). CI runs this before the tests.
 lint: install
 	$(PY) -m ruff check generator tests benchmarks scripts
+	$(PY) -m ruff format --check generator tests benchmarks scripts
 	$(PY) -m mypy generator
+	$(PY) -m black --check --quiet template/canaries/*canary.py*

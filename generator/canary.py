@@ -38,9 +38,7 @@ def derive_into(
     if openapi is None:
         recorded = derived.get(service, {}).get("openapi")
         if recorded is None:
-            raise UserError(
-                f"{service} has no OpenAPI document yet: give one with --openapi FILE"
-            )
+            raise UserError(f"{service} has no OpenAPI document yet: give one with --openapi FILE")
         openapi = project / recorded
         shown = str(recorded)
     else:
@@ -59,9 +57,7 @@ def _check_service(project: Path, service: str) -> None:
 
     services = [str(s) for s in read_answers_file(answers_file).get("services") or []]
     if service not in services:
-        raise UserError(
-            f"{service!r} is not one of the project's services ({', '.join(services)})"
-        )
+        raise UserError(f"{service!r} is not one of the project's services ({', '.join(services)})")
 
 
 def _read_derived(project: Path) -> dict[str, Any]:
@@ -75,7 +71,7 @@ def _read_derived(project: Path) -> dict[str, Any]:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         raise UserError(
-            f"{path} is not what `canary derive` writes ({{\"derived_checks\": {{...}}}}):"
+            f'{path} is not what `canary derive` writes ({{"derived_checks": {{...}}}}):'
             " fix it or remove it"
         ) from None
     return derived
@@ -96,7 +92,7 @@ def _write_json(path: Path, content: Any) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(content, file, indent=2)
             file.write("\n")
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -20,9 +20,6 @@ from generator.errors import CwScaffoldError, printable
 if TYPE_CHECKING:
     from generator.check import Report
 
-if TYPE_CHECKING:
-    from generator.check import Report
-
 __all__ = ["main"]
 
 INSTALLED = ""  # `update --template` without SRC: the installed template
@@ -93,18 +90,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "cost",
         help="estimate the monthly cost of a module",
         description="Estimate the monthly AWS cost of what a set of answers creates, or of an"
-        " existing project (a directory with .copier-answers.yml).",
+        " existing project (a directory cw-scaffold rendered, holding its answers).",
     )
     cost.add_argument("dir", type=Path, nargs="?", help="a project rendered by cw-scaffold")
     _data_arguments(cost, defaults=True)
     cost.add_argument(
         "--schedule",
-        default="rate(5 minutes)",
-        help="canary schedule to price, as rate(...) (default: the module's, rate(5 minutes))",
+        help="canary schedule to price, as rate(...) (default: the module's default schedule)",
     )
 
     update = commands.add_parser("update", help="bring template fixes into a project")
-    update.add_argument("dest", type=Path, nargs="?", default=Path("."), help="project directory")
+    update.add_argument("dest", type=Path, nargs="?", default=Path(), help="project directory")
     _data_arguments(update)
     update.add_argument("--vcs-ref", help="template tag or commit (default: the latest release)")
     update.add_argument(
@@ -120,7 +116,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     check = commands.add_parser("check", help="check a Terraform module offline")
-    check.add_argument("dir", type=Path, nargs="?", default=Path("."), help="module directory")
+    check.add_argument("dir", type=Path, nargs="?", default=Path(), help="module directory")
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     check.add_argument(
         "--recursive",
@@ -252,7 +248,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         return 2
     dest: Path | None
     if interactive or args.dry_run:
-        from generator.wizard import new_project
+        from generator.project import new_project
 
         dest = new_project(
             args.dest,

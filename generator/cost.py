@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UserError
-from generator.questions import load_questions, read_answers_file, resolve_answers
-from generator.schedules import interval_minutes, schedule_problem
+from generator.questions import ANSWERS_FILE, load_questions, read_answers_file, resolve_answers
+from generator.schedules import default_schedule, interval_minutes, schedule_problem
 
 __all__ = [
     "PRICES",
@@ -64,7 +64,6 @@ FREE_TIER: Mapping[str, int] = {
 DAYS_PER_MONTH = 30
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24
 MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
-DEFAULT_SCHEDULE = "rate(5 minutes)"  # variables.tf: canary_schedule's default
 
 # template/locals.tf alarm_definitions: per service cpu-high, memory-high and
 # tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
@@ -243,8 +242,10 @@ class Estimate:
         return self.list_total - self.free_tier
 
 
-def estimate(answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE) -> Estimate:
-    """The monthly cost of what `answers` creates, with every canary on `schedule`."""
+def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Estimate:
+    """The monthly cost of what `answers` creates, with every canary on `schedule` (by default
+    the module's default schedule)."""
+    schedule = default_schedule() if schedule is None else schedule
     shape = _Shape.of(answers)
     runs = shape.canaries * runs_per_month(schedule)
     lines = [
@@ -312,13 +313,13 @@ def estimate(answers: Mapping[str, Any], *, schedule: str = DEFAULT_SCHEDULE) ->
 
 
 def estimate_for(
-    data: Mapping[str, Any], *, project: Path | None = None, schedule: str = DEFAULT_SCHEDULE
+    data: Mapping[str, Any], *, project: Path | None = None, schedule: str | None = None
 ) -> Estimate:
     """The estimate for the answers in `data`, on top of those a `project` recorded in its
-    .copier-answers.yml when one is given, and the defaults for the rest."""
+    answers file when one is given, and the defaults for the rest."""
     answers: dict[str, Any] = {}
     if project is not None:
-        path = Path(project) / ".copier-answers.yml"
+        path = Path(project) / ANSWERS_FILE
         if not path.is_file():
             raise UserError(
                 f"{project} is not a project cw-scaffold rendered: it has no {path.name}"

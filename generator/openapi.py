@@ -80,7 +80,8 @@ def _reason(error: Any) -> str:
         # Not the alternative "a $ref instead": the object was meant as what it is.
         meant = [e for e in error.context if e.message != "'$ref' is a required property"]
         error = best_match(meant or error.context)
-    message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+    text: str = error.message
+    message = text if len(text) <= 300 else text[:300] + "..."
     where = " > ".join(str(part) for part in error.absolute_path)
     return message + (f" (at {where})" if where else "")
 

@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from generator.errors import CONTROL_CHARACTERS, EnvironmentProblem, InvalidAnswer, UserError
 
 __all__ = [
+    "ANSWERS_FILE",
     "NO_DEFAULT",
     "QuestionSpec",
     "applies",
@@ -38,6 +39,11 @@ __all__ = [
     "template_subdirectory",
     "validation_error",
 ]
+
+
+# copier.yml's `_answers_file`: the file where a project records its answers and the template
+# version (tests/test_questions.py checks that the two agree).
+ANSWERS_FILE = ".copier-answers.yml"
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,7 @@ def load_data_file(path: Path) -> dict[str, Any]:
 
 
 def read_answers_file(path: Path) -> dict[str, Any]:
-    """A project's .copier-answers.yml."""
+    """A project's answers file (ANSWERS_FILE)."""
     return _read_yaml_mapping(path, "the answers file")
 
 

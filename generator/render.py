@@ -208,18 +208,18 @@ def _move_into_place(staging: Path, dest: Path, keep: Callable[[Path], bool]) ->
     """
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, dest)
+        staging.replace(dest)
         return []
     if not any(dest.iterdir()):
         dest.rmdir()
-        os.replace(staging, dest)
+        staging.replace(dest)
         return []
     moves, replaced = _plan_moves(staging, dest, keep)
     for source, target in moves:
         if source.is_dir():
             target.mkdir(exist_ok=True)
         else:
-            os.replace(source, target)
+            source.replace(target)
     return replaced
 
 
@@ -236,7 +236,7 @@ def _plan_moves(
         target = dest / relative
         if target.is_symlink():
             raise UserError(
-                f"cannot render into {dest}: {relative} is a symlink (to {os.readlink(target)}),"
+                f"cannot render into {dest}: {relative} is a symlink (to {target.readlink()}),"
                 " and cw-scaffold never writes through one; nothing was written"
             )
         if source.is_dir():

@@ -2,7 +2,8 @@
 gives (docs/aws-facts.md, "Schedules" and "Alarm periods").
 
 The rule itself is `canary_schedule_rule` in copier.yml, the one definition the module's
-validations are rendered from; `cw-scaffold cost` and `cw-scaffold check` read it here.
+validations are rendered from; `cw-scaffold cost` and `cw-scaffold check` read it here, and
+the default schedule, `canary_schedule_default`, likewise.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 __all__ = [
     "MAX_EVALUATION_SECONDS",
     "alarm_period_problem",
+    "default_schedule",
     "interval_minutes",
     "schedule_problem",
     "schedule_rule",
@@ -30,9 +32,18 @@ _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour)\)")
 
 @cache
 def schedule_rule() -> re.Pattern[str]:
+    return re.compile(_template_value("canary_schedule_rule"))
+
+
+def default_schedule() -> str:
+    """The schedule of a canary whose service sets none (the module's canary_schedule)."""
+    return _template_value("canary_schedule_default")
+
+
+def _template_value(name: str) -> str:
     from generator.questions import load_questions
 
-    return re.compile(str(load_questions()["canary_schedule_rule"].default))
+    return str(load_questions()[name].default)
 
 
 def schedule_problem(schedule: str) -> str | None:

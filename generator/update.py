@@ -21,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from generator.errors import UserError, from_copier, refuse_unsafe_git_argument, write_error
 from generator.questions import (
+    ANSWERS_FILE,
     check_known_answers,
     load_questions,
     parse_answer,
@@ -31,7 +32,6 @@ from generator.source import SourceUnreadable, latest_release, questions_root
 
 __all__ = ["ProjectState", "UpdateResult", "inspect_project", "leftover_conflicts", "update"]
 
-ANSWERS_FILE = ".copier-answers.yml"
 # What copier writes into a file it could not merge (conflict="inline").
 _CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
 
@@ -43,7 +43,6 @@ class ProjectState:
     path: Path
     src_path: str
     version: str  # the template tag or commit the project was last rendered from
-    answers: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def inspect_project(project: Path) -> ProjectState:
     src_path, version = str(answers["_src_path"]), str(answers["_commit"])
     refuse_unsafe_git_argument("_src_path", src_path, answers_path)
     refuse_unsafe_git_argument("_commit", version, answers_path)
-    return ProjectState(project, src_path, version, answers)
+    return ProjectState(project, src_path, version)
 
 
 def update(
@@ -207,7 +206,7 @@ def _repoint(
         raise UserError(f"cannot commit the new template source: {committed.stderr.strip()}")
     if progress is not None:
         progress(f"Template source: {state.src_path} -> {source} (committed)")
-    return ProjectState(state.path, source, state.version, {**state.answers, "_src_path": source})
+    return ProjectState(state.path, source, state.version)
 
 
 def _require_commit(source: str, commit: str) -> None:

@@ -1,4 +1,5 @@
-"""`cw-scaffold new`: the wizard, the summary with its cost estimate, and the render.
+"""The wizard of `cw-scaffold new`: the questions asked one by one, and the summary with its
+cost estimate. generator.project drives a whole `cw-scaffold new` around it.
 
 The wizard asks the questions of copier.yml in order, as copier would: `when`, defaults,
 choices and help come from there, and each answer is checked by the same validator copier
@@ -10,14 +11,13 @@ that the project updates with plain `copier update`.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Collection, Mapping, Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.cost import SERVICE_DOMAIN, estimate, format_estimate, resource_counts
 from generator.discovery import CANARY_ENDPOINT_SERVICES, Discovery, DiscoveryOff
-from generator.errors import InvalidAnswer, UserError, printable
+from generator.errors import InvalidAnswer, UserError
 from generator.questions import (
     NO_DEFAULT,
     QuestionSpec,
@@ -25,14 +25,17 @@ from generator.questions import (
     check_answer,
     check_known_answers,
     default_of,
-    load_questions,
     render_field,
-    resolve_answers,
 )
-from generator.render import check_destination, render
-from generator.source import installed_template, questions_root
 
-__all__ = ["Prompter", "TerminalPrompter", "ask_answers", "new_project", "summary"]
+__all__ = [
+    "CHOICES_FROM_AWS",
+    "DEFAULTS_FROM_AWS",
+    "Prompter",
+    "TerminalPrompter",
+    "ask_answers",
+    "summary",
+]
 
 MANUAL = "\0manual"  # the value of the "enter it by hand" choice next to discovered items
 Choices = Sequence[tuple[str, Any]]  # (title shown, value answered)
@@ -155,6 +158,9 @@ class _Wizard:
     def ask(self, question: QuestionSpec, context: Mapping[str, Any]) -> Any:
         message = f"{question.name}: {str(render_field(question.help, context)).strip()}"
         default = default_of(question, context)
+        from_aws = DEFAULTS_FROM_AWS.get(question.name)
+        if from_aws is not None:
+            default = from_aws(self, context, default)
         if question.choices:
             return self._until_valid(
                 question,
@@ -162,13 +168,9 @@ class _Wizard:
                 lambda: self.prompter.select(message, _choices(question), default),
             )
         if question.type == "bool":
-            if question.name == "create_vpc_endpoints":
-                default = self._endpoints_default(context, default)
             return self._until_valid(
                 question, context, lambda: self.prompter.confirm(message, default is True)
             )
-        if question.name == "service_log_groups":
-            default = self._log_groups_default(context, default)
         found = self._discovered(question.name, context)
         if found:
             picked = self._pick(question, context, message, found, default)
@@ -273,36 +275,63 @@ class _Wizard:
 
     def _discovered(self, name: str, context: Mapping[str, Any]) -> Choices:
         """What AWS lists for the answer, as choices; nothing when discovery is off."""
-        wanted = {
-            "cluster_name": context.get("cluster_mode") == "existing",
-            "vpc_id": True,
-            "subnet_ids": bool(context.get("vpc_id")),
-            "services": context.get("cluster_mode") == "existing",
-        }
-        if not wanted.get(name) or self._discovery(context) is None:
+        listing = CHOICES_FROM_AWS.get(name)
+        if listing is None or not listing.wanted(context):
             return []
-        assert self.discovery is not None
-        if name == "cluster_name":
-            found: Any = self.discovery.clusters()
-            kind = "ECS clusters"
-            choices = [] if isinstance(found, DiscoveryOff) else [(c, c) for c in found]
-        elif name == "services":
-            found = self.discovery.services(str(context["cluster_name"]))
-            kind = f"services in cluster {context['cluster_name']}"
-            choices = [] if isinstance(found, DiscoveryOff) else [(s, s) for s in found]
-        elif name == "vpc_id":
-            found = self.discovery.vpcs()
-            kind = "VPCs"
-            choices = [] if isinstance(found, DiscoveryOff) else [(v.label(), v.id) for v in found]
-        else:
-            found = self.discovery.subnets(str(context["vpc_id"]))
-            kind = f"subnets in {context['vpc_id']}"
-            choices = [] if isinstance(found, DiscoveryOff) else [(s.label(), s.id) for s in found]
+        discovery = self._discovery(context)
+        if discovery is None:
+            return []
+        found = listing.find(discovery, context)
         if isinstance(found, DiscoveryOff):
             print(f"AWS discovery is off: {found.reason}. Enter the answers by hand.")
-        elif not choices:
-            print(f"No {kind} found in {self.discovery.region}: enter it by hand.")
-        return choices
+            return []
+        if not found:
+            kind = listing.kind.format_map(context)
+            print(f"No {kind} found in {discovery.region}: enter it by hand.")
+        return [listing.choice(item) for item in found]
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What AWS lists for one answer, offered as its choices."""
+
+    kind: str  # what is listed, for "No ... found"; {answer} placeholders take the answers
+    wanted: Callable[[Mapping[str, Any]], bool]  # whether to list it, given the answers so far
+    find: Callable[[Discovery, Mapping[str, Any]], Sequence[Any] | DiscoveryOff]
+    choice: Callable[[Any], tuple[str, Any]]  # an item as (title shown, value answered)
+
+
+def _existing_cluster(context: Mapping[str, Any]) -> bool:
+    return context.get("cluster_mode") == "existing"
+
+
+# Which answers AWS discovery fills, by copier.yml name (tests/test_discovery.py checks each is
+# a question there): these get what AWS lists as choices...
+CHOICES_FROM_AWS: Mapping[str, _Listing] = {
+    "cluster_name": _Listing(
+        "ECS clusters", _existing_cluster, lambda aws, _: aws.clusters(), lambda c: (c, c)
+    ),
+    "services": _Listing(
+        "services in cluster {cluster_name}",
+        _existing_cluster,
+        lambda aws, answers: aws.services(str(answers["cluster_name"])),
+        lambda s: (s, s),
+    ),
+    "vpc_id": _Listing(
+        "VPCs", lambda _: True, lambda aws, _: aws.vpcs(), lambda v: (v.label(), v.id)
+    ),
+    "subnet_ids": _Listing(
+        "subnets in {vpc_id}",
+        lambda answers: bool(answers.get("vpc_id")),
+        lambda aws, answers: aws.subnets(str(answers["vpc_id"])),
+        lambda s: (s.label(), s.id),
+    ),
+}
+# ... and these their default.
+DEFAULTS_FROM_AWS: Mapping[str, Callable[[_Wizard, Mapping[str, Any], Any], Any]] = {
+    "create_vpc_endpoints": _Wizard._endpoints_default,
+    "service_log_groups": _Wizard._log_groups_default,
+}
 
 
 def _choices(question: QuestionSpec) -> Choices:
@@ -361,97 +390,3 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(f"Canaries call {pattern}: make sure it resolves in the canaries' VPC.")
     rows.append(format_estimate(estimate(answers)))
     return "\n".join(rows)
-
-
-def _ask_destination(prompter: Prompter, force: bool, template: str | Path | None) -> Path:
-    """The directory to render into, re-asked until it is free (or --force)."""
-    text = "observability"
-    while True:
-        text = prompter.text("Directory to write the module to", text).strip()
-        if not text:
-            print("  x the directory must be named")
-            continue
-        try:
-            check_destination(Path(text), force, template)
-        except UserError as error:
-            print(f"  x {error}")
-            continue
-        return Path(text)
-
-
-def _local_questions(template: str | Path | None) -> dict[str, QuestionSpec] | None:
-    """copier.yml's questions when the template is a directory here (None for a git URL)."""
-    root = questions_root(str(template) if template is not None else installed_template())
-    return load_questions(root) if root is not None else None
-
-
-def new_project(
-    dest: Path | None,
-    *,
-    data: Mapping[str, Any],
-    template: str | Path | None = None,
-    vcs_ref: str | None = None,
-    force: bool = False,
-    interactive: bool = False,
-    dry_run: bool = False,
-    discovery: bool = True,
-    prompter: Prompter | None = None,
-    replaced: Callable[[Sequence[str]], None] | None = None,
-) -> Path | None:
-    """Settle the answers (ask them, or take `data` and the defaults), then render into
-    `dest`; returns it, or None when nothing was written (--dry-run, or the user said no).
-
-    Interactive: asks for `dest` when it is None, asks the questions (AWS discovery unless
-    `discovery` is False), shows the summary and asks before writing. Otherwise a required
-    answer missing from `data` is an error naming it. `dry_run` prints the summary and the
-    files the module would have, and writes nothing. An occupied `dest` is refused before
-    any question unless `force`; `replaced` hears the files --force overwrote.
-    """
-    questions = _local_questions(template)
-    if questions is None and (interactive or dry_run):
-        raise UserError(
-            f"the wizard and --dry-run read the questions from a template directory, and"
-            f" {template} is not one: render it with --defaults or --no-input instead"
-        )
-    if dest is not None:
-        # render() checks this too; checking first spares answering every question in vain.
-        check_destination(dest, force, template)
-    if not interactive:
-        if dry_run:
-            answers = resolve_answers(data, questions) if questions is not None else dict(data)
-            print(summary(answers))
-            _print_files(answers, dest, template, vcs_ref)
-            return None
-        if dest is None:
-            raise UserError("name the directory to render into: cw-scaffold new DEST")
-        return render(
-            data, dest, template=template, vcs_ref=vcs_ref, force=force, replaced=replaced
-        )
-
-    assert questions is not None
-    prompter = prompter or TerminalPrompter()
-    check_known_answers(data, questions)
-    dest = dest or _ask_destination(prompter, force, template)
-    answers = ask_answers(
-        questions, prompter, preset=data, discover=Discovery if discovery else None
-    )
-    print(summary(answers))
-    if dry_run:
-        _print_files(answers, dest, template, vcs_ref)
-        return None
-    if not prompter.confirm(f"Write the module to {dest}?", True):
-        print("Nothing written.")
-        return None
-    return render(answers, dest, template=template, vcs_ref=vcs_ref, force=force, replaced=replaced)
-
-
-def _print_files(
-    answers: Mapping[str, Any], dest: Path | None, template: str | Path | None, vcs_ref: str | None
-) -> None:
-    """The files the module would have: copier renders it into a scratch directory."""
-    with tempfile.TemporaryDirectory(prefix="cw-scaffold-dry-run-") as scratch:
-        module = render(answers, Path(scratch) / "module", template=template, vcs_ref=vcs_ref)
-        files = sorted(p.relative_to(module).as_posix() for p in module.rglob("*") if p.is_file())
-    print(f"Files it would write into {printable(str(dest or 'DEST'))} ({len(files)}):")
-    print("\n".join(f"  {name}" for name in files))
-    print("Nothing written (--dry-run).")

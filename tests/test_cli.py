@@ -9,6 +9,9 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.questions import ANSWERS_FILE
+from tests.helpers.answers import recorded_answers
+from tests.helpers.trees import occupied
 
 
 def new(dest: Path, template_dir: Path, *args: str) -> int:
@@ -20,7 +23,7 @@ def test_new_with_defaults_renders_the_module(
 ) -> None:
     dest = tmp_path / "observability"
     assert new(dest, template_dir, "--defaults") == 0
-    assert (dest / "versions.tf").is_file() and (dest / ".copier-answers.yml").is_file()
+    assert (dest / "versions.tf").is_file() and (dest / ANSWERS_FILE).is_file()
     assert f"Rendered {dest}" in capsys.readouterr().out
     assert oct(dest.stat().st_mode & 0o777) != "0o700", "the project directory is not left private"
 
@@ -30,7 +33,7 @@ def test_data_and_data_file_set_answers(template_dir: Path, tmp_path: Path) -> N
     data_file.write_text(yaml.safe_dump({"environment_suffix": "staging", "services": ["a", "b"]}))
     dest = tmp_path / "module"
     assert new(dest, template_dir, "--data-file", str(data_file), "--data", "services=[cart]") == 0
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    answers = recorded_answers(dest)
     assert answers["environment_suffix"] == "staging"
     assert answers["services"] == ["cart"], "--data wins over --data-file"
 
@@ -48,9 +51,7 @@ def test_bad_answer_exits_1_naming_the_answer_and_writes_nothing(
 def test_non_empty_destination_is_refused_without_force(
     template_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "versions.tf").write_text("# mine\n")
+    dest = occupied(tmp_path / "module", {"versions.tf": "# mine\n"})
     assert new(dest, template_dir, "--defaults") == 1
     assert "--force" in capsys.readouterr().err
     assert (dest / "versions.tf").read_text() == "# mine\n"
@@ -60,9 +61,7 @@ def test_non_empty_destination_is_refused_without_force(
 def test_force_renders_into_a_non_empty_destination_and_keeps_other_files(
     template_dir: Path, tmp_path: Path
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "notes.md").write_text("mine\n")
+    dest = occupied(tmp_path / "module", {"notes.md": "mine\n"})
     assert new(dest, template_dir, "--defaults", "--force") == 0
     assert (dest / "notes.md").read_text() == "mine\n"
     assert (dest / "versions.tf").is_file()

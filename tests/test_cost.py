@@ -3,6 +3,7 @@ Terraform plans for the rendered template, and `cw-scaffold cost`."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -169,6 +170,19 @@ def test_cost_command_on_a_project_and_with_a_schedule(
     assert "3 canaries x 720 runs (rate(1 hour))" in out
     expected = estimate(full({"services": ["a", "b", "c"]}), schedule="rate(1 hour)")
     assert f"${expected.total:,.2f}  a month" in out
+
+
+def test_cost_prices_the_schedule_the_rendered_module_defaults_to(
+    rendered: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    variables = (rendered("defaults") / "variables.tf").read_text(encoding="utf-8")
+    block = variables[variables.index('variable "canary_schedule" {') :]
+    schedule = re.search(r'default\s*=\s*"([^"]+)"', block)
+    assert schedule is not None, "variables.tf gives canary_schedule a default"
+    assert main(["cost", "--defaults"]) == 0
+    assert f"2 canaries x {runs_per_month(schedule[1]):,.0f} runs ({schedule[1]})" in (
+        capsys.readouterr().out
+    )
 
 
 def test_cost_command_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

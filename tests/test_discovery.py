@@ -13,13 +13,13 @@ from pathlib import Path
 
 import boto3
 import pytest
-import yaml
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
 from generator.discovery import Discovery, DiscoveryOff, _reason
 from generator.questions import load_questions
-from generator.wizard import ask_answers
+from generator.wizard import CHOICES_FROM_AWS, DEFAULTS_FROM_AWS, ask_answers
+from tests.helpers.answers import recorded_answers
 from tests.helpers.terminal import (
     CLEAR,
     CONFIRM,
@@ -148,6 +148,13 @@ def test_a_refusal_names_the_call_and_the_error() -> None:
     assert len(_reason(RuntimeError("x" * 500))) == 200
 
 
+def test_the_answers_discovery_fills_are_questions_of_copier_yml() -> None:
+    # A renamed question would otherwise silently lose its AWS choices or default.
+    questions = load_questions()
+    assert set(CHOICES_FROM_AWS) | set(DEFAULTS_FROM_AWS) <= set(questions)
+    assert not any(questions[name].choices for name in CHOICES_FROM_AWS), "typed, not chosen"
+
+
 def test_wizard_offers_the_accounts_cluster_vpc_and_subnets(
     account: FakeAccount, template_dir: Path, tmp_path: Path
 ) -> None:
@@ -165,7 +172,7 @@ def test_wizard_offers_the_accounts_cluster_vpc_and_subnets(
         term.answer(prompt)
     assert term.finish() == 0, term.text
     assert "AWS discovery is off" not in term.text
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    answers = recorded_answers(dest)
     assert answers["cluster_name"] == "platform"
     assert answers["vpc_id"] == account.vpc_id
     assert answers["subnet_ids"] == account.subnet_ids
@@ -175,7 +182,7 @@ def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
     template_dir: Path, tmp_path: Path
 ) -> None:
     dest = tmp_path / "module"
-    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal.offline(dest, template_dir, tmp_path)
     for prompt in ("project_name", "environment_suffix", "aws_region"):
         term.answer(prompt)
     term.answer("cluster_mode", DOWN + ENTER)
@@ -188,7 +195,7 @@ def test_wizard_without_credentials_says_why_in_one_line_and_asks_by_hand(
         term.answer(prompt)
     assert term.finish() == 0, term.text
     assert term.text.count("AWS discovery is off") == 1 and "Traceback" not in term.text
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    answers = recorded_answers(dest)
     assert (answers["cluster_name"], answers["vpc_id"]) == ("platform", "vpc-0a1b2c3d")
     assert answers["subnet_ids"] == ["subnet-0a1b2c3d"]
 

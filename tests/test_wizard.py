@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from generator.cli import main
 from generator.discovery import DiscoveryOff, Subnet, Vpc
 from generator.errors import InvalidAnswer
-from generator.questions import load_questions
+from generator.questions import ANSWERS_FILE, load_questions
 from generator.render import render
 from generator.wizard import ask_answers
-from tests.helpers.answers import REJECTED
+from tests.helpers.answers import REJECTED, recorded_answers
 from tests.helpers.terminal import (
     CLEAR,
     CONFIRM,
@@ -28,12 +27,12 @@ from tests.helpers.terminal import (
     Terminal,
     offline_env,
 )
-from tests.helpers.trees import copier_copy, tree
+from tests.helpers.trees import copier_copy, occupied, tree
 
 
 def test_enter_alone_writes_the_default_module(template_dir: Path, tmp_path: Path) -> None:
     dest = tmp_path / "module"
-    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal.offline(dest, template_dir, tmp_path)
     for prompt in [*DEFAULT_PROMPTS, CONFIRM]:
         term.answer(prompt)
     assert term.finish() == 0, term.text
@@ -48,7 +47,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     template_dir: Path, tmp_path: Path
 ) -> None:
     dest = tmp_path / "module"
-    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal.offline(dest, template_dir, tmp_path)
     term.answer("project_name")
     term.answer("environment_suffix", CLEAR + "Prod" + ENTER)
     term.expect("environment_suffix must be a lowercase slug")
@@ -77,7 +76,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("additional_tags", CLEAR + "Team=platform, CostCenter=1234" + ENTER)
     term.answer(CONFIRM)
     assert term.finish() == 0, term.text
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    answers = recorded_answers(dest)
     assert answers["environment_suffix"] == "prod"
     assert answers["services"] == ["orders", "search-api"]
     assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
@@ -85,13 +84,19 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     assert answers["additional_tags"] == {"Team": "platform", "CostCenter": "1234"}
 
 
-@pytest.mark.parametrize("prompt", ["environment_suffix", "vpc_mode", CONFIRM])
-def test_ctrl_c_exits_130_and_leaves_nothing(
-    prompt: str, template_dir: Path, tmp_path: Path
-) -> None:
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """The empty directory a wizard that stops early renders into: it must stay empty."""
     work = tmp_path / "work"
     work.mkdir()
-    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    return work
+
+
+@pytest.mark.parametrize("prompt", ["environment_suffix", "vpc_mode", CONFIRM])
+def test_ctrl_c_exits_130_and_leaves_nothing(
+    prompt: str, template_dir: Path, tmp_path: Path, work: Path
+) -> None:
+    term = Terminal.offline(work / "module", template_dir, tmp_path)
     for before in [*DEFAULT_PROMPTS, CONFIRM][: [*DEFAULT_PROMPTS, CONFIRM].index(prompt)]:
         term.answer(before)
     term.answer(prompt, CTRL_C)
@@ -101,11 +106,9 @@ def test_ctrl_c_exits_130_and_leaves_nothing(
 
 
 def test_end_of_input_exits_1_saying_what_to_do_and_leaves_nothing(
-    template_dir: Path, tmp_path: Path
+    template_dir: Path, tmp_path: Path, work: Path
 ) -> None:
-    work = tmp_path / "work"
-    work.mkdir()
-    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+    term = Terminal.offline(work / "module", template_dir, tmp_path)
     for prompt in DEFAULT_PROMPTS[: DEFAULT_PROMPTS.index("alarm_email")]:
         term.answer(prompt)
     term.answer("alarm_email", CTRL_D)  # on an empty line: end of input
@@ -114,10 +117,8 @@ def test_end_of_input_exits_1_saying_what_to_do_and_leaves_nothing(
     assert list(work.iterdir()) == []
 
 
-def test_no_at_the_confirm_writes_nothing(template_dir: Path, tmp_path: Path) -> None:
-    work = tmp_path / "work"
-    work.mkdir()
-    term = Terminal([str(work / "module"), "--template", str(template_dir)], offline_env(tmp_path))
+def test_no_at_the_confirm_writes_nothing(template_dir: Path, tmp_path: Path, work: Path) -> None:
+    term = Terminal.offline(work / "module", template_dir, tmp_path)
     for prompt in DEFAULT_PROMPTS:
         term.answer(prompt)
     term.answer(CONFIRM, "n")
@@ -129,10 +130,8 @@ def test_no_at_the_confirm_writes_nothing(template_dir: Path, tmp_path: Path) ->
 def test_occupied_destination_is_refused_before_any_question(
     template_dir: Path, tmp_path: Path
 ) -> None:
-    dest = tmp_path / "module"
-    dest.mkdir()
-    (dest / "main.tf").write_text("# mine\n")
-    term = Terminal([str(dest), "--template", str(template_dir)], offline_env(tmp_path))
+    dest = occupied(tmp_path / "module", {"main.tf": "# mine\n"})
+    term = Terminal.offline(dest, template_dir, tmp_path)
     assert term.finish() == 1
     assert "--force" in term.text and "project_name" not in term.text
     assert [p.name for p in dest.iterdir()] == ["main.tf"]
@@ -214,7 +213,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
 
     assert tree(dest) == tree(copier_copy(template_dir, answers, tmp_path / "copier"))
     assert "AWS discovery" not in term.text, "--no-discovery: not even tried"
-    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["vpc_id"] == "vpc-0a1b2c3d"
+    assert recorded_answers(dest)["vpc_id"] == "vpc-0a1b2c3d"
 
 
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
@@ -388,7 +387,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     for name in (
         "versions.tf",
         "canaries/canary.py",
-        ".copier-answers.yml",
+        ANSWERS_FILE,
         "services.auto.tfvars",
     ):
         assert f"\n  {name}\n" in out

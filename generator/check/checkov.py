@@ -113,7 +113,7 @@ def checkov_python() -> list[str] | None:
     if command[0] == sys.executable:
         return [sys.executable]
     try:
-        with open(command[0], "rb") as script:
+        with Path(command[0]).open("rb") as script:
             first = script.readline(512).decode("utf-8", errors="replace")
     except OSError:
         return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 
 def _scan(request: dict[str, str], arguments: list[str]) -> int:
@@ -56,8 +57,8 @@ def main(arguments: list[str]) -> None:
 
     # Python put this file's directory first on the path, where cw-scaffold's own checkov.py
     # would shadow the checkov package.
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
 
     warnings.simplefilter("ignore", category=SyntaxWarning)  # as checkov's own entry point
     import checkov.main  # noqa: F401  (the import every scan then shares)

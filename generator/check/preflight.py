@@ -77,14 +77,20 @@ def _normalised(source: str) -> str:
     return source.removeprefix(_DEFAULT_REGISTRY)
 
 
-def needed_providers(model: HclModule) -> dict[str, str]:
-    """Provider source address -> where the module first needs it ("file:line")."""
-    declared: dict[str, str] = {}  # local name -> source
+def _declared_providers(model: HclModule) -> dict[str, str]:
+    """Local name -> source, from the module's required_providers."""
+    declared: dict[str, str] = {}
     for block in model.of_kind("terraform"):
         for entry in block.body.get("required_providers") or []:
             for local, spec in (entry or {}).items():
                 source = spec.get("source") if isinstance(spec, dict) else None
                 declared[local] = source if isinstance(source, str) else f"hashicorp/{local}"
+    return declared
+
+
+def needed_providers(model: HclModule) -> dict[str, str]:
+    """Provider source address -> where the module first needs it ("file:line")."""
+    declared = _declared_providers(model)
     needed: dict[str, str] = {}
 
     def need(local: str, where: str) -> None:

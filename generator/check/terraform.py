@@ -324,9 +324,7 @@ def _validate(workspace: _Workspace, providers: _Providers) -> list[Finding]:
     return _findings("TF-VALIDATE", diagnostics)
 
 
-def _plan(
-    workspace: _Workspace, values: PlanValues
-) -> tuple[list[Finding], dict[str, Any] | None]:
+def _plan(workspace: _Workspace, values: PlanValues) -> tuple[list[Finding], dict[str, Any] | None]:
     """Plan with the backend overridden to a local state file in the scratch directory and
     `values` given to plan; again while a failure gives a null default a placeholder."""
     state = workspace.scratch / "terraform.tfstate"

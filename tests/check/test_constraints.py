@@ -44,6 +44,7 @@ def hcl(resource_type: str, values: dict[str, Any]) -> tuple[str, dict[str, int]
 
 LONG = "x" * 1025
 # (family, kind, resource type, planned values, the attribute at fault, words of the message)
+# One literal row a case, each read on its own: rows of one family look alike on purpose.
 CASES = [
     # CloudWatch
     (

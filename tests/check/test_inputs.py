@@ -239,7 +239,7 @@ def test_null_and_empty_defaults_a_required_argument_refuses_get_placeholders(
 
 def test_a_null_default_the_plan_accepts_and_a_var_given_are_left_alone(tmp_path: Path) -> None:
     module = write_module(tmp_path, NULL_DEFAULTS)
-    given = ("alarm_name=cpu-high", "subnet_ids=[\"subnet-1\"]", "family=web")
+    given = ("alarm_name=cpu-high", 'subnet_ids=["subnet-1"]', "family=web")
     report = check(module, checkov=False, inputs=Inputs(values=given))
     assert report.errors == ()
     (note,) = [n.message for n in report.notes if n.rule == "TF-PLAN"]

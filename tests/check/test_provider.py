@@ -35,7 +35,7 @@ from generator.check.provider.schema import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-ENV = values.Environment(region="eu-west-1", working_dir=Path("."))
+ENV = values.Environment(region="eu-west-1", working_dir=Path())
 
 
 # --- the extracted schemas ---------------------------------------------------------------

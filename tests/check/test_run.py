@@ -63,7 +63,7 @@ def test_a_thread_waiting_on_a_cancelled_child_gets_cancelled() -> None:
             run.run,
             [sys.executable, "-c", "import time; time.sleep(60)"],
             name="sleeper",
-            cwd=Path("."),
+            cwd=Path(),
             env=None,
             timeout=120,
         )
@@ -82,7 +82,7 @@ def test_a_child_past_its_timeout_is_killed_and_named() -> None:
         run.run(
             [sys.executable, "-c", "import time; time.sleep(60)"],
             name="sleeper",
-            cwd=Path("."),
+            cwd=Path(),
             env=None,
             timeout=0.5,
         )

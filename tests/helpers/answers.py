@@ -1,8 +1,21 @@
-"""Answers copier.yml's validators refuse: the table both the copier and the wizard tests use."""
+"""Answers copier.yml's validators refuse: the table both the copier and the wizard tests use;
+and the answers a project recorded."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import yaml
+
+from generator.questions import ANSWERS_FILE
+
+
+def recorded_answers(project: Path) -> dict[str, Any]:
+    """The answers (and template source and version) copier recorded in `project`."""
+    answers: dict[str, Any] = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
+    return answers
+
 
 EXISTING_VPC = {"vpc_mode": "existing", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
 S3 = {"backend": "s3", "state_bucket": "my-state"}

@@ -95,6 +95,7 @@ def contract_checks() -> list[dict[str, Any]]:
     """The steps of STEPS after health, as a user writes them in service_settings."""
     return [{k: v for k, v in step.items() if v not in (None, {}, [])} for step in STEPS[1:]]
 
+
 # variant of the service, the step it breaks, the failure message
 BROKEN_VARIANTS = [
     ("wrong-status", "health", "step 'health' (GET /health): status: expected 200, got 503"),
@@ -272,7 +273,7 @@ def run_from_zip(runtime: str, path: Path, tmp_path: Path, base_url: str | None 
     with zipfile.ZipFile(path) as zipped:
         zipped.extractall(tmp_path / "task")
     task = tmp_path / "task"
-    folder = task / "python" if runtime == "python" else task
+    folder = task / "python" if runtime == "python" else task / "nodejs" / "node_modules"
     config_path = folder / "canary_config.json"
     if base_url is not None:
         config = json.loads(config_path.read_text())

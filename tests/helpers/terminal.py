@@ -63,6 +63,11 @@ class Terminal:
         )
         self.output: list[str] = []
 
+    @classmethod
+    def offline(cls, dest: Path, template: Path, tmp_path: Path) -> Terminal:
+        """`cw-scaffold new DEST --template TEMPLATE` where AWS cannot be reached."""
+        return cls([str(dest), "--template", str(template)], offline_env(tmp_path))
+
     def expect(self, text: str) -> None:
         self.child.expect_exact(text)
         self.output.append(self.child.before + text)

@@ -1,4 +1,5 @@
-"""Helpers to compare rendered trees, and to render one with the plain `copier` command."""
+"""Helpers to compare rendered trees, to render one with the plain `copier` command, and to
+occupy a destination."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+def occupied(dest: Path, files: dict[str, str]) -> Path:
+    """`dest` made a directory holding files of the user's, for renders that must keep them."""
+    dest.mkdir()
+    for name, text in files.items():
+        (dest / name).write_text(text)
+    return dest
 
 
 def tree(root: Path) -> dict[str, bytes]:

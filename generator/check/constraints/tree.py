@@ -239,31 +239,42 @@ def problems(c: Constraint, value: Any, path: Path_ = ()) -> Iterator[tuple[Path
     if c.kind == "string" and isinstance(value, str):
         yield from ((path, p) for p in _string_problems(c, value))
     elif c.kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        if c.min is not None and value < c.min:
-            yield path, f"{number_text(value)} is below the minimum, {number_text(c.min)}"
-        elif c.max is not None and value > c.max:
-            yield path, f"{number_text(value)} is above the maximum, {number_text(c.max)}"
+        yield from ((path, p) for p in _number_problems(c, value))
     elif c.kind in ("list", "block") and isinstance(value, (list, dict)):
-        items = [value] if isinstance(value, dict) else value
-        count = _count_problem(c, len(items), "items")
-        if count:
-            yield path, count
-        for index, item in enumerate(items):
-            here = (*path, index)
-            if c.kind == "block" and isinstance(item, dict):
-                for name, sub in c.fields.items():
-                    yield from problems(sub, item.get(name), (*here, name))
-            elif c.item is not None:
-                yield from problems(c.item, item, here)
+        yield from _list_problems(c, [value] if isinstance(value, dict) else value, path)
     elif c.kind == "map" and isinstance(value, dict):
-        count = _count_problem(c, len(value), "entries")
-        if count:
-            yield path, count
-        for key, item in value.items():
-            if c.key is not None:
-                yield from ((p, f"key {m}") for p, m in problems(c.key, key, path))
-            if c.item is not None:
-                yield from problems(c.item, item, (*path, str(key)))
+        yield from _map_problems(c, value, path)
+
+
+def _number_problems(c: Constraint, value: float) -> Iterator[str]:
+    if c.min is not None and value < c.min:
+        yield f"{number_text(value)} is below the minimum, {number_text(c.min)}"
+    elif c.max is not None and value > c.max:
+        yield f"{number_text(value)} is above the maximum, {number_text(c.max)}"
+
+
+def _list_problems(c: Constraint, items: list[Any], path: Path_) -> Iterator[tuple[Path_, str]]:
+    count = _count_problem(c, len(items), "items")
+    if count:
+        yield path, count
+    for index, item in enumerate(items):
+        here = (*path, index)
+        if c.kind == "block" and isinstance(item, dict):
+            for name, sub in c.fields.items():
+                yield from problems(sub, item.get(name), (*here, name))
+        elif c.item is not None:
+            yield from problems(c.item, item, here)
+
+
+def _map_problems(c: Constraint, value: dict[Any, Any], path: Path_) -> Iterator[tuple[Path_, str]]:
+    count = _count_problem(c, len(value), "entries")
+    if count:
+        yield path, count
+    for key, item in value.items():
+        if c.key is not None:
+            yield from ((p, f"key {m}") for p, m in problems(c.key, key, path))
+        if c.item is not None:
+            yield from problems(c.item, item, (*path, str(key)))
 
 
 def _string_problems(c: Constraint, value: str) -> Iterator[str]:

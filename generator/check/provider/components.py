@@ -18,7 +18,6 @@ Behaviour, kept to what a plan needs:
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -42,6 +41,9 @@ from generator.check.provider.schema import (
     object_block,
     read_only_attributes_set,
 )
+
+# A resource's context, its config and state untyped: the stand-ins read them as dicts.
+_Context = ResourceContext[Any, Any, Any]
 
 
 def to_python(value: Any) -> Any:
@@ -93,7 +95,7 @@ def _with_computed(block: SchemaBlock, value: Any, fill: Callable[[str, Any], An
     return result
 
 
-def _unknown(name: str, schema_type: Any) -> CtyValue:
+def _unknown(name: str, schema_type: Any) -> CtyValue[Any]:
     return CtyValue.unknown(cty_type(schema_type))
 
 
@@ -112,7 +114,7 @@ def _hook_values(block: SchemaBlock, known: dict[str, Any]) -> dict[str, Any]:
 def _environment() -> values.Environment:
     provider = hub.get_component("singleton", "provider")
     region = getattr(provider, "region", None) or values.DEFAULT_REGION
-    return values.Environment(region=region, working_dir=Path(os.getcwd()))
+    return values.Environment(region=region, working_dir=Path.cwd())
 
 
 def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
@@ -124,7 +126,7 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
         meta = object_block(schema.provider_meta)
         meta_schema = s_provider(meta.attributes, list(meta.block_types))
 
-    class StandInProvider(BaseProvider):  # type: ignore[misc]
+    class StandInProvider(BaseProvider):
         region: str | None = None
 
         def __init__(self) -> None:
@@ -148,11 +150,31 @@ def make_provider_class(schema: ProviderSchema) -> type[BaseProvider]:
     return register_provider(schema.name)(StandInProvider)
 
 
-def make_resource_class(type_name: str, block: SchemaBlock) -> type[BaseResource]:
+def _plan(type_name: str, block: SchemaBlock, ctx: _Context) -> dict[str, Any] | None:
+    """The planned state: Terraform's proposal, with what the hooks know (values.py,
+    utility.py) and the other computed attributes unknown; None to destroy, or on errors."""
+    proposed = ctx.planned_state_cty
+    if proposed is None or proposed.is_null:
+        return None  # destroy
+    errors = _read_only_errors(block, ctx.config_cty)
+    for error in errors:
+        ctx.add_error(error)
+    if errors:
+        return None
+    planned = to_python(proposed)
+    known = _hook_values(block, utility.planned(type_name, to_python(ctx.config_cty)))
+    for name, value in known.items():
+        if planned.get(name) is None or utility.is_unknown(planned.get(name)):
+            planned[name] = value
+    filled: dict[str, Any] = _with_computed(block, planned, _unknown)
+    return filled
+
+
+def make_resource_class(type_name: str, block: SchemaBlock) -> type[BaseResource[Any, Any, Any]]:
     built = object_block(block)
     schema = s_resource(built.attributes, list(built.block_types))
 
-    class StandInResource(BaseResource):  # type: ignore[misc]
+    class StandInResource(BaseResource[Any, Any, Any]):
         @classmethod
         def get_schema(cls) -> PvsSchema:
             return schema
@@ -160,26 +182,13 @@ def make_resource_class(type_name: str, block: SchemaBlock) -> type[BaseResource
         async def _validate_config(self, config: Any) -> list[str]:
             return _read_only_errors(block, config)
 
-        async def plan(self, ctx: ResourceContext) -> tuple[dict[str, Any] | None, None]:
-            proposed = ctx.planned_state_cty
-            if proposed is None or proposed.is_null:
-                return None, None  # destroy
-            errors = _read_only_errors(block, ctx.config_cty)
-            for error in errors:
-                ctx.add_error(error)
-            if errors:
-                return None, None
-            planned = to_python(proposed)
-            known = _hook_values(block, utility.planned(type_name, to_python(ctx.config_cty)))
-            for name, value in known.items():
-                if planned.get(name) is None or utility.is_unknown(planned.get(name)):
-                    planned[name] = value
-            return _with_computed(block, planned, _unknown), None
+        async def plan(self, ctx: _Context) -> tuple[dict[str, Any] | None, None]:
+            return _plan(type_name, block, ctx), None
 
-        async def read(self, ctx: ResourceContext) -> Any:
+        async def read(self, ctx: _Context) -> Any:
             return ctx.state
 
-        async def _delete_apply(self, ctx: ResourceContext) -> None:
+        async def _delete_apply(self, ctx: _Context) -> None:
             return None
 
     StandInResource.__name__ = StandInResource.__qualname__ = type_name
@@ -187,12 +196,14 @@ def make_resource_class(type_name: str, block: SchemaBlock) -> type[BaseResource
     return StandInResource
 
 
-def make_data_source_class(type_name: str, block: SchemaBlock) -> type[BaseDataSource]:
+def make_data_source_class(
+    type_name: str, block: SchemaBlock
+) -> type[BaseDataSource[Any, Any, Any]]:
     built = object_block(block)
     schema = s_data_source(built.attributes, list(built.block_types))
     reader = values.DATA_SOURCES.get(type_name)
 
-    class StandInDataSource(BaseDataSource):  # type: ignore[misc]
+    class StandInDataSource(BaseDataSource[Any, Any, Any]):
         @classmethod
         def get_schema(cls) -> PvsSchema:
             return schema
@@ -200,13 +211,16 @@ def make_data_source_class(type_name: str, block: SchemaBlock) -> type[BaseDataS
         async def _validate_config(self, config: Any) -> list[str]:
             return _read_only_errors(block, config)
 
-        async def read(self, ctx: ResourceContext) -> dict[str, Any]:
+        async def read(self, ctx: _Context) -> dict[str, Any]:
             config = to_python(ctx.config) or {}
             env = _environment()
             state = dict(config)
             if reader is not None:
                 state.update(_hook_values(block, reader(config, env)))
-            return _with_computed(block, state, lambda n, t: values.placeholder(n, t, env))
+            filled: dict[str, Any] = _with_computed(
+                block, state, lambda n, t: values.placeholder(n, t, env)
+            )
+            return filled
 
     StandInDataSource.__name__ = StandInDataSource.__qualname__ = type_name
     hub.register("data_source", type_name, StandInDataSource)

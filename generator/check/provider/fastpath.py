@@ -65,16 +65,20 @@ def check_shape(block: SchemaBlock, value: Any) -> None:
     for name, nested in block["blocks"].items():
         if name not in value:
             raise _Unusual
-        items = value[name]
-        if isinstance(items, msgpack.ExtType):
-            continue  # unknown, e.g. a dynamic block over an unknown collection
-        if nested["nesting"] in _BLOCK_NESTINGS:
-            if not isinstance(items, list):
-                raise _Unusual  # a null list or set block: pyvider would plan it empty
-            for item in items:
-                check_shape(nested["block"], item)
-        elif items is not None:
-            check_shape(nested["block"], items)
+        _check_nested_shape(nested, value[name])
+
+
+def _check_nested_shape(nested: dict[str, Any], items: Any) -> None:
+    """check_shape for the value of one nested block (its schema entry `nested`)."""
+    if isinstance(items, msgpack.ExtType):
+        return  # unknown, e.g. a dynamic block over an unknown collection
+    if nested["nesting"] in _BLOCK_NESTINGS:
+        if not isinstance(items, list):
+            raise _Unusual  # a null list or set block: pyvider would plan it empty
+        for item in items:
+            check_shape(nested["block"], item)
+    elif items is not None:
+        check_shape(nested["block"], items)
 
 
 def required_nulls(block: SchemaBlock, value: Any) -> bool:

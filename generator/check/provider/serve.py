@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from generator.check.provider.schema import ProviderSchema
 
@@ -75,7 +76,7 @@ def serve(name: str, schema: ProviderSchema) -> None:
 
     def dump() -> None:
         profile.disable()
-        profile.dump_stats(os.path.join(profile_dir, f"{name}-{os.getpid()}.prof"))
+        profile.dump_stats(Path(profile_dir) / f"{name}-{os.getpid()}.prof")
 
     def dump_then_exit(status: int) -> None:
         dump()

@@ -25,7 +25,7 @@ ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_VPC_ID = "vpc-0123456789abcdef0"
 # The newest runtime per prefix, as data.aws_synthetics_runtime_version (latest = true)
-# answers; the newest seen in AWS's runtime release notes (see DOMAIN.md).
+# answers: the newest in AWS's runtime release notes (docs/aws-facts.md, "Runtimes").
 RUNTIME_VERSIONS = {
     "syn-python-selenium": "14.0",
     "syn-nodejs-puppeteer": "15.0",

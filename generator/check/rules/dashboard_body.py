@@ -75,6 +75,16 @@ def _widget(where: str, widget: Any) -> Iterator[str]:
     kind = widget.get("type")
     if kind not in WIDGET_TYPES:
         yield f"{where}.type is {kind!r}: expected one of {', '.join(sorted(WIDGET_TYPES))}"
+    yield from _placement(where, widget)
+    props = widget.get("properties")
+    if not isinstance(props, dict):
+        yield f"{where}.properties is required"
+        return
+    yield from _properties(where, kind, props)
+
+
+def _placement(where: str, widget: dict[str, Any]) -> Iterator[str]:
+    """x, y, width and height: on the dashboard's 24-column grid."""
     if ("x" in widget) != ("y" in widget):
         yield f"{where}: x and y must be given together"
     if "x" in widget and not (_int(widget["x"]) and 0 <= widget["x"] <= 23):
@@ -85,10 +95,10 @@ def _widget(where: str, widget: Any) -> Iterator[str]:
         yield f"{where}.width is {widget['width']!r}: expected 1-24"
     if "height" in widget and not (_int(widget["height"]) and 1 <= widget["height"] <= 1000):
         yield f"{where}.height is {widget['height']!r}: expected 1-1000"
-    props = widget.get("properties")
-    if not isinstance(props, dict):
-        yield f"{where}.properties is required"
-        return
+
+
+def _properties(where: str, kind: Any, props: dict[str, Any]) -> Iterator[str]:
+    """What each type of widget requires in its properties."""
     if kind == "metric":
         yield from _metric_widget(f"{where}.properties", props)
     elif kind == "alarm":
@@ -112,13 +122,7 @@ def _metric_widget(where: str, props: dict[str, Any]) -> Iterator[str]:
         yield f"{where}.region is required in a metric widget"
     if "period" in props and not _period_ok(props["period"]):
         yield f"{where}.period is {props['period']!r}: expected a multiple of 60"
-    view = props.get("view")
-    if view is not None and view not in VIEWS:
-        yield f"{where}.view is {view!r}: expected one of {', '.join(sorted(VIEWS))}"
-    if view == "gauge":
-        left = (props.get("yAxis") or {}).get("left") or {}
-        if "min" not in left or "max" not in left:
-            yield f"{where}: a gauge needs yAxis.left.min and yAxis.left.max"
+    yield from _view(where, props)
     metrics = props.get("metrics")
     alarms = (props.get("annotations") or {}).get("alarms")
     if metrics is None:
@@ -132,6 +136,16 @@ def _metric_widget(where: str, props: dict[str, Any]) -> Iterator[str]:
         yield f"{where}.metrics has {len(metrics)} entries: at most {MAX_METRICS_PER_WIDGET}"
     for i, entry in enumerate(metrics):
         yield from _metric_entry(f"{where}.metrics[{i}]", entry, first=i == 0)
+
+
+def _view(where: str, props: dict[str, Any]) -> Iterator[str]:
+    view = props.get("view")
+    if view is not None and view not in VIEWS:
+        yield f"{where}.view is {view!r}: expected one of {', '.join(sorted(VIEWS))}"
+    if view == "gauge":
+        left = (props.get("yAxis") or {}).get("left") or {}
+        if "min" not in left or "max" not in left:
+            yield f"{where}: a gauge needs yAxis.left.min and yAxis.left.max"
 
 
 def _metric_entry(where: str, entry: Any, *, first: bool) -> Iterator[str]:

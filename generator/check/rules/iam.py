@@ -146,6 +146,10 @@ class UnknownAction:
                     for action in as_list(statement.body.get(key)):
                         if isinstance(action, str) and "${" not in action:
                             yield document.address, statement, key, action
+        yield from self._json_actions(ctx)
+
+    def _json_actions(self, ctx: RuleContext) -> Iterator[tuple[str, Block, str, str]]:
+        """The actions of the JSON policies resources hold (aws_iam_policy's `policy`, ...)."""
         for type_, attributes in POLICY_ATTRIBUTES.items():
             for block in ctx.hcl.resources(type_):
                 for attribute, doc in self._documents(ctx, block, attributes):

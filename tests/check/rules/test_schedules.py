@@ -76,7 +76,9 @@ def test_an_alarm_period_cloudwatch_refuses_is_reported(module, run, period, eva
     assert fragment in found.message
 
 
-@pytest.mark.parametrize(("period", "evaluations"), [(10, 5), (30, 2), (300, 2), (3600, 25), (3600, 168)])
+@pytest.mark.parametrize(
+    ("period", "evaluations"), [(10, 5), (30, 2), (300, 2), (3600, 25), (3600, 168)]
+)
 def test_an_alarm_period_cloudwatch_accepts_is_silent(module, run, period, evaluations):
     tf = ALARM_TF.replace("{period}", str(period)).replace("{evaluations}", str(evaluations))
     assert run("ALARM-PERIOD", module({"main.tf": tf})) == []

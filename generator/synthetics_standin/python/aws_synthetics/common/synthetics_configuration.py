@@ -1,5 +1,7 @@
 """Stand-in for aws_synthetics.common.synthetics_configuration."""
 
+from typing import Any
+
 # AWS's defaults: screenshots on, and a failed step stops the script.
 _options = {
     "screenshot_on_step_start": True,
@@ -9,7 +11,7 @@ _options = {
 }
 
 
-def set_config(options):
+def set_config(options: dict[str, Any]) -> None:
     unknown = set(options) - set(_options)
     if unknown:
         raise ValueError(f"set_config: options this stand-in does not know: {sorted(unknown)}")

@@ -4,18 +4,23 @@ import inspect
 import json
 import os
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from aws_synthetics.common import synthetics_configuration
 from aws_synthetics.common import synthetics_logger as logger
 
-USER_AGENT = "CloudWatchSynthetics/arn:aws:synthetics:us-east-1:123456789012:canary:cw-scaffold-local"
+USER_AGENT = (
+    "CloudWatchSynthetics/arn:aws:synthetics:us-east-1:123456789012:canary:cw-scaffold-local"
+)
 
 
-def get_canary_user_agent_string():
+def get_canary_user_agent_string() -> str:
     return USER_AGENT
 
 
-async def execute_step(step_name, function_to_execute):
+async def execute_step(step_name: str, function_to_execute: Callable[[], Any]) -> Any:
     """Run one step: log, time, record pass or fail, return or re-raise.
 
     Like AWS's, the function may be sync or async, and a failure is re-raised
@@ -36,7 +41,7 @@ async def execute_step(step_name, function_to_execute):
     return result
 
 
-def _record(step_name, started, error):
+def _record(step_name: str, started: float, error: Exception | None) -> None:
     status = "PASSED" if error is None else "FAILED"
     logger.info("Step %s: %s", status, step_name)
     entry = {
@@ -45,5 +50,5 @@ def _record(step_name, started, error):
         "failure_reason": None if error is None else str(error),
         "duration_ms": round((time.monotonic() - started) * 1000),
     }
-    with open(os.environ["CW_SCAFFOLD_SYNTHETICS_REPORT"], "a", encoding="utf-8") as report:
+    with Path(os.environ["CW_SCAFFOLD_SYNTHETICS_REPORT"]).open("a", encoding="utf-8") as report:
         report.write(json.dumps(entry) + "\n")
