@@ -6,6 +6,10 @@ pyvider means reviewing this one file against its new version.
 - `install_fast_shutdown`: GRPCControllerService's delayed shutdown (serve.py says why).
 - `refresh_environment`: pyvider's RPC configuration re-read from the environment, for a
   fork server child that imported pyvider before it had Terraform's (forkserver.py).
+- `skip_plugin_discovery`: pyvider's scan of every installed distribution for "pyvider"
+  entry points, on every start.
+- `share_server_certificate`: pyvider's automatic mTLS server certificate, generated once
+  instead of on every start.
 """
 
 from __future__ import annotations
@@ -57,3 +61,49 @@ def refresh_environment() -> None:
     fresh = config.RPCPluginConfig.from_env()
     for field in attrs.fields(config.RPCPluginConfig):
         setattr(config.rpcplugin_config, field.name, getattr(fresh, field.name))
+
+
+def skip_plugin_discovery() -> None:
+    """Start serving without pyvider's component discovery.
+
+    pyvider reads the metadata of every installed distribution for "pyvider" entry points
+    on each start (10-30 ms, a tenth of a provider start) and would import any package that
+    declares one. The stand-in registers its own components (components.register) and must
+    run no other package's code, so discovery only has to say it is done.
+    """
+    from pyvider.cli import provide_command
+
+    async def discovered(logger: Any, hub: Any, ready_event: asyncio.Event) -> None:
+        ready_event.set()
+
+    setattr(provide_command, "_discover_and_signal", discovered)  # noqa: B010
+
+
+def share_server_certificate() -> None:
+    """Generate pyvider's automatic server certificate now, once, and serve every later
+    start in this process and its forked children with it.
+
+    pyvider makes a new self-signed certificate and key whenever Terraform asks for mTLS,
+    that is on every provider start. Terraform pins whatever certificate the handshake line
+    carries, so one per fork server serves as well; the key stays in memory, as pyvider's
+    own does. A configured PLUGIN_SERVER_CERT/KEY pair, or a server host other than the one
+    the certificate names, still goes to pyvider.
+    """
+    from pyvider.rpcplugin.server import network
+
+    original = network.ServerNetworkMixin._load_server_certificate
+    names = network._server_cert_alt_names()
+    shared = original(network.ServerNetworkMixin(), None, None, auto_mtls=True)
+
+    def load(
+        self: Any,
+        server_cert_conf: str | None,
+        server_key_conf: str | None,
+        auto_mtls: bool,
+    ) -> Any:
+        configured = server_cert_conf and server_key_conf
+        if not configured and auto_mtls and network._server_cert_alt_names() == names:
+            return shared
+        return original(self, server_cert_conf, server_key_conf, auto_mtls)
+
+    setattr(network.ServerNetworkMixin, "_load_server_certificate", load)  # noqa: B010

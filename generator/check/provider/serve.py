@@ -11,6 +11,8 @@ Two things pyvider does slowly are done faster here, without changing what Terra
   process exits right after the answer is sent; nothing is pending by then (the stand-in
   never applies, and each RPC finishes its own writes).
 - The hot RPCs (fastpath.py).
+- Start-up: no scan of installed packages for pyvider plugins (the components are
+  registered here), and under the fork server one mTLS certificate for all its children.
 Each replaces part of pyvider through pyvider_seam.py, the one file a pyvider upgrade touches.
 
 Set CW_SCAFFOLD_PROVIDER_PROFILE to a directory to profile every provider process.
@@ -57,6 +59,7 @@ def serve(name: str, schema: ProviderSchema) -> None:
     register(schema)
     fastpath.install(schema)
     pyvider_seam.install_fast_shutdown(lambda status: _exit(status), SHUTDOWN_DELAY_SECONDS)
+    pyvider_seam.skip_plugin_discovery()
 
     from pyvider.cli.__main__ import main as pyvider_main
 

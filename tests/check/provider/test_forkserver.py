@@ -1,5 +1,5 @@
 """forkserver.py: providers started by the fork server answer Terraform's handshake in the
-launcher's directory, and die with their launcher."""
+launcher's directory, die with their launcher, and share one mTLS certificate, made once."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from provide.foundation.crypto import Certificate
 
 from generator.check.provider import install
 
@@ -78,3 +80,60 @@ def test_fork_server_starts_providers_that_die_with_their_launcher(tmp_path):
         server.stdin.close()  # stops the server
         assert server.wait(timeout=10) == 0
         server.stdout.close()
+
+
+TERRAFORM_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+
+
+def _handshake_certificate(directory: Path, module: Path, env: dict[str, str]) -> str:
+    """Start the aws stand-in as Terraform does with automatic mTLS; its handshake's
+    certificate field (go-plugin's sixth, base64 DER)."""
+    launcher = subprocess.Popen(
+        [str(directory / "bin" / "terraform-provider-aws")],
+        cwd=module,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        fields = _handshake(launcher.stdout, 30).strip().split("|")  # type: ignore[arg-type]
+    finally:
+        launcher.kill()
+        launcher.wait(timeout=10)
+        launcher.stdout.close()  # type: ignore[union-attr]
+    assert fields[:3] == ["1", "6", "unix"], fields
+    return fields[5]
+
+
+def test_providers_of_one_fork_server_present_one_certificate(tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the fork server runs on Linux only")
+    module = tmp_path / "module"
+    module.mkdir()
+    (module / "main.tf").write_text('resource "aws_sns_topic" "t" {}\n')
+    directory = tmp_path / "providers"
+    install.write_cli_config(directory, module)
+    env = {**os.environ, "PYTHONPATH": str(install.PACKAGE_ROOT), "PYVIDER_LOG_LEVEL": "ERROR"}
+    terraform_cert = Certificate.create_self_signed_client_cert(
+        common_name="terraform", organization_name="test", validity_days=1, alt_names=["localhost"]
+    )
+    terraform_env = {
+        **env,
+        "TF_PLUGIN_MAGIC_COOKIE": TERRAFORM_COOKIE,
+        "PLUGIN_PROTOCOL_VERSIONS": "6",
+        "PLUGIN_CLIENT_CERT": terraform_cert.cert_pem,  # Terraform asks for mTLS
+    }
+    server = install.start_fork_server(directory, module, env)
+    assert server is not None and server.stdout is not None and server.stdin is not None
+    try:
+        assert _handshake(server.stdout, 60).strip() == "ready"
+        first = _handshake_certificate(directory, module, terraform_env)
+        second = _handshake_certificate(directory, module, terraform_env)
+    finally:
+        server.stdin.close()  # stops the server
+        assert server.wait(timeout=10) == 0
+        server.stdout.close()
+    assert first, "with PLUGIN_CLIENT_CERT set the provider serves TLS and sends its certificate"
+    assert second == first
+    started = (directory / "forkserver.log").read_text().count("started aws")
+    assert started == 2, "both came from the fork server"

@@ -50,3 +50,51 @@ def test_refresh_environment_reads_what_terraform_set(monkeypatch: pytest.Monkey
         monkeypatch.delenv("PLUGIN_CLIENT_CERT")
         pyvider_seam.refresh_environment()
     assert config.rpcplugin_config.plugin_client_cert == before
+
+
+def test_skip_plugin_discovery_serves_without_importing_other_packages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pyvider.cli import provide_command
+
+    monkeypatch.setattr(
+        provide_command, "_discover_and_signal", provide_command._discover_and_signal
+    )
+    scanned: list[str] = []
+    monkeypatch.setattr(
+        "importlib.metadata.entry_points",
+        lambda **kw: scanned.append(kw["group"]) or [],
+    )
+    pyvider_seam.skip_plugin_discovery()
+    ready = asyncio.Event()
+    asyncio.run(provide_command._discover_and_signal(None, None, ready))
+    assert ready.is_set(), "the server waits on this event before it instantiates the provider"
+    assert scanned == []
+
+
+def test_one_server_certificate_serves_every_start_but_a_configured_pair_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from provide.foundation.crypto import Certificate
+    from pyvider.rpcplugin.server.network import ServerNetworkMixin
+
+    own = ServerNetworkMixin._load_server_certificate
+    monkeypatch.setattr(ServerNetworkMixin, "_load_server_certificate", own)
+    pyvider_seam.share_server_certificate()
+    server = ServerNetworkMixin()
+    first = server._load_server_certificate(None, None, auto_mtls=True)
+    again = ServerNetworkMixin()._load_server_certificate(None, None, auto_mtls=True)
+    assert again is first and "PRIVATE KEY" in first.key_pem
+    assert own(server, None, None, auto_mtls=True).cert_pem != first.cert_pem  # pyvider: a new one
+
+    configured = Certificate.create_self_signed_server_cert(
+        common_name="configured",
+        organization_name="test",
+        validity_days=1,
+        alt_names=["localhost"],
+    )
+    loaded = server._load_server_certificate(
+        configured.cert_pem, configured.key_pem, auto_mtls=True
+    )
+    assert loaded.cert_pem.strip() == configured.cert_pem.strip()
+    assert server._load_server_certificate(None, None, auto_mtls=False) is None
