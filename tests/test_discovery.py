@@ -20,7 +20,7 @@ from generator.discovery import Discovery, DiscoveryOff, _reason
 from generator.questions import load_questions
 from generator.wizard import CHOICES_FROM_AWS, DEFAULTS_FROM_AWS, ask_answers
 from tests.helpers.answers import recorded_answers
-from tests.helpers.terminal import (
+from tests.helpers.terminal import (  # alike test_wizard.py's on purpose: same keys
     CLEAR,
     CONFIRM,
     DEFAULT_PROMPTS,

@@ -558,6 +558,7 @@ def test_every_service_of_an_existing_cluster_is_verified(
     variant: tuple[str, Path],
 ) -> None:
     """Issue 12, item 10: a wrong service name stayed green forever."""
+    # alike on purpose: one test per issue item, each reads the rendered variant on its own
     name, module = variant
     checks = dict(blocks(module, "check"))
     verified = {key for key in checks if key.startswith("service_")}

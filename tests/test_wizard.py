@@ -246,6 +246,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
     assert recorded_answers(dest)["vpc_id"] == "vpc-0a1b2c3d"
 
 
+# alike on purpose: the wizard must refuse the cases copier refuses (test_questions.py)
 @pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
 def test_wizard_refuses_what_copier_refuses_with_the_same_message(
     answers: dict[str, Any],

@@ -274,6 +274,7 @@ def test_a_module_call_in_a_file_the_parser_cannot_read_is_not_downloaded(
 def test_a_module_call_in_json_syntax_is_not_downloaded(
     cli: Check, tmp_path: Path, listener: Listener
 ) -> None:
+    # alike on purpose: each test offers one more way out to the network and counts connections
     source = f"git::http://127.0.0.1:{listener.port}/repo.git"
     calls = json.dumps({"module": {"m": {"source": source}}})
     module = write_module(tmp_path / "module", {"main.tf": TOPIC, "calls.tf.json": calls})

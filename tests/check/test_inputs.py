@@ -250,6 +250,7 @@ def test_a_null_default_the_plan_accepts_and_a_var_given_are_left_alone(tmp_path
 
 
 def test_a_plan_failure_that_reads_no_defaulted_variable_stays_reported(tmp_path: Path) -> None:
+    # alike on purpose: each test writes out the module it checks, the HCL is the case
     module = write_module(
         tmp_path,
         {

@@ -22,6 +22,7 @@ class UnusedLogGroup:
             return
         writers = ctx.hcl.resources("aws_ecs_task_definition")
         for group in ctx.hcl.resources("aws_cloudwatch_log_group"):
+            # alike F2's loop (lookups.py) on purpose: skip what is referred to, report the rest
             if any(w.refers_to(group.address) for w in writers):
                 continue
             yield finding(

@@ -24,6 +24,7 @@ resource "aws_kms_key" "this" {
 }
 """
 
+# alike on purpose: each module writes out its own policy document, the HCL is the case
 ALARMS_ONLY = """
 data "aws_iam_policy_document" "kms" {
   statement {
@@ -74,6 +75,7 @@ def test_json_key_policies_and_the_default_policy(module, run):
 
 
 def test_the_aws_managed_key_can_never_grant_eventbridge(module, run):
+    # alike on purpose: each case is a one-line change of the shared module, named here
     managed = TOPIC_TF.replace("aws_kms_key.this.arn", '"alias/aws/sns"')
     (found,) = run("EVENTS-TOPIC-KEY", module({"main.tf": managed, "kms.tf": ALARMS_ONLY}))
     assert "AWS managed key alias/aws/sns" in found.message
