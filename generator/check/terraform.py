@@ -84,7 +84,9 @@ CANNOT_INIT = frozenset(
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
 PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
 REPLANS = 3  # plans again after placeholders for null defaults (inputs.py), at most
-COMMAND_TIMEOUT_SECONDS = 600
+# A guard against a hung Terraform, not a speed target: planning a module of 500 services
+# (plan and `terraform test` at once, on 2 cores) takes several minutes.
+COMMAND_TIMEOUT_SECONDS = 1800
 FORK_SERVER_TIMEOUT_SECONDS = 60
 # Terraform's heap may grow to ~5x its live size instead of 2x, within GOMEMLIMIT: a
 # quarter less CPU for plans and tests of large modules. The caller's own settings win.
