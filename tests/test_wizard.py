@@ -246,8 +246,13 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
     assert recorded_answers(dest)["vpc_id"] == "vpc-0a1b2c3d"
 
 
+# The rows that give the refused answer: the wizard refuses it as given. (A row whose refused
+# value is the default, such as no source account, is asked again instead, as a user would be.)
+GIVEN_AND_REJECTED = [row for row in REJECTED if row[1] in row[0]]
+
+
 # alike on purpose: the wizard must refuse the cases copier refuses (test_questions.py)
-@pytest.mark.parametrize(("answers", "answer", "fragment"), REJECTED)
+@pytest.mark.parametrize(("answers", "answer", "fragment"), GIVEN_AND_REJECTED)
 def test_wizard_refuses_what_copier_refuses_with_the_same_message(
     answers: dict[str, Any],
     answer: str,

@@ -104,6 +104,8 @@ class Scripted:
     def _next(self, message: str, default: Any) -> Any:
         name = message.split(":")[0]
         self.asked.append(name)
+        # A wizard re-asks what it refuses: a default it refuses would be asked forever.
+        assert self.asked.count(name) <= 20, f"{name} asked {self.asked.count(name)} times"
         queue = self.script.get(name)
         return queue.pop(0) if queue else default
 
