@@ -161,7 +161,7 @@ def test_a_sink_policy_restricted_to_accounts_or_an_organization_is_silent(modul
         assert run("OAM-SINK-OPEN", module({"oam.tf": SINK_TF}, plan=plan)) == []
 
 
-LINK_TF = """
+TYPED_LINK_TF = """
 resource "aws_oam_link" "payments" {
   label_template  = "$AccountName"
   resource_types  = var.types
@@ -181,7 +181,7 @@ def _link(types: list[str]) -> dict[str, Any]:
 
 def test_a_link_sharing_a_type_the_sink_refuses_is_reported(module, run, plan_of):
     plan = plan_of(_sink_policy(_policy("*", ORGANIZATION)), _link([*TYPES, "AWS::XRay::Trace"]))
-    ctx = module({"oam.tf": SINK_TF, "link.tf": LINK_TF}, plan=plan)
+    ctx = module({"oam.tf": SINK_TF, "link.tf": TYPED_LINK_TF}, plan=plan)
     (found,) = run("OAM-LINK-TYPES", ctx)
     assert (found.file, found.line) == ("link.tf", 2)
     assert "AWS::XRay::Trace" in found.message and "AccessDenied" in found.message
@@ -189,7 +189,7 @@ def test_a_link_sharing_a_type_the_sink_refuses_is_reported(module, run, plan_of
     assert (
         run(
             "OAM-LINK-TYPES",
-            module({"oam.tf": SINK_TF, "link.tf": LINK_TF}, plan=allowed),
+            module({"oam.tf": SINK_TF, "link.tf": TYPED_LINK_TF}, plan=allowed),
         )
         == []
     )
