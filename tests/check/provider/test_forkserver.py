@@ -24,7 +24,9 @@ def _handshake(stream: Any, timeout: float) -> str:
     return stream.readline() if ready else ""
 
 
-def test_fork_server_starts_providers_that_die_with_their_launcher(tmp_path):
+def _providers_for_a_module(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A one-resource module, the stand-ins' CLI configuration for it, and the environment
+    the fork server starts in (the fork server runs on Linux only: skip elsewhere)."""
     if not sys.platform.startswith("linux"):
         pytest.skip("the fork server runs on Linux only")
     module = tmp_path / "module"
@@ -32,11 +34,12 @@ def test_fork_server_starts_providers_that_die_with_their_launcher(tmp_path):
     (module / "main.tf").write_text('resource "aws_sns_topic" "t" {}\n')
     directory = tmp_path / "providers"
     install.write_cli_config(directory, module)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(install.PACKAGE_ROOT),
-        "PYVIDER_LOG_LEVEL": "ERROR",
-    }
+    env = {**os.environ, "PYTHONPATH": str(install.PACKAGE_ROOT), "PYVIDER_LOG_LEVEL": "ERROR"}
+    return module, directory, env
+
+
+def test_fork_server_starts_providers_that_die_with_their_launcher(tmp_path):
+    module, directory, env = _providers_for_a_module(tmp_path)
     server = install.start_fork_server(directory, module, env)
     assert server is not None and server.stdout is not None and server.stdin is not None
     launcher = None
@@ -106,14 +109,7 @@ def _handshake_certificate(directory: Path, module: Path, env: dict[str, str]) -
 
 
 def test_providers_of_one_fork_server_present_one_certificate(tmp_path: Path) -> None:
-    if not sys.platform.startswith("linux"):
-        pytest.skip("the fork server runs on Linux only")
-    module = tmp_path / "module"
-    module.mkdir()
-    (module / "main.tf").write_text('resource "aws_sns_topic" "t" {}\n')
-    directory = tmp_path / "providers"
-    install.write_cli_config(directory, module)
-    env = {**os.environ, "PYTHONPATH": str(install.PACKAGE_ROOT), "PYVIDER_LOG_LEVEL": "ERROR"}
+    module, directory, env = _providers_for_a_module(tmp_path)
     terraform_cert = Certificate.create_self_signed_client_cert(
         common_name="terraform", organization_name="test", validity_days=1, alt_names=["localhost"]
     )
