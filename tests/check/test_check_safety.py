@@ -29,11 +29,12 @@ from generator.check.provider import install
 from generator.check.run import TEMP_PREFIX, CheckRun
 from generator.check.terraform_worker import TerraformWorker
 from generator.check.tree import default_jobs
+from tests.helpers import processes
 from tests.helpers.modules import SMALL, write_module
+from tests.helpers.processes import MARKER_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = 'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n'
-MARKER_ENV = "CW_SCAFFOLD_TEST_MARKER"
 
 
 class Check:
@@ -73,26 +74,12 @@ class Check:
         return sorted(p.name for p in self.tmp.iterdir() if p.name.startswith(TEMP_PREFIX))
 
     def processes_after(self, seconds: float) -> list[str]:
-        """The marked processes still there after up to `seconds` (killed ones go at once,
-        but the kernel may take a moment to reap them)."""
-        deadline = time.monotonic() + seconds
-        while (found := self.processes()) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return found
+        """The marked processes still there after up to `seconds`."""
+        return processes.marked(self.marker, seconds)
 
     def processes(self) -> list[str]:
         """Command lines of the processes still running with this check's marker."""
-        found = []
-        needle = f"{MARKER_ENV}={self.marker}".encode()
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                if needle in (proc / "environ").read_bytes():
-                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-            except OSError:
-                continue
-        return found
+        return processes.running(self.marker)
 
 
 @pytest.fixture

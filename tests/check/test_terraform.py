@@ -12,7 +12,9 @@ import importlib.util
 import json
 import pickle
 import pstats
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,12 @@ import pytest
 
 from generator.check import terraform
 from generator.check.findings import Severity
-from generator.check.provider import install, serve
+from generator.check.provider import install, reattach, serve
 from generator.check.sources import CannotCheck
 from generator.check.terraform import TerraformOutcome, run_terraform
+from generator.check.terraform_worker import TerraformWorker
 from generator.errors import EnvironmentProblem, UserError
+from tests.helpers import processes
 from tests.helpers.modules import SMALL, write_module
 
 VERSIONS = """\
@@ -554,3 +558,81 @@ def test_policy_document_json_is_rendered_like_the_real_provider(clean):
     )
     trust = json.loads(role["change"]["after"]["assume_role_policy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+
+
+# Shared providers (provider/reattach.py): started once per provider and copy of the module
+
+
+def _run_keeping_the_log(
+    monkeypatch: pytest.MonkeyPatch, module: Path
+) -> tuple[TerraformOutcome, str]:
+    """run_terraform's outcome and the fork server's log."""
+    logs: list[str] = []
+    close = terraform._Providers.close
+
+    def close_and_keep_the_log(self: Any) -> None:
+        close(self)
+        logs.append((self.directory / "forkserver.log").read_text())
+
+    with monkeypatch.context() as patched:
+        patched.setattr(terraform._Providers, "close", close_and_keep_the_log)
+        outcome = run_terraform(module)
+    return outcome, logs[0]
+
+
+def _comparable(plan: dict[str, Any] | None) -> dict[str, Any]:
+    """The plan without what differs between any two runs (time, temporary paths, the
+    order of `relevant_attributes`, which Terraform lists in no set order)."""
+    assert plan is not None
+    text = re.sub(r"/cw-scaffold-check-[^/\"]+", "/CHECK", json.dumps(plan))
+    kept = {k: v for k, v in json.loads(text).items() if k != "timestamp"}
+    kept["relevant_attributes"] = sorted(map(json.dumps, kept.get("relevant_attributes", [])))
+    return kept
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is Linux only")
+def test_the_default_module_gets_the_same_results_from_providers_started_once(
+    rendered: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = processes.mark(monkeypatch)
+    module = rendered("defaults")
+    shared, shared_log = _run_keeping_the_log(monkeypatch, module)
+    assert processes.marked(marker) == [], "no provider outlives the check"
+    monkeypatch.setattr(reattach, "shareable", lambda *args: [])
+    own, own_log = _run_keeping_the_log(monkeypatch, module)
+    assert shared.findings == own.findings == ()
+    assert shared.stages == own.stages == ("fmt", "init", "validate", "plan", "test")
+    assert _comparable(shared.plan) == _comparable(own.plan)
+    started = [line.split(" (")[0] for line in shared_log.splitlines()]
+    assert sorted(started) == [
+        f"shared {name}" for name in ("archive", "archive", "aws", "aws", "time", "time")
+    ], "each provider once for the plan's copy and once for the tests' copy, nothing else"
+    assert sum(line.startswith("started ") for line in own_log.splitlines()) >= 15
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is Linux only")
+def test_shared_providers_that_cannot_start_leave_terraform_to_start_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyvider then serves on TCP, and the fork server finds no socket to hand over
+    monkeypatch.setenv("PLUGIN_SERVER_TRANSPORTS", "tcp")
+    outcome, log = _run_keeping_the_log(monkeypatch, write_module(tmp_path / "module", SMALL))
+    assert outcome.findings == ()
+    assert outputs(outcome) == {"topic": "alarms-123456789012"}
+    assert "shared aws did not start: no Unix socket in the handshake" in log
+    assert "started aws" in log
+
+
+def test_a_command_past_its_time_limit_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = processes.mark(monkeypatch)
+    run = TerraformWorker.run
+
+    def plan_times_out(self: TerraformWorker, argv: Any, *, cwd: Path, timeout: float) -> Any:
+        return run(self, argv, cwd=cwd, timeout=0.01 if argv[0] == "plan" else timeout)
+
+    monkeypatch.setattr(TerraformWorker, "run", plan_times_out)
+    with pytest.raises(EnvironmentProblem, match="terraform plan did not finish within 0 s"):
+        run_terraform(write_module(tmp_path / "module", SMALL))
+    assert processes.marked(marker) == []

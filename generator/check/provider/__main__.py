@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.check.provider.schema import load_schema, types_in_module
+from generator.check.provider.catalog import types_in_module
+from generator.check.provider.schema import load_schema
 from generator.check.provider.serve import serve
 
 

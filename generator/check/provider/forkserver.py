@@ -12,14 +12,22 @@ that takes them over and serves exactly as `python -m generator.check.provider` 
 the launcher's directory and environment. Each provider process Terraform starts is thus
 still a process of its own with fresh state: only the imports are shared.
 
+It also starts the providers a check shares between its Terraform commands (reattach.py),
+given as a JSON list in a third argument: each a child serving in its copy's directory,
+listening on the socket the check named. Terraform reattaches to them instead of starting
+the provider through a launcher.
+
 The server writes "ready" on stdout as soon as it listens (launchers then queue until it has
-loaded everything), stops when its stdin closes (the check that started it has ended), and
-forks nothing but these children. grpc must not
-have started (no channel or server) before a fork; only modules are imported here.
+loaded everything), then "shared COPY" once the shared providers of a copy of the module
+listen ("shared-failed COPY" if one did not start: its reason goes to stderr). It stops when its stdin closes (the check that
+started it has ended), killing the shared providers, which also die with it (a parent-death
+signal), and forks nothing but these children. grpc must not have started (no channel or
+server) before a fork; only modules are imported here.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import select
@@ -27,18 +35,23 @@ import signal
 import socket
 import sys
 import threading
+import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.check.provider.catalog import uses_provider
+from generator.check.provider.catalog import types_in_module, uses_provider
 from generator.check.provider.install import PROVIDERS
 from generator.check.provider.launch import STARTED
+from generator.check.provider.reattach import MAGIC_COOKIE, PROTOCOL_VERSION
 
 if TYPE_CHECKING:
     from generator.check.provider.schema import ProviderSchema
 
 _MAX_REQUEST = 1 << 20  # a launcher's environment, as JSON
+SHARED_START_SECONDS = 30  # for the shared providers to say where they listen
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def _preload() -> None:
@@ -122,29 +135,44 @@ def _child(
         os.environ.clear()
         os.environ.update(request["env"])
         threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
-
-        from generator.check.provider import pyvider_seam, serve
-        from generator.check.provider.schema import load_schema
-
-        pyvider_seam.refresh_environment()
-        serve.on_exit(lambda status: _finish(conn, status))
-        name = request["name"]
-        serve.serve(name, schemas.get(name) or load_schema(name, only=types))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = _serving(request["name"], schemas, types, lambda status: _finish(conn, status))
     except BaseException:  # noqa: BLE001 - a forked child must never return to the server loop
         traceback.print_exc()
     _finish(conn, code)
 
 
-def _finish(conn: socket.socket, status: int) -> None:
-    """Tell the launcher how the provider ended, and end without Python's slow teardown."""
+def _serving(
+    name: str,
+    schemas: dict[str, ProviderSchema],
+    types: set[str],
+    on_exit: Callable[[int], None] | None = None,
+) -> int:
+    """Serve provider `name` in this forked child until it ends; its exit status.
+    `on_exit(status)` ends the process when Terraform shuts the provider down."""
+    from generator.check.provider import pyvider_seam, serve
+    from generator.check.provider.schema import load_schema
+
+    pyvider_seam.refresh_environment()
+    if on_exit is not None:
+        serve.on_exit(on_exit)
+    try:
+        serve.serve(name, schemas.get(name) or load_schema(name, only=types))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             pass
+
+
+def _finish(conn: socket.socket, status: int) -> None:
+    """Tell the launcher how the provider ended, and end without Python's slow teardown."""
+    _flush()
     try:
         conn.sendall(bytes([status & 0xFF]))
     except OSError:
@@ -162,7 +190,7 @@ def _exit_when_closed(conn: socket.socket) -> None:
     os._exit(1)
 
 
-def serve_forks(socket_path: str, module_dir: Path) -> None:
+def serve_forks(socket_path: str, module_dir: Path, shared: list[dict[str, str]]) -> None:
     """Serve launchers on `socket_path` until stdin closes (see the module docstring).
 
     "ready" comes as soon as the socket listens, before the imports: a launcher that
@@ -172,7 +200,7 @@ def serve_forks(socket_path: str, module_dir: Path) -> None:
     listener.bind(socket_path)
     listener.listen(64)
     print("ready", flush=True)
-    from generator.check.provider.schema import load_schema, types_in_module
+    from generator.check.provider.schema import load_schema
 
     types = types_in_module(module_dir)
     # Only the providers the module's types belong to are loaded ahead (awscc alone takes
@@ -182,6 +210,16 @@ def serve_forks(socket_path: str, module_dir: Path) -> None:
     }
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    children = _start_shared(shared, listener, schemas, types)
+    try:
+        _serve_launchers(listener, schemas, types)
+    finally:
+        _end(children)
+
+
+def _serve_launchers(
+    listener: socket.socket, schemas: dict[str, ProviderSchema], types: set[str]
+) -> None:
     while True:
         readable, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in readable and not os.read(sys.stdin.fileno(), 4096):
@@ -213,5 +251,109 @@ def serve_forks(socket_path: str, module_dir: Path) -> None:
             os.close(fd)
 
 
+def _start_shared(
+    shared: list[dict[str, str]],
+    listener: socket.socket,
+    schemas: dict[str, ProviderSchema],
+    types: set[str],
+) -> list[int]:
+    """Fork the shared providers, all at once, then move each one's socket to where the
+    check said it would be; say "shared COPY" (or "shared-failed COPY") on stdout once those
+    of a copy of the module are done, copy after copy. Their pids."""
+    started: list[tuple[int, int, dict[str, str]]] = []
+    for spec in shared:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            os.close(read)
+            _shared_child(spec, write, schemas, types)
+        os.close(write)
+        started.append((pid, read, spec))
+    deadline = time.monotonic() + SHARED_START_SECONDS
+    failed: set[str] = set()
+    for index, (pid, read, spec) in enumerate(started):
+        handshake = _first_line(read, deadline)
+        fields = handshake.split("|")
+        try:
+            if fields[2:3] != ["unix"]:
+                raise OSError(f"no Unix socket in the handshake {handshake!r}")
+            Path(fields[3]).rename(spec["socket"])
+            print(f"shared {spec['name']} (pid {pid}) in {spec['cwd']}", file=sys.stderr)
+        except (IndexError, OSError) as exc:
+            print(f"shared {spec['name']} did not start: {exc}", file=sys.stderr)
+            failed.add(spec["copy"])
+        # the read end stays open: a provider writing to stdout later must not get SIGPIPE
+        if index + 1 == len(started) or started[index + 1][2]["copy"] != spec["copy"]:
+            print(f"shared{'-failed' * (spec['copy'] in failed)} {spec['copy']}", flush=True)
+    sys.stderr.flush()
+    return [pid for pid, _, _ in started]
+
+
+def _first_line(fd: int, deadline: float) -> str:
+    """The first line written on pipe `fd` before `deadline` (go-plugin's handshake)."""
+    data = b""
+    while b"\n" not in data:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 4096) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\n")[0].decode(errors="replace").strip()
+
+
+def _shared_child(
+    spec: dict[str, str], stdout: int, schemas: dict[str, ProviderSchema], types: set[str]
+) -> None:
+    """Become a shared provider, serving plaintext gRPC on a Unix socket until killed;
+    never returns. Its handshake goes to `stdout`, its log to the server's stderr."""
+    code = 1
+    try:
+        parent = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the server died before the signal was set
+            os._exit(1)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(stdout, 1)
+        os.close(devnull)
+        os.close(stdout)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.chdir(spec["cwd"])
+        os.environ.update(MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS=str(PROTOCOL_VERSION))
+        os.environ.pop("PLUGIN_CLIENT_CERT", None)  # no mTLS: Terraform reattaches without
+        code = _serving(spec["name"], schemas, types)
+    except BaseException:  # noqa: BLE001 - a forked child must never return to the server loop
+        traceback.print_exc()
+    _flush()
+    os._exit(code)
+
+
+def _end(children: list[int]) -> None:
+    """Kill the shared providers and wait until they are gone (the kernel reaps them)."""
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 5
+    for pid in children:
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
+
+
+def main(argv: list[str]) -> None:
+    socket_path, module_dir, *shared = argv
+    serve_forks(socket_path, Path(module_dir), json.loads(shared[0]) if shared else [])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # no interpreter teardown of grpc and the schemas: the check waits for it
+
+
 if __name__ == "__main__":
-    serve_forks(sys.argv[1], Path(sys.argv[2]))
+    main(sys.argv[1:])

@@ -16,6 +16,7 @@ provider from the registry. `write_cli_config` writes, into a directory of the c
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import generator
 from generator.check.provider.catalog import stand_in_providers
+from generator.check.provider.reattach import Shared
 
 PROVIDERS = stand_in_providers()  # local name -> address, one per extracted schema
 PYTHON = sys.executable  # the interpreter that runs the stand-ins
@@ -88,8 +90,10 @@ def start_fork_server(
     module_dir: Path,
     env: dict[str, str],
     spawn: Callable[..., subprocess.Popen[str]] = subprocess.Popen,
+    shared: tuple[Shared, ...] = (),
 ) -> subprocess.Popen[str] | None:
-    """Start the fork server for the launchers `write_cli_config` wrote into `directory`.
+    """Start the fork server for the launchers `write_cli_config` wrote into `directory`,
+    and the `shared` providers (reattach.py).
 
     It says "ready" on stdout once it listens, stops when its stdin is closed, and notes
     each provider it starts in `forkserver.log` in `directory` (its stderr). Linux only (it
@@ -100,10 +104,12 @@ def start_fork_server(
     if not sys.platform.startswith("linux"):
         return None
     command = [PYTHON, "-m", "generator.check.provider.forkserver"]
+    command += [str(directory / FORK_SOCKET), str(module_dir.resolve())]
+    command.append(json.dumps([entry.as_json() for entry in shared]))
     with (directory / "forkserver.log").open("ab") as log:
         try:
             return spawn(
-                [*command, str(directory / FORK_SOCKET), str(module_dir.resolve())],
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,

@@ -4,7 +4,7 @@ generator/check/schemas/<provider>.json.gz holds the real provider's schema in t
 format written by scripts/extract_provider_schema.py (see its docstring). Terraform starts
 a provider several times per command and asks each time for its whole schema; serving all
 2,400 aws types made a start take ~11 s in the prototype, against ~1.5 s for the few types
-a module uses. So only the types a module mentions are served (`types_in_module`). A type
+a module uses. So only the types a module mentions are served (`catalog.types_in_module`). A type
 the module mentions that the real provider lacks stays absent, and Terraform reports it as
 unsupported, as it would against the real provider.
 """
@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, NotRequired, Required, TypedDict
 
 from pyvider.cty import (
@@ -71,7 +69,6 @@ _SCALARS: dict[str, CtyType[Any]] = {
     "dynamic": CtyDynamic(),
 }
 _NESTING = {"list": NestingMode.LIST, "set": NestingMode.SET, "single": NestingMode.SINGLE}
-_DECLARATION_RE = re.compile(r'^\s*(resource|data)\s+"([A-Za-z0-9_]+)"', re.MULTILINE)
 
 
 # The `provider_meta` block a provider accepts in a module's `terraform` block; the cdktn
@@ -123,23 +120,6 @@ def load_schema(name: str, only: set[str] | None = None) -> ProviderSchema:
         data_sources=kept(full["data_sources"]),
         provider_meta=PROVIDER_META.get(name),
     )
-
-
-def types_in_module(module_dir: Path) -> set[str]:
-    """Resource and data source type names declared in any .tf file under module_dir.
-
-    Child modules in subdirectories count, and so do the remote modules `terraform init`
-    installed in .terraform/modules; the rest of .terraform does not.
-    """
-    found: set[str] = set()
-    for path in module_dir.rglob("*.tf"):
-        parts = path.relative_to(module_dir).parts
-        terraform_dir = [i for i, part in enumerate(parts) if part == ".terraform"]
-        if any(parts[i + 1 : i + 2] != ("modules",) for i in terraform_dir):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        found.update(match[2] for match in _DECLARATION_RE.finditer(text))
-    return found
 
 
 def cty_type(schema_type: SchemaType) -> CtyType[Any]:

@@ -25,12 +25,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.check.provider.catalog import PROFILE_ENV
 from generator.check.provider.schema import ProviderSchema
 
+__all__ = ["PROFILE_ENV", "on_exit", "serve"]
+
 SHUTDOWN_DELAY_SECONDS = 0.02  # time for gRPC to send the Shutdown answer
-# A directory: each provider process writes its cProfile statistics there, as
-# <name>-<pid>.prof (for `python -m pstats`). The check passes it on to providers.
-PROFILE_ENV = "CW_SCAFFOLD_PROVIDER_PROFILE"
 
 
 def _default_exit(status: int) -> None:

@@ -8,6 +8,7 @@ import json
 from generator.check.provider.catalog import (
     SCHEMA_DIR,
     stand_in_providers,
+    types_in_module,
     uses_provider,
     versions,
 )
@@ -40,3 +41,24 @@ def test_a_type_belongs_to_the_provider_its_prefix_names():
     assert uses_provider("null", {"null"})  # a provider-named type, as data "null"
     assert not uses_provider("random", {"randomizer_thing", "aws_vpc"})
     assert not uses_provider("aws", set())
+
+
+def test_types_in_module_reads_every_tf_file_and_installed_modules_but_terraforms_own(
+    tmp_path,
+):
+    (tmp_path / "main.tf").write_text('resource "aws_sns_topic" "a" {}\ndata "aws_vpc" "v" {}\n')
+    (tmp_path / "modules" / "x").mkdir(parents=True)
+    (tmp_path / "modules" / "x" / "x.tf").write_text('data  "archive_file"  "z" {}\n')
+    (tmp_path / ".terraform" / "modules" / "y").mkdir(parents=True)
+    (tmp_path / ".terraform" / "modules" / "y" / "y.tf").write_text(
+        'resource "aws_s3_bucket" "b" {}\n'
+    )
+    (tmp_path / ".terraform" / "providers").mkdir(parents=True)
+    (tmp_path / ".terraform" / "providers" / "p.tf").write_text('resource "aws_vpc" "c" {}\n')
+    (tmp_path / ".terraform" / "providers" / "z.tf").write_text('resource "aws_eip" "e" {}\n')
+    assert types_in_module(tmp_path) == {
+        "aws_sns_topic",
+        "aws_vpc",
+        "archive_file",
+        "aws_s3_bucket",
+    }

@@ -1,9 +1,12 @@
 """forkserver.py: providers started by the fork server answer Terraform's handshake in the
-launcher's directory, die with their launcher, and share one mTLS certificate, made once."""
+launcher's directory, die with their launcher, and share one mTLS certificate, made once;
+shared providers listen where the check said, in their copy's directory, and end with the
+fork server however it ends."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +17,7 @@ import pytest
 from provide.foundation.crypto import Certificate
 
 from generator.check.provider import install
+from generator.check.provider.reattach import Shared
 
 
 def _handshake(stream: Any, timeout: float) -> str:
@@ -133,3 +137,47 @@ def test_providers_of_one_fork_server_present_one_certificate(tmp_path: Path) ->
     assert second == first
     started = (directory / "forkserver.log").read_text().count("started aws")
     assert started == 2, "both came from the fork server"
+
+
+def _shared_pids(directory: Path) -> list[int]:
+    log = (directory / "forkserver.log").read_text()
+    return [
+        int(line.split("(pid ")[1].split(")")[0]) for line in log.splitlines() if "(pid" in line
+    ]
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("ending", ["stdin-closed", "server-killed"])
+def test_shared_providers_listen_where_asked_and_end_with_the_server(
+    tmp_path: Path, ending: str
+) -> None:
+    module, directory, env = _providers_for_a_module(tmp_path)
+    env["TMPDIR"] = str(directory)  # where pyvider makes its socket, before it is moved
+    socket_path = directory / "main-aws.sock"
+    shared = (Shared("aws", "main", module, socket_path),)
+    server = install.start_fork_server(directory, module, env, shared=shared)
+    assert server is not None and server.stdout is not None and server.stdin is not None
+    try:
+        assert _handshake(server.stdout, 60).strip() == "ready"
+        assert _handshake(server.stdout, 60).strip() == "shared main"
+        (pid,) = _shared_pids(directory)
+        assert Path(f"/proc/{pid}/cwd").resolve() == module.resolve()  # the copy's directory
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(str(socket_path))  # serving there, for Terraform to reattach
+    finally:
+        if ending == "server-killed":  # e.g. the check was killed: a parent-death signal
+            server.kill()
+        server.stdin.close()
+        server.wait(timeout=10)
+        server.stdout.close()
+    assert _gone(pid), "the shared provider outlived its fork server"

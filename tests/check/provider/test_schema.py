@@ -7,7 +7,6 @@ from generator.check.provider.schema import (
     fill_computed,
     load_schema,
     read_only_attributes_set,
-    types_in_module,
 )
 
 
@@ -41,27 +40,6 @@ def test_load_schema_keeps_only_the_named_types():
     aws = load_schema("aws", only={"aws_vpc", "aws_sns_topic", "aws_not_a_type"})
     assert set(aws.resources) == {"aws_vpc", "aws_sns_topic"}
     assert set(aws.data_sources) == {"aws_vpc", "aws_sns_topic"}
-
-
-def test_types_in_module_reads_every_tf_file_and_installed_modules_but_terraforms_own(
-    tmp_path,
-):
-    (tmp_path / "main.tf").write_text('resource "aws_sns_topic" "a" {}\ndata "aws_vpc" "v" {}\n')
-    (tmp_path / "modules" / "x").mkdir(parents=True)
-    (tmp_path / "modules" / "x" / "x.tf").write_text('data  "archive_file"  "z" {}\n')
-    (tmp_path / ".terraform" / "modules" / "y").mkdir(parents=True)
-    (tmp_path / ".terraform" / "modules" / "y" / "y.tf").write_text(
-        'resource "aws_s3_bucket" "b" {}\n'
-    )
-    (tmp_path / ".terraform" / "providers").mkdir(parents=True)
-    (tmp_path / ".terraform" / "providers" / "p.tf").write_text('resource "aws_vpc" "c" {}\n')
-    (tmp_path / ".terraform" / "providers" / "z.tf").write_text('resource "aws_eip" "e" {}\n')
-    assert types_in_module(tmp_path) == {
-        "aws_sns_topic",
-        "aws_vpc",
-        "archive_file",
-        "aws_s3_bucket",
-    }
 
 
 def test_read_only_attributes_are_found_at_any_depth():
