@@ -63,27 +63,27 @@ def check(
         refuse_links_out(module_dir, boundary_of(module_dir))  # before reading any file
         refuse_large_files(terraform_files(module_dir, recursive=True))
         require_hcl2()  # a missing python-hcl2 stops the check before anything runs
-        if checkov:
-            from generator.check.checkov import CheckovMissing, checkov_command
-
-            try:
-                checkov_command()  # a required checkov that is missing stops the check first
-            except CheckovMissing:
-                if require_checkov:
-                    raise
-                checkov = False
+        checkov = checkov and _checkov_installed(require_checkov)
         if not checkov:
             skipped.append("checkov")
         # checkov only reads the module directory, and takes longest: it starts first, and
         # runs while the HCL is parsed and Terraform runs.
         scan = run.background().submit(_checkov_findings, module_dir, run) if checkov else None
+        providers = None
+        if terraform:
+            from generator.check.terraform import start_providers
+
+            # the stand-ins' fork server imports pyvider while the HCL is parsed
+            providers = start_providers(run)
         model = load_module(module_dir)
         # AWS-VALUE's constraint tables (~0.5 s of API models, cold) load meanwhile too.
         warming = run.background().submit(_warm_constraints, model) if terraform else None
         if terraform:
             from generator.check.terraform import run_terraform
 
-            outcome = run_terraform(module_dir, run=run, model=model, inputs=inputs)
+            outcome = run_terraform(
+                module_dir, run=run, model=model, inputs=inputs, providers=providers
+            )
             run.findings += outcome.findings
             plan = outcome.plan
             placeholders = frozenset(outcome.placeholders)
@@ -105,6 +105,19 @@ def check(
         plan=plan,
         suppressed=tuple(ordered(tuple(suppressed))),
     )
+
+
+def _checkov_installed(required: bool) -> bool:
+    """Whether checkov is here; a required checkov that is missing stops the check first."""
+    from generator.check.checkov import CheckovMissing, checkov_command
+
+    try:
+        checkov_command()
+    except CheckovMissing:
+        if required:
+            raise
+        return False
+    return True
 
 
 def _warm_constraints(model: HclModule) -> None:

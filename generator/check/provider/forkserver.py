@@ -4,25 +4,28 @@ Terraform starts each provider afresh for every schema read and every graph walk
 starts the aws and archive stand-ins twice each, `plan` three times, `show` and `test` once
 or twice. A Python that imports pyvider, grpc and foundation and loads the schema spends
 0.5-0.9 s doing so, most of a default check's time. The fork server does that work once
-per check (`python -m generator.check.provider.forkserver SOCKET MODULE_DIR`): it imports
-the server machinery, loads the schemas of the types MODULE_DIR mentions, then listens on
-SOCKET. Each start of a provider is a launcher (launch.py) that connects, hands over its
+per check (`python -m generator.check.provider.forkserver SOCKET`): it listens on SOCKET,
+imports the server machinery, then reads the check's configuration, one JSON line on stdin,
+`{"module_dir": DIR, "shared": [...]}`, and loads the schemas of the types DIR mentions.
+(The check starts it first and sends the line once it has read the module, so the imports
+overlap that.)
+
+It starts the providers the check shares between its Terraform commands (`shared`,
+reattach.py): each a child serving in its copy's directory, listening on the socket the
+check named. Terraform reattaches to them instead of starting the provider again.
+
+Every other start of a provider is a launcher (launch.py) that connects, hands over its
 standard streams, working directory and environment, and waits; the server forks a child
 that takes them over and serves exactly as `python -m generator.check.provider` would, in
 the launcher's directory and environment. Each provider process Terraform starts is thus
 still a process of its own with fresh state: only the imports are shared.
 
-It also starts the providers a check shares between its Terraform commands (reattach.py),
-given as a JSON list in a third argument: each a child serving in its copy's directory,
-listening on the socket the check named. Terraform reattaches to them instead of starting
-the provider through a launcher.
-
 The server writes "ready" on stdout as soon as it listens (launchers then queue until it has
 loaded everything), then "shared COPY" once the shared providers of a copy of the module
-listen ("shared-failed COPY" if one did not start: its reason goes to stderr). It stops when its stdin closes (the check that
-started it has ended), killing the shared providers, which also die with it (a parent-death
-signal), and forks nothing but these children. grpc must not have started (no channel or
-server) before a fork; only modules are imported here.
+listen ("shared-failed COPY" if one did not start: its reason goes to stderr). It stops when
+its stdin closes (the check that started it has ended), killing the shared providers, which
+also die with it (a parent-death signal), and forks nothing but these children. grpc must
+not have started (no channel or server) before a fork; only modules are imported here.
 """
 
 from __future__ import annotations
@@ -190,31 +193,50 @@ def _exit_when_closed(conn: socket.socket) -> None:
     os._exit(1)
 
 
-def serve_forks(socket_path: str, module_dir: Path, shared: list[dict[str, str]]) -> None:
+def serve_forks(socket_path: str) -> None:
     """Serve launchers on `socket_path` until stdin closes (see the module docstring).
 
-    "ready" comes as soon as the socket listens, before the imports: a launcher that
-    connects meanwhile waits in the backlog rather than starting a provider the slow way.
+    "ready" comes as soon as the socket listens, before the imports, and the imports come
+    before the module is known: the check starts this server first and sends the module's
+    directory and the providers to share (one JSON line on stdin) once it has read the
+    module. A launcher that connects meanwhile waits in the backlog rather than starting a
+    provider the slow way.
     """
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)
     print("ready", flush=True)
+    _preload()
+    configuration = _configuration()
+    if configuration is None:
+        return  # the check ended before Terraform ran
     from generator.check.provider.schema import load_schema
 
-    types = types_in_module(module_dir)
+    types = types_in_module(Path(configuration["module_dir"]))
     # Only the providers the module's types belong to are loaded ahead (awscc alone takes
     # ~0.4 s); a child asked for another loads its schema itself.
     schemas = {
         name: load_schema(name, only=types) for name in PROVIDERS if uses_provider(name, types)
     }
-    _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    children = _start_shared(shared, listener, schemas, types)
+    children = _start_shared(configuration["shared"], listener, schemas, types)
     try:
         _serve_launchers(listener, schemas, types)
     finally:
         _end(children)
+
+
+def _configuration() -> dict[str, Any] | None:
+    """The line the check sends on stdin: {"module_dir": DIR, "shared": [...]}; None if
+    stdin closes first."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(sys.stdin.fileno(), 1 << 16)
+        if not chunk:
+            return None
+        data += chunk
+    configuration: dict[str, Any] = json.loads(data)
+    return configuration
 
 
 def _serve_launchers(
@@ -257,37 +279,55 @@ def _start_shared(
     schemas: dict[str, ProviderSchema],
     types: set[str],
 ) -> list[int]:
-    """Fork the shared providers, all at once, then move each one's socket to where the
-    check said it would be; say "shared COPY" (or "shared-failed COPY") on stdout once those
-    of a copy of the module are done, copy after copy. Their pids."""
-    started: list[tuple[int, int, dict[str, str]]] = []
-    for spec in shared:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            listener.close()
-            os.close(read)
-            _shared_child(spec, write, schemas, types)
-        os.close(write)
-        started.append((pid, read, spec))
-    deadline = time.monotonic() + SHARED_START_SECONDS
-    failed: set[str] = set()
-    for index, (pid, read, spec) in enumerate(started):
-        handshake = _first_line(read, deadline)
-        fields = handshake.split("|")
-        try:
-            if fields[2:3] != ["unix"]:
-                raise OSError(f"no Unix socket in the handshake {handshake!r}")
-            Path(fields[3]).rename(spec["socket"])
-            print(f"shared {spec['name']} (pid {pid}) in {spec['cwd']}", file=sys.stderr)
-        except (IndexError, OSError) as exc:
-            print(f"shared {spec['name']} did not start: {exc}", file=sys.stderr)
-            failed.add(spec["copy"])
-        # the read end stays open: a provider writing to stdout later must not get SIGPIPE
-        if index + 1 == len(started) or started[index + 1][2]["copy"] != spec["copy"]:
-            print(f"shared{'-failed' * (spec['copy'] in failed)} {spec['copy']}", flush=True)
-    sys.stderr.flush()
-    return [pid for pid, _, _ in started]
+    """Start the shared providers copy after copy (the first copy's are needed first): fork
+    those of a copy all at once, move each one's socket to where the check said it would
+    be, then say "shared COPY" (or "shared-failed COPY") on stdout. Their pids."""
+    pids: list[int] = []
+    copies = list(dict.fromkeys(spec["copy"] for spec in shared))
+    for copy in copies:
+        started = [
+            _fork_shared(spec, listener, schemas, types) for spec in shared if spec["copy"] == copy
+        ]
+        pids += [pid for pid, _, _ in started]
+        deadline = time.monotonic() + SHARED_START_SECONDS
+        served = [_hand_over(pid, read, spec, deadline) for pid, read, spec in started]
+        sys.stderr.flush()
+        print(f"shared{'' if all(served) else '-failed'} {copy}", flush=True)
+    return pids
+
+
+def _fork_shared(
+    spec: dict[str, str],
+    listener: socket.socket,
+    schemas: dict[str, ProviderSchema],
+    types: set[str],
+) -> tuple[int, int, dict[str, str]]:
+    """Fork a shared provider: its pid, the pipe its handshake comes on, its spec."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        listener.close()
+        os.close(read)
+        _shared_child(spec, write, schemas, types)
+    os.close(write)
+    return pid, read, spec
+
+
+def _hand_over(pid: int, read: int, spec: dict[str, str], deadline: float) -> bool:
+    """Move the provider's socket, named in its handshake, to the check's; whether it
+    serves there."""
+    handshake = _first_line(read, deadline)
+    # the read end stays open: a provider writing to stdout later must not get SIGPIPE
+    fields = handshake.split("|")
+    try:
+        if fields[2:3] != ["unix"]:
+            raise OSError(f"no Unix socket in the handshake {handshake!r}")
+        Path(fields[3]).rename(spec["socket"])
+    except (IndexError, OSError) as exc:
+        print(f"shared {spec['name']} did not start: {exc}", file=sys.stderr)
+        return False
+    print(f"shared {spec['name']} (pid {pid}) in {spec['cwd']}", file=sys.stderr)
+    return True
 
 
 def _first_line(fd: int, deadline: float) -> str:
@@ -348,8 +388,8 @@ def _end(children: list[int]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    socket_path, module_dir, *shared = argv
-    serve_forks(socket_path, Path(module_dir), json.loads(shared[0]) if shared else [])
+    (socket_path,) = argv
+    serve_forks(socket_path)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # no interpreter teardown of grpc and the schemas: the check waits for it

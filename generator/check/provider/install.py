@@ -11,7 +11,8 @@ provider from the registry. `write_cli_config` writes, into a directory of the c
   is looked up only in an empty filesystem mirror, so `init` fails at once naming it
   instead of reaching for the network.
 
-`start_fork_server` starts the fork server for the same directory; it is optional.
+`spawn_fork_server` and `configure_fork_server` (or `start_fork_server`, both) start the
+fork server for the same directory; it is optional.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ PYTHON = sys.executable  # the interpreter that runs the stand-ins
 PACKAGE_ROOT = Path(generator.__file__).resolve().parent.parent
 LAUNCH_SCRIPT = Path(__file__).resolve().parent / "launch.py"
 FORK_SOCKET = "fork.sock"
+CLI_CONFIG = "terraformrc"
 
 
 def _launcher(name: str, module_dir: Path, log: Path, socket: Path) -> str:
@@ -70,7 +72,7 @@ def write_cli_config(directory: Path, module_dir: Path) -> Path:
         f"    {_hcl_string(address)} = {_hcl_string(str(bin_dir))}"
         for address in PROVIDERS.values()
     )
-    config = directory / "terraformrc"
+    config = directory / CLI_CONFIG
     config.write_text(
         "provider_installation {\n"
         "  dev_overrides {\n"
@@ -93,19 +95,32 @@ def start_fork_server(
     shared: tuple[Shared, ...] = (),
 ) -> subprocess.Popen[str] | None:
     """Start the fork server for the launchers `write_cli_config` wrote into `directory`,
-    and the `shared` providers (reattach.py).
+    for the module in `module_dir`, with the `shared` providers (reattach.py): both steps
+    below at once."""
+    server = spawn_fork_server(directory, env, spawn)
+    if server is not None:
+        configure_fork_server(server, module_dir, shared)
+    return server
+
+
+def spawn_fork_server(
+    directory: Path,
+    env: dict[str, str],
+    spawn: Callable[..., subprocess.Popen[str]] = subprocess.Popen,
+) -> subprocess.Popen[str] | None:
+    """Start the fork server for the launchers written (or to be written) into `directory`;
+    it imports what providers need while it waits for `configure_fork_server`.
 
     It says "ready" on stdout once it listens, stops when its stdin is closed, and notes
     each provider it starts in `forkserver.log` in `directory` (its stderr). Linux only (it
     forks a process that has imported grpc); elsewhere, None, and launchers start
     providers the ordinary way. `spawn` starts the process (a check run's, so that an
-    interrupt ends it and the providers it forked).
+    interrupt ends it and the providers it forked). Its environment, `env`, is that of the
+    shared providers too.
     """
     if not sys.platform.startswith("linux"):
         return None
-    command = [PYTHON, "-m", "generator.check.provider.forkserver"]
-    command += [str(directory / FORK_SOCKET), str(module_dir.resolve())]
-    command.append(json.dumps([entry.as_json() for entry in shared]))
+    command = [PYTHON, "-m", "generator.check.provider.forkserver", str(directory / FORK_SOCKET)]
     with (directory / "forkserver.log").open("ab") as log:
         try:
             return spawn(
@@ -120,3 +135,18 @@ def start_fork_server(
         except OSError as exc:  # launchers will say what is wrong with PYTHON
             log.write(f"fork server not started: {exc}\n".encode())
             return None
+
+
+def configure_fork_server(
+    server: subprocess.Popen[str], module_dir: Path, shared: tuple[Shared, ...] = ()
+) -> None:
+    """Tell the fork server the module whose types its providers serve, and which
+    providers to share. A server that died meanwhile only costs time: launchers then
+    start providers the ordinary way, and the shared ones are reported failed."""
+    line = {"module_dir": str(module_dir.resolve()), "shared": [s.as_json() for s in shared]}
+    try:
+        assert server.stdin is not None
+        server.stdin.write(json.dumps(line) + "\n")
+        server.stdin.flush()
+    except OSError:
+        pass
