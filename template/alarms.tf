@@ -53,7 +53,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
         ? each.value.threshold < local.alarms["${each.value.service}/${each.value.kind}"].threshold
         : each.value.threshold > local.alarms["${each.value.service}/${each.value.kind}"].threshold
       )
-      error_message = "Alarm ${each.value.name}: the warning threshold ${each.value.threshold} must be ${strcontains(each.value.comparison_operator, "Greater") ? "below" : "above"} the critical one of ${each.value.kind} for service ${each.value.service}: check its settings in services.auto.tfvars (docs/severity-tiers.md names them)."
+      error_message = "Alarm ${each.value.name}: the warning threshold ${each.value.threshold} must be ${strcontains(each.value.comparison_operator, "Greater") ? "below" : "above"} the critical one of ${each.value.kind} for service ${each.value.service}: check its settings in services.auto.tfvars (the README, \"Severity tiers\", names them)."
     }
   }
 }

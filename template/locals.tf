@@ -64,7 +64,7 @@ locals {
     response_time_p99_max_ms = 2000
     min_healthy_targets      = 1
     max_unhealthy_targets    = 0
-    # Severity tiers (docs/severity-tiers.md): the settings above page (critical), these
+    # Severity tiers (the README): the settings above page (critical), these
     # notify (warning); a warning threshold is on the safe side of its page's.
     cpu_warning_percent          = 80
     memory_warning_percent       = 80
@@ -152,7 +152,7 @@ locals {
   # `datapoints_to_alarm` of the last `evaluation_periods` breach (M of N; null: the
   # service's canary_heartbeat_hours). `period` null: 60 s for a service alarm, the run
   # interval for a canary alarm. Scope "cron-canary": canaries on a cron schedule only.
-  # Why each tier and default: docs/severity-tiers.md.
+  # Why each tier and default: the README, "Severity tiers" (docs/severity-tiers.md in cw-scaffold).
   alarm_definitions = {
     # A busy service runs hot for a while (a batch, a burst): that is worth a look, not a
     # page; pinned near 100% it throttles and its latency follows.

@@ -169,8 +169,12 @@ def test_the_warning_topic_is_encrypted_and_only_the_modules_alarms_publish(
     rendered: Callable[[str], Path],
 ) -> None:
     module = rendered("defaults")
-    topics = {t["name"]: t for t in _resources(module, "aws_sns_topic").values()}
-    assert set(topics) == {"observability-dev-alarms", "observability-dev-warnings"}
+    topics = {a: t["name"] for a, t in _resources(module, "aws_sns_topic").items()}
+    # the paging topic keeps its address and name: updated projects keep their subscriptions
+    assert topics == {
+        "aws_sns_topic.alarms": "observability-dev-alarms",
+        "aws_sns_topic.warnings": "observability-dev-warnings",
+    }
     warning = _configured(module, "aws_sns_topic.warnings")
     assert warning["kms_master_key_id"]["references"][0] == "aws_kms_key.this.arn"
     policy = _configured(module, "aws_sns_topic_policy.warnings")["policy"]
