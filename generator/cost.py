@@ -65,18 +65,23 @@ DAYS_PER_MONTH = 30
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24
 MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 
-# template/locals.tf alarm_definitions: per service cpu-high, memory-high and
-# tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
-# suppressor); per canary canary-success-low, canary-duration-high and canary-failed (and
-# canary-heartbeat for a cron schedule, which only services.auto.tfvars sets). CloudWatch
+# template/locals.tf alarm_definitions, one alarm per severity tier a definition has: per
+# service cpu-high and memory-high (warning and critical each), tasks-below-desired (critical;
+# metric math on 2 metrics), and not-deployed (the composites' suppressor); per canary
+# canary-success-low and canary-failed (critical) and canary-duration-high (both tiers), and
+# canary-heartbeat for a cron schedule, which only services.auto.tfvars sets. CloudWatch
 # bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
 # DeploymentCount (quiet while a service is not deployed or being deployed).
-SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 6
-CANARY_ALARMS, CANARY_ALARM_METRICS = 3, 3
-# Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics), lb-latency-p99,
-# lb-unhealthy and lb-healthy-low. Known from the answers for an existing cluster's services
-# (service_load_balancers); set later in services.auto.tfvars, they are not counted here.
-LB_ALARMS, LB_ALARM_METRICS = 4, 6
+SERVICE_ALARMS, SERVICE_ALARM_METRICS = 6, 8
+CANARY_ALARMS, CANARY_ALARM_METRICS = 4, 4
+# Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics) and
+# lb-latency-p99 in both tiers, lb-unhealthy (warning) and lb-healthy-low (critical). Known
+# from the answers for an existing cluster's services (service_load_balancers); set later in
+# services.auto.tfvars, they are not counted here.
+LB_ALARMS, LB_ALARM_METRICS = 6, 10
+# template/alarms.tf: per service one composite alarm per severity tier (critical pages,
+# warning notifies), each on its own SNS topic (template/sns.tf).
+SEVERITY_TIERS = 2
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
 # template/events.tf: per 20 services an EventBridge rule for failed deployments and one for
 # unexpectedly stopped tasks, each with one target (the alarm topic). Rules matching AWS
@@ -124,6 +129,7 @@ class _Shape:
     source_accounts: int
     organizational_units: int  # organization mode: one StackSet instance each
     email: bool
+    warning_email: bool
     service_discovery: bool  # a Cloud Map namespace for the endpoint pattern's domain
     load_balanced: int = 0  # services behind an Application Load Balancer
 
@@ -153,6 +159,8 @@ class _Shape:
                 len(answers.get("organizational_units") or []) if mode == "organization" else 0
             ),
             email=bool(answers.get("alarm_email")),
+            # copier.yml: a project from before the question has the alarm e-mail's default
+            warning_email=bool(answers.get("warning_email", answers.get("alarm_email"))),
             # template/service_discovery.tf: a new cluster, a pattern {service}.<domain>
             service_discovery=answers["cluster_mode"] == "new"
             and SERVICE_DOMAIN.match(answers["service_endpoint_pattern"]) is not None,
@@ -204,7 +212,7 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
     by Terraform resource type; data sources are left out."""
     shape = _Shape.of(answers)
     counts = {
-        "aws_cloudwatch_composite_alarm": shape.services,
+        "aws_cloudwatch_composite_alarm": shape.services * SEVERITY_TIERS,
         "aws_cloudwatch_dashboard": shape.dashboards,
         # the existing cluster's services log to their own groups
         "aws_cloudwatch_event_rule": shape.event_rules,
@@ -224,9 +232,9 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_cloudformation_stack_set": int(shape.organizational_units > 0),
         "aws_cloudformation_stack_set_instance": shape.organizational_units,
         "aws_security_group": 1 + int(shape.endpoints),
-        "aws_sns_topic": 1,
-        "aws_sns_topic_policy": 1,
-        "aws_sns_topic_subscription": int(shape.email),
+        "aws_sns_topic": SEVERITY_TIERS,
+        "aws_sns_topic_policy": SEVERITY_TIERS,
+        "aws_sns_topic_subscription": int(shape.email) + int(shape.warning_email),
         "aws_synthetics_canary": shape.canaries,
         "aws_vpc_endpoint": 2 * int(shape.endpoints),
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
@@ -313,9 +321,9 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
         ),
         CostLine(
             "Composite alarms",
-            shape.services,
+            shape.services * SEVERITY_TIERS,
             PRICES["composite_alarm"],
-            "one per service",
+            "two per service: critical (pages) and warning (notifies)",
         ),
         CostLine(
             "Dashboards",

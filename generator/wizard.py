@@ -372,6 +372,18 @@ def ask_answers(
     return _Wizard(questions, prompter, discover).ask_all(preset)
 
 
+def _tiers_line(answers: Mapping[str, Any]) -> str:
+    """Who is paged and who is notified (template/sns.tf: two topics, one per severity tier)."""
+    pager = answers.get("alarm_email") or "nobody subscribed yet"
+    notified = answers.get("warning_email", answers.get("alarm_email")) or "nobody subscribed yet"
+    return (
+        f"Critical alarms page through the alarm topic ({pager}); warnings (CPU or memory"
+        f" above 80%, a slow canary, 5xx above 1%, p99 above 1 s, an unhealthy target)"
+        f" notify the warning topic ({notified}) and never page: per service one composite"
+        " alarm per tier (thresholds per service in services.auto.tfvars)."
+    )
+
+
 def summary(answers: Mapping[str, Any]) -> str:
     """The answers, the resources they create by kind, and the monthly cost estimate."""
     width = max(len(name) for name in answers)
@@ -393,6 +405,7 @@ def summary(answers: Mapping[str, Any]) -> str:
             f"Behind a load balancer: {', '.join(behind)} (5xx rate, p99 response time,"
             " unhealthy and healthy targets; missing data, no traffic, is no breach)."
         )
+    rows.append(_tiers_line(answers))
     rows.append(
         "ECS events go to the alarm topic as readable messages: failed deployments (circuit"
         " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."

@@ -44,6 +44,17 @@ resource "aws_cloudwatch_metric_alarm" "service" {
       condition     = (contains([10, 20, 30], each.value.period) || each.value.period % 60 == 0) && each.value.period * each.value.evaluation_periods <= (each.value.period < 3600 ? 86400 : 604800)
       error_message = "Alarm ${each.value.name}: period ${each.value.period} s x ${each.value.evaluation_periods} evaluation periods must be 10, 20, 30 or a multiple of 60 seconds, and cover at most one day (seven days for periods of an hour or more): check the service's canary_schedule, canary_alarm_period and canary_heartbeat_hours."
     }
+
+    # A warning must come before the page: its threshold on the safe side of the critical
+    # one (an equal threshold would notify and page at once).
+    precondition {
+      condition = each.value.tier != "warning" || !can(local.alarms["${each.value.service}/${each.value.kind}"]) || (
+        strcontains(each.value.comparison_operator, "Greater")
+        ? each.value.threshold < local.alarms["${each.value.service}/${each.value.kind}"].threshold
+        : each.value.threshold > local.alarms["${each.value.service}/${each.value.kind}"].threshold
+      )
+      error_message = "Alarm ${each.value.name}: the warning threshold ${each.value.threshold} must be ${strcontains(each.value.comparison_operator, "Greater") ? "below" : "above"} the critical one of ${each.value.kind} for service ${each.value.service}: check its settings in services.auto.tfvars (the README, \"Severity tiers\", names them)."
+    }
   }
 }
 
@@ -89,20 +100,29 @@ resource "aws_cloudwatch_metric_alarm" "not_deployed" {
   }
 }
 
-# The alarm that notifies: one per service, in ALARM when any of the service's alarms is,
-# silent while the service is not deployed.
+# The alarms that notify: per service one that pages (critical, the alarm topic) and one that
+# notifies (warning, the warning topic), each in ALARM when any of the service's alarms of its
+# tier is, both silent while the service is not deployed or is being deployed.
 resource "aws_cloudwatch_composite_alarm" "service" {
-  for_each = local.composite_alarms
+  for_each = local.composite_alarm_instances
 
   alarm_name        = each.value.name
-  alarm_description = "Any alarm of service ${each.key} is in ALARM (no notification while the service is not deployed, or is being deployed)."
+  alarm_description = "Any ${each.value.tier} alarm of service ${each.value.service} is in ALARM: ${each.value.tier == "critical" ? "pages" : "notifies, does not page"} (no notification while the service is not deployed, or is being deployed)."
   alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
-  alarm_actions     = [aws_sns_topic.alarms.arn]
-  ok_actions        = [aws_sns_topic.alarms.arn]
+  alarm_actions     = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
+  ok_actions        = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
 
   actions_suppressor {
-    alarm            = aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name
+    alarm            = aws_cloudwatch_metric_alarm.not_deployed[each.value.service].alarm_name
     wait_period      = local.suppression.wait_period
     extension_period = local.suppression.extension_period
+  }
+
+  lifecycle {
+    # PutCompositeAlarm takes a rule of at most 10,240 characters (docs/aws-facts.md, "Composite alarms").
+    precondition {
+      condition     = length(join(" OR ", [for key in each.value.members : "ALARM(\"${local.alarms[key].name}\")"])) <= 10240
+      error_message = "Composite alarm ${each.value.name}: its rule would exceed the 10,240 characters CloudWatch accepts: shorten project_name or the service name."
+    }
   }
 }

@@ -9,6 +9,18 @@ locals {
   services_per_dashboard = 20
   alarm_arn_prefix       = "arn:${local.partition}:cloudwatch:${var.aws_region}:${local.account_id}:alarm:"
 
+  # Each alarm's threshold by "<service>/<kind>", one line per severity tier, drawn as a
+  # horizontal annotation on the widget of its metric (docs/aws-facts.md, "Dashboard
+  # annotations"): orange notifies, red pages.
+  tier_colors = { critical = "#d62728", warning = "#ff7f0e" }
+  thresholds = {
+    for key, alarm in local.alarms : "${alarm.service}/${alarm.kind}" => {
+      label = "${alarm.kind} ${alarm.tier}"
+      value = alarm.threshold
+      color = local.tier_colors[alarm.tier]
+    }...
+  }
+
   # A service's row: CPU and memory, tasks, its canary (when it has one) and its alarms.
   service_widgets = {
     for name in var.service_names : name => concat(
@@ -22,7 +34,8 @@ locals {
             stat   = "Average"
             period = 60
             # No maximum: a task without a CPU limit uses more than 100% of its reservation.
-            yAxis = { left = { min = 0 } }
+            yAxis       = { left = { min = 0 } }
+            annotations = { horizontal = concat(local.thresholds["${name}/cpu-high"], local.thresholds["${name}/memory-high"]) }
             metrics = [
               ["AWS/ECS", "CPUUtilization", "ClusterName", local.cluster_name, "ServiceName", name, { label = "CPU" }],
               ["AWS/ECS", "MemoryUtilization", "ClusterName", local.cluster_name, "ServiceName", name, { label = "Memory" }],
@@ -55,6 +68,9 @@ locals {
             stat   = "Sum"
             period = 60
             yAxis  = { left = { min = 0 }, right = { min = 0 } }
+            annotations = {
+              horizontal = [for line in try(local.thresholds["${name}/lb-5xx-rate"], []) : merge(line, { yAxis = "right" })]
+            }
             # The rate the lb-5xx-rate alarm evaluates, with the counts it is made of.
             metrics = [
               ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "requests", label = "Requests" }],
@@ -75,6 +91,12 @@ locals {
             view   = "timeSeries"
             period = 60
             yAxis  = { left = { min = 0 }, right = { min = 0 } }
+            annotations = {
+              horizontal = concat(
+                try(local.thresholds["${name}/lb-latency-p99"], []),
+                [for line in concat(try(local.thresholds["${name}/lb-unhealthy"], []), try(local.thresholds["${name}/lb-healthy-low"], [])) : merge(line, { yAxis = "right" })],
+              )
+            }
             metrics = [
               ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "p99", label = "p99 response time (s)" }],
               ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Minimum", label = "Healthy targets", yAxis = "right" }],
@@ -93,6 +115,12 @@ locals {
             stat   = "Average"
             period = local.canaries[name].period
             yAxis  = { left = { min = 0, max = 100 } }
+            annotations = {
+              horizontal = concat(
+                try(local.thresholds["${name}/canary-success-low"], []),
+                [for line in try(local.thresholds["${name}/canary-duration-high"], []) : merge(line, { yAxis = "right" })],
+              )
+            }
             metrics = [
               ["CloudWatchSynthetics", "SuccessPercent", "CanaryName", local.canaries[name].name, { label = "Success (%)" }],
               ["CloudWatchSynthetics", "Duration", "CanaryName", local.canaries[name].name, { label = "Duration (ms)", yAxis = "right" }],
@@ -124,8 +152,8 @@ locals {
         {
           type = "alarm"
           properties = {
-            title  = "${name}: alarms"
-            alarms = [for key in local.composite_alarms[name].members : "${local.alarm_arn_prefix}${local.alarms[key].name}"]
+            title  = "${name}: alarms (critical, then warning)"
+            alarms = flatten([for tier in local.severity_tiers : [for key in local.composite_alarms[tier][name].members : "${local.alarm_arn_prefix}${local.alarms[key].name}"]])
           }
         },
       ],
@@ -150,9 +178,11 @@ locals {
     ])
   }
 
-  # The overview: first the alarm status of every service's composite alarm (an alarm widget
-  # shows at most 100 alarms: docs/aws-facts.md, "Dashboard limits"), then the links.
-  status_rows = chunklist(var.service_names, 100)
+  # The overview: first the alarm status of every service's composite alarms, critical and
+  # warning (an alarm widget shows at most 100 alarms: docs/aws-facts.md, "Dashboard limits";
+  # 50 services a row), then the links.
+  services_per_status_row = floor(100 / length(local.severity_tiers))
+  status_rows             = chunklist(var.service_names, local.services_per_status_row)
   overview_widgets = concat(
     [
       for index, names in local.status_rows : {
@@ -162,8 +192,8 @@ locals {
         width  = 24
         height = 6
         properties = {
-          title  = "Alarm status: services ${index * 100 + 1}-${index * 100 + length(names)}"
-          alarms = [for name in names : "${local.alarm_arn_prefix}${local.composite_alarms[name].name}"]
+          title  = "Alarm status: services ${index * local.services_per_status_row + 1}-${index * local.services_per_status_row + length(names)} (critical pages, warning notifies)"
+          alarms = flatten([for name in names : [for tier in local.severity_tiers : "${local.alarm_arn_prefix}${local.composite_alarms[tier][name].name}"]])
         }
       }
     ],

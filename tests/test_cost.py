@@ -33,18 +33,20 @@ def test_defaults_by_hand() -> None:
     assert monthly(full({})) == pytest.approx(
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
-            "Metric alarms": 2 * (6 + 3) * 0.10,  # 1.80: tasks and not-deployed have 2 metrics
-            "Composite alarms": 2 * 0.50,
+            # per service 8 metrics: cpu and memory twice (warning and critical), tasks and
+            # not-deployed 2 each; per canary 4: success, failed, duration twice
+            "Metric alarms": 2 * (8 + 4) * 0.10,  # 2.40
+            "Composite alarms": 2 * 2 * 0.50,  # critical and warning per service
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
             "KMS key": 1.00,
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
         }
     )
-    assert est.list_total == pytest.approx(55.136)
+    assert est.list_total == pytest.approx(56.736)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(45.016)
+    assert est.total == pytest.approx(46.616)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -61,8 +63,8 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     assert monthly(answers) == pytest.approx(
         {
             "Synthetics canary runs": 0.0,
-            "Metric alarms": 45 * 6 * 0.10,  # 27.00, no canary alarms
-            "Composite alarms": 45 * 0.50,  # 22.50
+            "Metric alarms": 45 * 8 * 0.10,  # 36.00, no canary alarms
+            "Composite alarms": 45 * 2 * 0.50,  # 45.00
             "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
             "Container Insights metrics": 0.0,  # the existing cluster's, billed already
             "KMS key": 1.00,
@@ -72,7 +74,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     )
     est = estimate(answers)
     assert est.free_tier == pytest.approx(10 * 0.10 + 3 * 3.00)
-    assert est.total == pytest.approx(62.50 - 10.00)
+    assert est.total == pytest.approx(94.00 - 10.00)
     assert any("eu-west-1 may differ" in note for note in est.notes)
 
 
@@ -88,8 +90,8 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 9 * 0.10,
-            "Composite alarms": 3 * 0.50,
+            "Metric alarms": 3 * 12 * 0.10,
+            "Composite alarms": 3 * 2 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
             "KMS key": 1.00,
@@ -97,13 +99,14 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(202.12)
-    assert est.total == pytest.approx(202.12 - 10.12)
+    assert est.list_total == pytest.approx(204.52)
+    assert est.total == pytest.approx(204.52 - 10.12)
 
 
 def test_services_behind_a_load_balancer_by_hand() -> None:
-    """Issue 15, item 1: 4 more alarms a load-balanced service, on 6 metrics (the 5xx rate is
-    metric math on the target's 5xx, the load balancer's 5xx and the request count)."""
+    """Issue 15, items 1 and 3: 6 more alarms a load-balanced service, on 10 metrics: the 5xx
+    rate (metric math on the target's 5xx, the load balancer's 5xx and the request count) and
+    the p99 latency in both tiers, unhealthy targets (warning), healthy targets (critical)."""
     answers = full(
         {
             "cluster_mode": "existing",
@@ -114,10 +117,10 @@ def test_services_behind_a_load_balancer_by_hand() -> None:
             },
         }
     )
-    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 9 + 2 * 6) * 0.10)  # 3.90
+    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 12 + 2 * 10) * 0.10)  # 5.60
     counts = resource_counts(answers)
-    assert counts["aws_cloudwatch_metric_alarm"] == 3 * 7 + 2 * 4
-    assert counts["aws_cloudwatch_composite_alarm"] == 3, "still one per service"
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2 * 6
+    assert counts["aws_cloudwatch_composite_alarm"] == 3 * 2, "one per service and tier"
 
 
 @pytest.mark.parametrize(
@@ -192,7 +195,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$45.02  a month ($55.14 without the free tier)" in out
+    assert "$46.62  a month ($56.74 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

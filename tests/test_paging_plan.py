@@ -5,7 +5,6 @@ all of its steps."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from generator.check import check
+from tests.helpers.plans import with_service_settings
 from tests.helpers.variants import VARIANTS, services_of
 
 CRON = "cron(0/10 9-17 ? * MON-FRI *)"
@@ -25,11 +25,9 @@ def _slow_checks(count: int, latency_ms: int) -> list[dict[str, Any]]:
     ]
 
 
-def _plan(module: Path, settings: dict[str, Any]) -> dict[str, Any]:
-    """The planned values of `module` with `settings` as its service_settings."""
-    (module / "services.auto.tfvars").unlink()
-    (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
-    report = check(module, checkov=False)
+def _plan(source: Path, dest: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """The planned values of the module `source` with `settings` as its service_settings."""
+    report = check(with_service_settings(source, dest, settings), checkov=False)
     assert report.plan is not None, [f"{f.rule} {f.message}" for f in report.findings]
     assert not report.errors, report.errors
     # data sources read at plan time are in the prior state, resources in the planned values
@@ -47,9 +45,9 @@ def planned(
     """The default module, its first service on a business-hours cron with four slow contract
     checks, its second on the default rate schedule."""
     module = tmp_path_factory.mktemp("paging") / "module"
-    shutil.copytree(rendered("defaults"), module)
     cron, rate = services_of(VARIANTS["defaults"])[:2]
     return _plan(
+        rendered("defaults"),
         module,
         {
             cron: {
@@ -122,13 +120,11 @@ def test_steps_that_cannot_fit_the_run_stop_the_plan(
     rendered: Callable[[str], Path], tmp_path: Path
 ) -> None:
     """Issue 12 (g): on rate(1 minute), six steps of up to 10 s cannot each get their time."""
-    module = tmp_path / "module"
-    shutil.copytree(rendered("defaults"), module)
     service = services_of(VARIANTS["defaults"])[0]
-    (module / "services.auto.tfvars").unlink()
     settings = {service: {"canary_schedule": "rate(1 minute)", "checks": _slow_checks(5, 10_000)}}
-    (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
-    report = check(module, checkov=False)
+    report = check(
+        with_service_settings(rendered("defaults"), tmp_path / "module", settings), checkov=False
+    )
     messages = " ".join(f.message for f in report.findings)
     assert f"Service {service}: 6 steps share a run of at most" in messages
     assert "Use fewer checks" in messages

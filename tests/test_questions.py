@@ -182,6 +182,7 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
         ("terraform.tfvars", "oam_log_group_patterns"),
     ),
     "alarm_email": ("a@b.co", {}, ("terraform.tfvars", "alarm_emails", 0)),
+    "warning_email": ("a@b.co", {}, ("terraform.tfvars", "warning_emails", 0)),
     "canary_runtime_version": (
         "14.0",
         {},

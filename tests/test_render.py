@@ -539,7 +539,10 @@ def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> 
     _, module = variant
     composite = dict(blocks(module, "resource", "aws_cloudwatch_composite_alarm"))["service"]
     (suppressor,) = composite["actions_suppressor"]
-    assert suppressor["alarm"] == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
+    # each composite (critical and warning, issue 15) is suppressed by its service's
+    assert suppressor["alarm"] == (
+        "${aws_cloudwatch_metric_alarm.not_deployed[each.value.service].alarm_name}"
+    )
     not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
     (quiet,) = not_deployed["metric_query"]
     assert "FILL(desired, 0) < 1" in quiet["expression"], "no desired tasks"

@@ -40,10 +40,11 @@ def planned(report: Report) -> dict[str, list[dict[str, Any]]]:
 
 def test_alarm_and_canary_counts_are_as_designed(planned: dict[str, list[dict[str, Any]]]) -> None:
     counts = Counter({kind: len(values) for kind, values in planned.items()})
-    # Per service: cpu, memory, tasks, canary success, canary duration, canary runs failed, and
-    # not-deployed (the composite's suppressor); one composite.
-    assert counts["aws_cloudwatch_metric_alarm"] == 7 * 500
-    assert counts["aws_cloudwatch_composite_alarm"] == 500
+    # Per service: cpu and memory (warning and critical each), tasks, canary success, canary
+    # duration (warning and critical), canary runs failed, and not-deployed (the composites'
+    # suppressor); one composite per severity tier.
+    assert counts["aws_cloudwatch_metric_alarm"] == 10 * 500
+    assert counts["aws_cloudwatch_composite_alarm"] == 2 * 500
     assert counts["aws_synthetics_canary"] == 500
     assert counts["aws_cloudwatch_log_group"] == 500
     # 20 services a dashboard, and the overview.
@@ -73,6 +74,19 @@ def test_dashboards_stay_within_the_body_limits(planned: dict[str, list[dict[str
         for widget in widgets:
             assert len(widget["properties"].get("alarms", [])) <= 100
         assert re.fullmatch(r"[A-Za-z0-9_-]{1,255}", dashboard["dashboard_name"])
+
+
+def test_composite_rules_stay_within_the_rule_limits(
+    planned: dict[str, list[dict[str, Any]]],
+) -> None:
+    """PutCompositeAlarm: a rule of at most 10,240 characters naming at most 100 alarms
+    (docs/aws-facts.md, "Composite alarms"); each names only its own service's alarms."""
+    for composite in planned["aws_cloudwatch_composite_alarm"]:
+        rule = composite["alarm_rule"]
+        members = re.findall(r'ALARM\("([^"]+)"\)', rule)
+        assert len(rule) <= 10240 and 1 <= len(members) <= 100, composite["alarm_name"]
+        service = composite["alarm_name"].removeprefix("observability-dev-").rsplit("-", 1)[0]
+        assert all(m.startswith(f"observability-dev-{service}-") for m in members)
 
 
 def test_names_are_unique_and_within_their_limits(planned: dict[str, list[dict[str, Any]]]) -> None:

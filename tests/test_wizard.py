@@ -82,6 +82,9 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("alarm_email", "oncall" + ENTER)
     term.expect("alarm_email must be an e-mail address")
     term.answer("alarm_email", "@example.com" + ENTER)
+    term.answer("warning_email", CLEAR + "team@" + ENTER)
+    term.expect("warning_email must be an e-mail address")
+    term.answer("warning_email", "example.com" + ENTER)
     term.answer("additional_tags", "Environment=production" + ENTER)
     term.expect("the Environment tag comes from environment_suffix")
     term.answer("additional_tags", CLEAR + "Team=platform, CostCenter=1234" + ENTER)
@@ -93,6 +96,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
     assert answers["oam_log_group_patterns"] == ["/ecs/%"]
     assert answers["alarm_email"] == "oncall@example.com"
+    assert answers["warning_email"] == "team@example.com"
     assert answers["additional_tags"] == {"Team": "platform", "CostCenter": "1234"}
 
 
@@ -197,6 +201,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         ],
         "oam_log_group_patterns": ["/ecs/%", "/aws/ecs/%", "/aws/lambda/cwsyn-%"],
         "alarm_email": "oncall@example.com",
+        "warning_email": "oncall@example.com",
         "additional_tags": {"Team": "platform"},
     }
     dest = tmp_path / "wizard"
@@ -233,6 +238,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         + ENTER,
         "oam_log_group_patterns": ENTER,
         "alarm_email": "oncall@example.com" + ENTER,
+        "warning_email": ENTER,  # the alarm e-mail, its default
         "additional_tags": "Team=platform" + ENTER,
     }
     assert list(typed) == list(answers), "every question, in copier.yml's order"
@@ -454,7 +460,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert code == 0
     out = capsys.readouterr().out
     assert "services                  orders" in out
-    assert "7 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "10 cloudwatch_metric_alarm" in out and "Total" in out
     assert "Alarms notify per service once it is deployed" in out
     for name in (
         "versions.tf",

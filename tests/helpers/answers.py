@@ -115,6 +115,7 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
         "at least one log group pattern",
     ),
     ({"alarm_email": "not-an-email"}, "alarm_email", "e-mail address"),
+    ({"warning_email": "team@"}, "warning_email", "e-mail address"),
     (
         {"additional_tags": {"Environment": "production"}},
         "additional_tags",

@@ -28,6 +28,7 @@ DEFAULT_PROMPTS = [
     "backend",
     "cross_account_mode",
     "alarm_email",
+    "warning_email",
     "additional_tags",
 ]
 CONFIRM = "Write the module to"
