@@ -45,6 +45,7 @@ PRICES: Mapping[str, float] = {
     "canary_run": 0.0012,  # per run
     "alarm_metric": 0.10,  # per metric in a standard-resolution alarm, a month
     "composite_alarm": 0.50,  # per composite alarm, a month
+    "anomaly_alarm": 0.30,  # per standard-resolution anomaly-detection alarm, a month
     "dashboard": 3.00,  # per dashboard, a month
     "custom_metric": 0.30,  # per metric, a month (first 10,000)
     "kms_key": 1.00,  # per customer-managed key, a month
@@ -77,6 +78,9 @@ CANARY_ALARMS, CANARY_ALARM_METRICS = 3, 3
 # lb-unhealthy and lb-healthy-low. Known from the answers for an existing cluster's services
 # (service_load_balancers); set later in services.auto.tfvars, they are not counted here.
 LB_ALARMS, LB_ALARM_METRICS = 4, 6
+# Per service with anomaly_bands (a per-service setting, off by default, so not counted):
+# lb-requests-anomaly and lb-latency-anomaly.
+ANOMALY_ALARMS = 2
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
 # template/events.tf: per 20 services an EventBridge rule for failed deployments and one for
 # unexpectedly stopped tasks, each with one target (the alarm topic). Rules matching AWS
@@ -407,6 +411,11 @@ def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
             " alarm e-mails."
         ),
     ]
+    notes.append(
+        "Anomaly-detection bands (anomaly_bands in services.auto.tfvars, off by default) add"
+        f" {ANOMALY_ALARMS} alarms at ${PRICES['anomaly_alarm']:.2f} a month each per service"
+        " behind a load balancer that turns them on."
+    )
     if _cross_account_mode(answers) != "none":
         # AWS News Blog, "New - Amazon CloudWatch Cross-Account Observability" (2022-11-28);
         # AWS CloudFormation pricing: AWS::* resources in StackSets cost nothing extra.

@@ -392,6 +392,8 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(
             f"Behind a load balancer: {', '.join(behind)} (5xx rate, p99 response time,"
             " unhealthy and healthy targets; missing data, no traffic, is no breach)."
+            " Anomaly-detection bands on requests and p99 response time are opt-in per service"
+            " (anomaly_bands in services.auto.tfvars)."
         )
     rows.append(
         "ECS events go to the alarm topic as readable messages: failed deployments (circuit"

@@ -6,6 +6,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   alarm_description   = each.value.description
   comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
+  threshold_metric_id = each.value.threshold_metric_id
   evaluation_periods  = each.value.evaluation_periods
   datapoints_to_alarm = each.value.datapoints_to_alarm
   treat_missing_data  = each.value.treat_missing_data
@@ -34,6 +35,19 @@ resource "aws_cloudwatch_metric_alarm" "service" {
       id          = "result"
       expression  = metric_query.value
       label       = each.value.name
+      return_data = true
+    }
+  }
+
+  # An anomaly-detection alarm: the band, which returns data too, and which threshold_metric_id
+  # names; CloudWatch creates the band's model with the alarm (docs/aws-facts.md, "Anomaly detection").
+  dynamic "metric_query" {
+    for_each = each.value.band_expression == null ? [] : [each.value.band_expression]
+
+    content {
+      id          = each.value.threshold_metric_id
+      expression  = metric_query.value
+      label       = "${each.value.name} (expected band)"
       return_data = true
     }
   }

@@ -55,13 +55,17 @@ locals {
             stat   = "Sum"
             period = 60
             yAxis  = { left = { min = 0 }, right = { min = 0 } }
-            # The rate the lb-5xx-rate alarm evaluates, with the counts it is made of.
-            metrics = [
+            # The rate the lb-5xx-rate alarm evaluates, with the counts it is made of; with
+            # anomaly_bands, the band lb-requests-anomaly compares the requests with.
+            metrics = concat([
               ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "requests", label = "Requests" }],
               ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "target5xx", label = "Target 5xx" }],
               ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", local.load_balanced[name].load_balancer.LoadBalancer, { id = "elb5xx", label = "Load balancer 5xx (whole ALB)" }],
               [{ expression = local.alarm_definitions["lb-5xx-rate"].expression, id = "rate", label = "5xx rate (%)", yAxis = "right" }],
-            ]
+              ],
+              [for alarm in try([local.alarms["${name}/lb-requests-anomaly"]], []) : [{ expression = alarm.expression, id = "result", label = "Requests (0 without any)", visible = false }]],
+              [for alarm in try([local.alarms["${name}/lb-requests-anomaly"]], []) : [{ expression = alarm.band_expression, id = "band", label = "Requests: expected band" }]],
+            )
           }
         },
       ] : [],
@@ -75,11 +79,14 @@ locals {
             view   = "timeSeries"
             period = 60
             yAxis  = { left = { min = 0 }, right = { min = 0 } }
-            metrics = [
-              ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "p99", label = "p99 response time (s)" }],
+            # With anomaly_bands, the band lb-latency-anomaly compares the p99 with.
+            metrics = concat([
+              ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "latency", stat = "p99", label = "p99 response time (s)" }],
               ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Minimum", label = "Healthy targets", yAxis = "right" }],
               ["AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Maximum", label = "Unhealthy targets", yAxis = "right" }],
-            ]
+              ],
+              [for alarm in try([local.alarms["${name}/lb-latency-anomaly"]], []) : [{ expression = alarm.band_expression, id = "band", label = "p99 response time: expected band" }]],
+            )
           }
         },
       ] : [],

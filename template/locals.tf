@@ -63,6 +63,12 @@ locals {
     response_time_p99_max_ms = 2000
     min_healthy_targets      = 1
     max_unhealthy_targets    = 0
+    # Anomaly-detection bands on the load balancer's request count and p99 response time:
+    # opt-in, since a band learns from up to two weeks of the metric's history and is too
+    # narrow or too wide before (docs/aws-facts.md, "Anomaly detection"). The width is in
+    # standard deviations: wider bands alarm less often.
+    anomaly_bands      = false
+    anomaly_band_width = 2
   }
 
   services = {
@@ -305,6 +311,51 @@ locals {
       expression          = null
       metrics             = [{ id = "unhealthy", namespace = "AWS/ApplicationELB", metric_name = "UnHealthyHostCount", stat = "Maximum" }]
     }
+    # Anomaly-detection bands (opt-in per service: anomaly_bands): `band_width_setting` makes
+    # an alarm compare what it evaluates (its expression, or else its one metric) with
+    # ANOMALY_DETECTION_BAND(that, width) instead of a threshold; `threshold_metric_id` names
+    # that band (docs/aws-facts.md, "Anomaly detection"). `enabled_setting`: the alarm exists
+    # only for services whose setting of that name is true.
+    # A traffic spike, or a drop: a minute without requests is 0 requests (FILL), so a
+    # service that suddenly gets none when it normally gets some leaves the band below, and one
+    # that gets none every night does not (the band learns the night).
+    lb-requests-anomaly = {
+      description         = "The service's request count leaves its anomaly-detection band (a spike, or a drop such as no traffic when there normally is)"
+      scope               = "target_group"
+      enabled_setting     = "anomaly_bands"
+      band_width_setting  = "anomaly_band_width"
+      comparison_operator = "LessThanLowerOrGreaterThanUpperThreshold"
+      threshold_setting   = null
+      threshold           = null
+      # Five-minute sums: per-minute counts of a small service are too noisy for a band.
+      period              = 300
+      evaluation_periods  = 3
+      datapoints_to_alarm = null
+      # FILL makes every period a datapoint while the metric exists; missing data remains
+      # only when the target group reported no request for the whole window queried.
+      treat_missing_data = "notBreaching"
+      expression         = "FILL(requests, 0)"
+      metrics            = [{ id = "requests", namespace = "AWS/ApplicationELB", metric_name = "RequestCount", stat = "Sum" }]
+    }
+    # Slower than usual for the time of day, long before the fixed lb-latency-p99 threshold.
+    # Faster than usual is no problem: above the band only. No requests, no response time:
+    # missing data is no breach. (Alike the other definitions on purpose: every alarm of the
+    # plan states each field, so that a reader sees all of its choices in one place.)
+    lb-latency-anomaly = {
+      description         = "The service's p99 response time rises above its anomaly-detection band"
+      scope               = "target_group"
+      enabled_setting     = "anomaly_bands"
+      band_width_setting  = "anomaly_band_width"
+      comparison_operator = "GreaterThanUpperThreshold"
+      threshold_setting   = null
+      threshold           = null
+      period              = 300
+      evaluation_periods  = 3
+      datapoints_to_alarm = null
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "latency", namespace = "AWS/ApplicationELB", metric_name = "TargetResponseTime", stat = "p99" }]
+    }
     lb-healthy-low = {
       description         = "Fewer of the service's targets pass the load balancer's health check than its min_healthy_targets"
       scope               = "target_group"
@@ -323,9 +374,10 @@ locals {
   alarm_kinds = {
     for name in var.service_names : name => [
       for kind, definition in local.alarm_definitions : kind
-      if definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
+      if(definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
         definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
-      ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+        ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+      ) && (try(definition.enabled_setting, null) == null || try(local.services[name][definition.enabled_setting], false) == true)
     ]
   }
 
@@ -360,6 +412,13 @@ locals {
           local.alarm_definitions[kind].threshold_setting == null
           ? local.alarm_definitions[kind].threshold
           : local.services[name][local.alarm_definitions[kind].threshold_setting] * try(local.alarm_definitions[kind].threshold_scale, 1)
+        )
+        # An anomaly-detection alarm: the band it compares with, in place of the threshold.
+        threshold_metric_id = try(local.alarm_definitions[kind].band_width_setting, null) == null ? null : "band"
+        band_expression = try(local.alarm_definitions[kind].band_width_setting, null) == null ? null : format(
+          "ANOMALY_DETECTION_BAND(%s, %s)",
+          local.alarm_definitions[kind].expression == null ? local.alarm_definitions[kind].metrics[0].id : "result",
+          local.services[name][local.alarm_definitions[kind].band_width_setting],
         )
         evaluation_periods  = coalesce(local.alarm_definitions[kind].evaluation_periods, local.services[name].canary_heartbeat_hours)
         datapoints_to_alarm = coalesce(local.alarm_definitions[kind].datapoints_to_alarm, local.alarm_definitions[kind].evaluation_periods, local.services[name].canary_heartbeat_hours)
