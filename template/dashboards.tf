@@ -3,7 +3,7 @@
 # every metric entry is [Namespace, MetricName, DimensionName, DimensionValue, ..., {options}].
 
 locals {
-  # 20 services (at most 7 widgets and 17 metrics plus one per canary step each) per
+  # 20 services (at most 8 widgets and 20 metrics plus one per canary step each) per
   # dashboard: far inside the limits of 500 widgets and 2,500 metrics a dashboard
   # (docs/aws-facts.md, "Dashboard limits"), and still readable.
   services_per_dashboard = 20
@@ -29,6 +29,9 @@ locals {
             ]
           }
         },
+      ],
+      # Task counts come from Container Insights: none without it.
+      local.container_insights == "disabled" ? [] : [
         {
           type = "metric"
           properties = {
@@ -45,6 +48,28 @@ locals {
           }
         },
       ],
+      # Enhanced Container Insights reports each task by ClusterName, ServiceName and TaskId
+      # (docs/aws-facts.md, "Container Insights"): a search draws every task of the service,
+      # however its tasks come and go.
+      local.container_insights == "enhanced" ? [
+        {
+          type = "metric"
+          properties = {
+            title  = "${name}: CPU and memory per task (%)"
+            region = var.aws_region
+            view   = "timeSeries"
+            period = 60
+            yAxis  = { left = { min = 0 } }
+            metrics = [
+              for id, metric in { cpu = "TaskCpuUtilization", memory = "TaskMemoryUtilization" } : [{
+                id         = id
+                label      = "${id == "cpu" ? "CPU" : "Memory"} $${PROP('Dim.TaskId')}"
+                expression = "SEARCH('{ECS/ContainerInsights,ClusterName,ServiceName,TaskId} MetricName=\"${metric}\" ClusterName=\"${local.cluster_name}\" ServiceName=\"${name}\"', 'Average', 60)"
+              }]
+            ]
+          }
+        },
+      ] : [],
       contains(keys(local.load_balanced), name) ? [
         {
           type = "metric"

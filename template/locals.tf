@@ -196,6 +196,9 @@ locals {
         { id = "desired", namespace = "ECS/ContainerInsights", metric_name = "DesiredTaskCount", stat = "Average" },
         { id = "running", namespace = "ECS/ContainerInsights", metric_name = "RunningTaskCount", stat = "Average" },
       ]
+
+      # Only Container Insights reports desired and running tasks: no such alarm without it.
+      needs_container_insights = true
     }
     canary-success-low = {
       description         = "The service's canary fails its checks"
@@ -378,6 +381,7 @@ locals {
         definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
         ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
       ) && (try(definition.enabled_setting, null) == null || try(local.services[name][definition.enabled_setting], false) == true)
+      && (local.container_insights != "disabled" || !try(definition.needs_container_insights, false))
     ]
   }
 
@@ -454,6 +458,24 @@ locals {
     for name in var.service_names : name => {
       name = "${local.name_prefix}-${name}-not-deployed"
     }
+  }
+  # What the not-deployed alarm reads. With Container Insights: the service's desired tasks
+  # and its deployments. Without (container_insights = "disabled"): whether AWS/ECS has any
+  # CPU sample of the service, which it reports only while a task of it runs; a service none
+  # of whose tasks runs then counts as not deployed (its stopped tasks still notify through
+  # their ECS events, events.tf), and its deployments are not recognised
+  # (docs/aws-facts.md, "Container Insights").
+  not_deployed_signal = local.container_insights == "disabled" ? {
+    expression  = "IF(FILL(samples, 0) < 1, 1, 0)"
+    description = "no task of it runs (not deployed yet, scaled to zero, or stopped)"
+    metrics     = [{ id = "samples", namespace = "AWS/ECS", metric_name = "CPUUtilization", stat = "SampleCount" }]
+    } : {
+    expression  = "IF(FILL(desired, 0) < 1, 1, 0) + IF(FILL(deployments, 1) > 1, 1, 0)"
+    description = "ECS reports no desired tasks for it (not deployed yet, or scaled to zero), or a deployment of it is in progress"
+    metrics = [
+      { id = "desired", namespace = "ECS/ContainerInsights", metric_name = "DesiredTaskCount", stat = "Maximum" },
+      { id = "deployments", namespace = "ECS/ContainerInsights", metric_name = "DeploymentCount", stat = "Maximum" },
+    ]
   }
   # Seconds the composite waits for the suppressor before notifying (so a service that is
   # being removed does not page), and stays silent after a deployment appears (first runs).
