@@ -186,3 +186,42 @@ def test_cost_summary_and_readme_tell_about_the_bands(rendered: Callable[[str], 
     readme = (rendered("all-options") / "README.md").read_text()
     assert "## Anomaly bands" in readme and "`anomaly_bands = true`" in readme
     assert "| anomaly-detection alarm (`anomaly_bands`) | $0.30 a month |" in readme
+
+
+def test_a_full_dashboard_with_every_signal_stays_within_the_limits(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    """The scale test's limits for the most a dashboard can hold: 20 services (one dashboard's
+    worth; at 500 services there are 25 such), every one behind a load balancer with bands, a
+    canary, and Container Insights enhanced (its per-task widget)."""
+    from generator.render import render
+
+    services = [f"service-with-a-long-name-{i:02d}" for i in range(20)]
+    module = render(
+        {"services": services, "container_insights": "enhanced"},
+        tmp_path / "module",
+        template=template_dir,
+    )
+    report = _with_settings(
+        module,
+        {
+            name: {
+                "load_balancer": LB,
+                "target_group": f"targetgroup/{name[-20:]}/0123456789abcdef",
+                "anomaly_bands": True,
+            }
+            for name in services
+        },
+    )
+    assert [f"{f.rule} {f.message}" for f in report.findings] == []
+    (dashboard,) = [
+        d for n, d in _planned(report, "aws_cloudwatch_dashboard").items() if "-services-" in n
+    ]
+    widgets = json.loads(dashboard["dashboard_body"])["widgets"]
+    assert len(widgets) == 20 * 8  # CPU, tasks, per task, requests, latency, canary, steps, alarms
+    metrics = [len(w["properties"].get("metrics", [])) for w in widgets]
+    assert max(metrics) <= 500 and sum(metrics) <= 2500
+    assert max(len(w["properties"].get("alarms", [])) for w in widgets) <= 100
+    alarms = _planned(report, "aws_cloudwatch_metric_alarm")
+    assert len([n for n in alarms if n.endswith(tuple(BANDS))]) == 2 * 20
+    assert max(map(len, alarms)) <= 255
