@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ __all__ = [
     "estimate",
     "estimate_for",
     "format_estimate",
+    "insights_choices",
     "resource_counts",
     "runs_per_month",
 ]
@@ -45,8 +46,12 @@ PRICES: Mapping[str, float] = {
     "canary_run": 0.0012,  # per run
     "alarm_metric": 0.10,  # per metric in a standard-resolution alarm, a month
     "composite_alarm": 0.50,  # per composite alarm, a month
+    "anomaly_alarm": 0.30,  # per standard-resolution anomaly-detection alarm, a month
     "dashboard": 3.00,  # per dashboard, a month
     "custom_metric": 0.30,  # per metric, a month (first 10,000)
+    # Container Insights with enhanced observability, per million observations (metric data
+    # points); docs/aws-facts.md, "Container Insights".
+    "insights_observations_million": 0.21,
     "kms_key": 1.00,  # per customer-managed key, a month
     "interface_endpoint_az_hour": 0.01,  # per endpoint per AZ, an hour
     "nat_gateway_hour": 0.045,  # per NAT gateway, an hour
@@ -73,12 +78,18 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 # bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
 # DeploymentCount (quiet while a service is not deployed or being deployed).
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 6, 8
+# A new cluster with Container Insights disabled: no tasks-below-desired, and not-deployed
+# reads one metric (AWS/ECS CPUUtilization samples).
+SERVICE_ALARMS_WITHOUT_INSIGHTS, SERVICE_ALARM_METRICS_WITHOUT_INSIGHTS = 5, 5
 CANARY_ALARMS, CANARY_ALARM_METRICS = 4, 4
 # Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics) and
 # lb-latency-p99 in both tiers, lb-unhealthy (warning) and lb-healthy-low (critical). Known
 # from the answers for an existing cluster's services (service_load_balancers); set later in
 # services.auto.tfvars, they are not counted here.
 LB_ALARMS, LB_ALARM_METRICS = 6, 10
+# Per service with anomaly_bands (a per-service setting, off by default, so not counted):
+# lb-requests-anomaly and lb-latency-anomaly.
+ANOMALY_ALARMS = 2
 # template/alarms.tf: per service one composite alarm per severity tier (critical pages,
 # warning notifies), each on its own SNS topic (template/sns.tf).
 SEVERITY_TIERS = 2
@@ -96,6 +107,13 @@ NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
 # network rx/tx and storage read/write bytes), per cluster 10 of ClusterName alone.
 INSIGHTS_METRICS_PER_SERVICE = 12
 INSIGHTS_METRICS_PER_CLUSTER = 10
+# Enhanced observability bills observations (one per metric data point, a minute each)
+# instead of metrics. Assumed: the service and cluster metrics above, and per service 2
+# running tasks of one container each, a task reporting 14 task-level metrics and its
+# container 12 container-level ones (the enhanced metrics of the AWS list for ECS).
+ENHANCED_TASKS_PER_SERVICE = 2
+ENHANCED_METRICS_PER_TASK = 14 + 12
+INSIGHTS_CHOICES = ("enabled", "enhanced", "disabled")
 # A default VPC has one default subnet per AZ; the monitoring endpoint takes one per AZ.
 DEFAULT_VPC_AZS: Mapping[str, int] = {"us-east-1": 6}
 DEFAULT_VPC_AZS_ELSEWHERE = 3
@@ -132,6 +150,8 @@ class _Shape:
     warning_email: bool
     service_discovery: bool  # a Cloud Map namespace for the endpoint pattern's domain
     load_balanced: int = 0  # services behind an Application Load Balancer
+    # a new cluster's container_insights answer; an existing cluster's is on ("enabled")
+    insights: str = "enabled"
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -165,6 +185,11 @@ class _Shape:
             service_discovery=answers["cluster_mode"] == "new"
             and SERVICE_DOMAIN.match(answers["service_endpoint_pattern"]) is not None,
             load_balanced=len(answers.get("service_load_balancers") or {}),
+            insights=(
+                str(answers.get("container_insights") or "enabled")
+                if answers["cluster_mode"] == "new"
+                else "enabled"
+            ),
         )
 
     @property
@@ -185,18 +210,48 @@ class _Shape:
         return 2 * math.ceil(self.services / SERVICES_PER_EVENT_RULE)
 
     @property
+    def service_alarms(self) -> tuple[int, int]:
+        """Alarms, and the metrics they evaluate, of every service."""
+        if self.insights == "disabled":
+            return SERVICE_ALARMS_WITHOUT_INSIGHTS, SERVICE_ALARM_METRICS_WITHOUT_INSIGHTS
+        return SERVICE_ALARMS, SERVICE_ALARM_METRICS
+
+    @property
     def alarm_metrics(self) -> int:
         return (
-            self.services * SERVICE_ALARM_METRICS
+            self.services * self.service_alarms[1]
             + self.canaries * CANARY_ALARM_METRICS
             + self.load_balanced * LB_ALARM_METRICS
         )
 
     @property
     def insights_metrics(self) -> int:
-        if not self.new_cluster:
+        """The new cluster's Container Insights metrics billed as custom metrics."""
+        if not self.new_cluster or self.insights != "enabled":
             return 0
         return self.services * INSIGHTS_METRICS_PER_SERVICE + INSIGHTS_METRICS_PER_CLUSTER
+
+    @property
+    def insights_observations(self) -> float:
+        """Observations a month of the new cluster's enhanced Container Insights (assumed)."""
+        if not self.new_cluster or self.insights != "enhanced":
+            return 0
+        per_minute = (
+            self.services * INSIGHTS_METRICS_PER_SERVICE
+            + INSIGHTS_METRICS_PER_CLUSTER
+            + self.services * ENHANCED_TASKS_PER_SERVICE * ENHANCED_METRICS_PER_TASK
+        )
+        return per_minute * MINUTES_PER_MONTH
+
+    @property
+    def insights_cost(self) -> float:
+        """Container Insights and the per-service alarms it changes (not-deployed's metrics,
+        tasks-below-desired), a month at list prices."""
+        return (
+            self.insights_metrics * PRICES["custom_metric"]
+            + self.insights_observations / 1e6 * PRICES["insights_observations_million"]
+            + self.services * self.service_alarms[1] * PRICES["alarm_metric"]
+        )
 
 
 def _cross_account_mode(answers: Mapping[str, Any]) -> str:
@@ -218,7 +273,7 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_cloudwatch_event_rule": shape.event_rules,
         "aws_cloudwatch_event_target": shape.event_rules,
         "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster),
-        "aws_cloudwatch_metric_alarm": shape.services * SERVICE_ALARMS
+        "aws_cloudwatch_metric_alarm": shape.services * shape.service_alarms[0]
         + shape.canaries * CANARY_ALARMS
         + shape.load_balanced * LB_ALARMS,
         "aws_ecs_cluster": int(shape.new_cluster),
@@ -315,7 +370,7 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             "Metric alarms",
             shape.alarm_metrics,
             PRICES["alarm_metric"],
-            f"{shape.alarm_metrics} alarm metrics: {SERVICE_ALARM_METRICS} per service,"
+            f"{shape.alarm_metrics} alarm metrics: {shape.service_alarms[1]} per service,"
             f" {CANARY_ALARM_METRICS} more per canary, {LB_ALARM_METRICS} more per service"
             f" behind a load balancer ({shape.load_balanced})",
         ),
@@ -332,17 +387,7 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             f"overview + {shape.service_dashboards} of {SERVICES_PER_DASHBOARD} services"
             + (" + source accounts" if shape.cross_account else ""),
         ),
-        CostLine(
-            "Container Insights metrics",
-            shape.insights_metrics,
-            PRICES["custom_metric"],
-            (
-                f"{INSIGHTS_METRICS_PER_SERVICE} per service + {INSIGHTS_METRICS_PER_CLUSTER}"
-                " for the new cluster (assumed counts)"
-                if shape.new_cluster
-                else "existing cluster: billed already if it has Container Insights on"
-            ),
-        ),
+        _insights_line(shape),
         CostLine("KMS key", 1, PRICES["kms_key"], "one customer-managed key"),
         CostLine(
             "Monitoring interface endpoint",
@@ -368,6 +413,38 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
     }
     free = sum(min(used[key], limit) * PRICES[key] for key, limit in FREE_TIER.items())
     return Estimate(tuple(lines), free, answers["aws_region"], _notes(answers))
+
+
+def _insights_line(shape: _Shape) -> CostLine:
+    if shape.new_cluster and shape.insights == "enhanced":
+        return CostLine(
+            "Container Insights observations",
+            shape.insights_observations / 1e6,
+            PRICES["insights_observations_million"],
+            f"enhanced: {shape.insights_observations / 1e6:,.2f} million a month (assumed:"
+            f" {ENHANCED_TASKS_PER_SERVICE} tasks of one container per service)",
+        )
+    if shape.new_cluster and shape.insights == "disabled":
+        detail = "disabled: none (and no tasks-below-desired alarms)"
+    elif shape.new_cluster:
+        detail = (
+            f"{INSIGHTS_METRICS_PER_SERVICE} per service + {INSIGHTS_METRICS_PER_CLUSTER}"
+            " for the new cluster (assumed counts)"
+        )
+    else:
+        detail = "existing cluster: billed already if it has Container Insights on"
+    return CostLine(
+        "Container Insights metrics", shape.insights_metrics, PRICES["custom_metric"], detail
+    )
+
+
+def insights_choices(answers: Mapping[str, Any]) -> dict[str, float]:
+    """For a new cluster, what Container Insights and the alarms that depend on it cost a
+    month (list prices) with each container_insights answer; {} for an existing cluster."""
+    shape = _Shape.of(answers)
+    if not shape.new_cluster:
+        return {}
+    return {choice: replace(shape, insights=choice).insights_cost for choice in INSIGHTS_CHOICES}
 
 
 def estimate_for(
@@ -415,6 +492,20 @@ def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
             " alarm e-mails."
         ),
     ]
+    notes.append(
+        "Anomaly-detection bands (anomaly_bands in services.auto.tfvars, off by default) add"
+        f" {ANOMALY_ALARMS} alarms at ${PRICES['anomaly_alarm']:.2f} a month each per service"
+        " behind a load balancer that turns them on."
+    )
+    choices = insights_choices(answers)
+    if choices:
+        notes.append(
+            "Container Insights by answer (with the services' CPU, memory, task and"
+            " not-deployed alarms): "
+            + ", ".join(f"{choice} {_money(cost)}" for choice, cost in choices.items())
+            + " a month at list prices (enhanced: observation counts assumed; check the bill"
+            " after a day)."
+        )
     if _cross_account_mode(answers) != "none":
         # AWS News Blog, "New - Amazon CloudWatch Cross-Account Observability" (2022-11-28);
         # AWS CloudFormation pricing: AWS::* resources in StackSets cost nothing extra.

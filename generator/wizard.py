@@ -382,6 +382,27 @@ def _tiers_line(answers: Mapping[str, Any]) -> str:
         f" notify the warning topic ({notified}) and never page: per service one composite"
         " alarm per tier (thresholds per service in services.auto.tfvars)."
     )
+def _insights_summary(answers: Mapping[str, Any]) -> str:
+    """When a service's alarms notify, by the new cluster's Container Insights answer."""
+    insights = answers.get("container_insights") if answers.get("cluster_mode") == "new" else None
+    if insights == "disabled":
+        return (
+            "Container Insights disabled: no tasks-below-desired alarms; a service's alarms"
+            " notify only while a task of it runs (AWS/ECS reports its CPU), so a service none"
+            " of whose tasks runs stays silent but for its ECS events, and deployments are not"
+            " recognised (its alarms may notify during one)."
+        )
+    text = (
+        "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
+        " 10 minutes after it appears; until then, and during its deployments (a failed one"
+        " pages through its ECS event), its composite alarm stays silent."
+    )
+    if insights == "enhanced":
+        text += (
+            " Container Insights enhanced: task and container metrics, and a per-task CPU and"
+            " memory widget per service."
+        )
+    return text
 
 
 def summary(answers: Mapping[str, Any]) -> str:
@@ -404,17 +425,15 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(
             f"Behind a load balancer: {', '.join(behind)} (5xx rate, p99 response time,"
             " unhealthy and healthy targets; missing data, no traffic, is no breach)."
+            " Anomaly-detection bands on requests and p99 response time are opt-in per service"
+            " (anomaly_bands in services.auto.tfvars)."
         )
     rows.append(_tiers_line(answers))
     rows.append(
         "ECS events go to the alarm topic as readable messages: failed deployments (circuit"
         " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."
     )
-    rows.append(
-        "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
-        " 10 minutes after it appears; until then, and during its deployments (a failed one"
-        " pages through its ECS event), its composite alarm stays silent."
-    )
+    rows.append(_insights_summary(answers))
     pattern = str(answers.get("service_endpoint_pattern") or "")
     if pattern and answers.get("cluster_mode") == "new" and SERVICE_DOMAIN.match(pattern):
         rows.append(

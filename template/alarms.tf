@@ -6,6 +6,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   alarm_description   = each.value.description
   comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
+  threshold_metric_id = each.value.threshold_metric_id
   evaluation_periods  = each.value.evaluation_periods
   datapoints_to_alarm = each.value.datapoints_to_alarm
   treat_missing_data  = each.value.treat_missing_data
@@ -38,6 +39,19 @@ resource "aws_cloudwatch_metric_alarm" "service" {
     }
   }
 
+  # An anomaly-detection alarm: the band, which returns data too, and which threshold_metric_id
+  # names; CloudWatch creates the band's model with the alarm (docs/aws-facts.md, "Anomaly detection").
+  dynamic "metric_query" {
+    for_each = each.value.band_expression == null ? [] : [each.value.band_expression]
+
+    content {
+      id          = each.value.threshold_metric_id
+      expression  = metric_query.value
+      label       = "${each.value.name} (expected band)"
+      return_data = true
+    }
+  }
+
   lifecycle {
     # PutMetricAlarm's limits (docs/aws-facts.md, "Alarm periods").
     precondition {
@@ -64,11 +78,12 @@ resource "aws_cloudwatch_metric_alarm" "service" {
 # tasks a rolling deployment stops and starts. A deployment that fails still pages, through
 # its SERVICE_DEPLOYMENT_FAILED event (events.tf), and an alarm still in ALARM when the
 # deployment ends notifies after the extension period (docs/aws-facts.md, "False pages").
+# Without Container Insights: in ALARM while no task of the service runs.
 resource "aws_cloudwatch_metric_alarm" "not_deployed" {
   for_each = local.not_deployed_alarms
 
   alarm_name          = each.value.name
-  alarm_description   = "ECS reports no desired tasks for service ${each.key} (not deployed yet, or scaled to zero), or a deployment of it is in progress: its alarms do not notify. Needs Container Insights."
+  alarm_description   = "Service ${each.key}: ${local.not_deployed_signal.description}: its alarms do not notify."
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = 1
   evaluation_periods  = 1
@@ -77,23 +92,25 @@ resource "aws_cloudwatch_metric_alarm" "not_deployed" {
 
   metric_query {
     id          = "quiet"
-    expression  = "IF(FILL(desired, 0) < 1, 1, 0) + IF(FILL(deployments, 1) > 1, 1, 0)"
+    expression  = local.not_deployed_signal.expression
     label       = "Service ${each.key} not deployed, or being deployed"
     return_data = true
   }
 
+  # Container Insights' desired tasks and deployments, or without it AWS/ECS's CPU samples
+  # (locals.tf, not_deployed_signal).
   dynamic "metric_query" {
-    for_each = { desired = "DesiredTaskCount", deployments = "DeploymentCount" }
+    for_each = local.not_deployed_signal.metrics
 
     content {
-      id          = metric_query.key
+      id          = metric_query.value.id
       return_data = false
 
       metric {
-        namespace   = "ECS/ContainerInsights"
-        metric_name = metric_query.value
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.metric_name
         dimensions  = { ClusterName = local.cluster_name, ServiceName = each.key }
-        stat        = "Maximum"
+        stat        = metric_query.value.stat
         period      = 60
       }
     }

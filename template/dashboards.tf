@@ -3,7 +3,7 @@
 # every metric entry is [Namespace, MetricName, DimensionName, DimensionValue, ..., {options}].
 
 locals {
-  # 20 services (at most 7 widgets and 17 metrics plus one per canary step each) per
+  # 20 services (at most 8 widgets and 20 metrics plus one per canary step each) per
   # dashboard: far inside the limits of 500 widgets and 2,500 metrics a dashboard
   # (docs/aws-facts.md, "Dashboard limits"), and still readable.
   services_per_dashboard = 20
@@ -42,6 +42,9 @@ locals {
             ]
           }
         },
+      ],
+      # Task counts come from Container Insights: none without it.
+      local.container_insights == "disabled" ? [] : [
         {
           type = "metric"
           properties = {
@@ -58,6 +61,28 @@ locals {
           }
         },
       ],
+      # Enhanced Container Insights reports each task by ClusterName, ServiceName and TaskId
+      # (docs/aws-facts.md, "Container Insights"): a search draws every task of the service,
+      # however its tasks come and go.
+      local.container_insights == "enhanced" ? [
+        {
+          type = "metric"
+          properties = {
+            title  = "${name}: CPU and memory per task (%)"
+            region = var.aws_region
+            view   = "timeSeries"
+            period = 60
+            yAxis  = { left = { min = 0 } }
+            metrics = [
+              for id, metric in { cpu = "TaskCpuUtilization", memory = "TaskMemoryUtilization" } : [{
+                id         = id
+                label      = "${id == "cpu" ? "CPU" : "Memory"} $${PROP('Dim.TaskId')}"
+                expression = "SEARCH('{ECS/ContainerInsights,ClusterName,ServiceName,TaskId} MetricName=\"${metric}\" ClusterName=\"${local.cluster_name}\" ServiceName=\"${name}\"', 'Average', 60)"
+              }]
+            ]
+          }
+        },
+      ] : [],
       contains(keys(local.load_balanced), name) ? [
         {
           type = "metric"
@@ -71,13 +96,17 @@ locals {
             annotations = {
               horizontal = [for line in try(local.thresholds["${name}/lb-5xx-rate"], []) : merge(line, { yAxis = "right" })]
             }
-            # The rate the lb-5xx-rate alarm evaluates, with the counts it is made of.
-            metrics = [
+            # The rate the lb-5xx-rate alarm evaluates, with the counts it is made of; with
+            # anomaly_bands, the band lb-requests-anomaly compares the requests with.
+            metrics = concat([
               ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "requests", label = "Requests" }],
               ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "target5xx", label = "Target 5xx" }],
               ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", local.load_balanced[name].load_balancer.LoadBalancer, { id = "elb5xx", label = "Load balancer 5xx (whole ALB)" }],
               [{ expression = local.alarm_definitions["lb-5xx-rate"].expression, id = "rate", label = "5xx rate (%)", yAxis = "right" }],
-            ]
+              ],
+              [for alarm in try([local.alarms["${name}/lb-requests-anomaly"]], []) : [{ expression = alarm.expression, id = "result", label = "Requests (0 without any)", visible = false }]],
+              [for alarm in try([local.alarms["${name}/lb-requests-anomaly"]], []) : [{ expression = alarm.band_expression, id = "band", label = "Requests: expected band" }]],
+            )
           }
         },
       ] : [],
@@ -97,11 +126,14 @@ locals {
                 [for line in concat(try(local.thresholds["${name}/lb-unhealthy"], []), try(local.thresholds["${name}/lb-healthy-low"], [])) : merge(line, { yAxis = "right" })],
               )
             }
-            metrics = [
-              ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "p99", label = "p99 response time (s)" }],
+            # With anomaly_bands, the band lb-latency-anomaly compares the p99 with.
+            metrics = concat([
+              ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { id = "latency", stat = "p99", label = "p99 response time (s)" }],
               ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Minimum", label = "Healthy targets", yAxis = "right" }],
               ["AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", local.load_balanced[name].target_group.LoadBalancer, "TargetGroup", local.load_balanced[name].target_group.TargetGroup, { stat = "Maximum", label = "Unhealthy targets", yAxis = "right" }],
-            ]
+              ],
+              [for alarm in try([local.alarms["${name}/lb-latency-anomaly/warning"]], []) : [{ expression = alarm.band_expression, id = "band", label = "p99 response time: expected band" }]],
+            )
           }
         },
       ] : [],

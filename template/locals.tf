@@ -64,6 +64,12 @@ locals {
     response_time_p99_max_ms = 2000
     min_healthy_targets      = 1
     max_unhealthy_targets    = 0
+    # Anomaly-detection bands on the load balancer's request count and p99 response time:
+    # opt-in, since a band learns from up to two weeks of the metric's history and is too
+    # narrow or too wide before (docs/aws-facts.md, "Anomaly detection"). The width is in
+    # standard deviations: wider bands alarm less often.
+    anomaly_bands      = false
+    anomaly_band_width = 2
     # Severity tiers (the README): the settings above page (critical), these
     # notify (warning); a warning threshold is on the safe side of its page's.
     cpu_warning_percent          = 80
@@ -203,6 +209,9 @@ locals {
         # within 10 to 15 minutes (docs/aws-facts.md, "False pages").
         critical = { threshold_setting = "max_missing_tasks", evaluation_periods = 15, datapoints_to_alarm = 10 }
       }
+
+      # Only Container Insights reports desired and running tasks: no such alarm without it.
+      needs_container_insights = true
     }
     canary-success-low = {
       description         = "The service's canary fails its checks"
@@ -319,6 +328,52 @@ locals {
         warning = { threshold_setting = "max_unhealthy_targets", evaluation_periods = 5, datapoints_to_alarm = 5 }
       }
     }
+    # Anomaly-detection bands (opt-in per service: anomaly_bands): `band_width_setting` makes
+    # an alarm compare what it evaluates (its expression, or else its one metric) with
+    # ANOMALY_DETECTION_BAND(that, width) instead of a threshold; `threshold_metric_id` names
+    # that band (docs/aws-facts.md, "Anomaly detection"). `enabled_setting`: the alarm exists
+    # only for services whose setting of that name is true.
+    # A traffic spike, or a drop: a minute without requests is 0 requests (FILL), so a
+    # service that suddenly gets none when it normally gets some leaves the band below, and one
+    # that gets none every night does not (the band learns the night).
+    lb-requests-anomaly = {
+      description         = "The service's request count leaves its anomaly-detection band (a spike, or a drop such as no traffic when there normally is)"
+      scope               = "target_group"
+      enabled_setting     = "anomaly_bands"
+      band_width_setting  = "anomaly_band_width"
+      comparison_operator = "LessThanLowerOrGreaterThanUpperThreshold"
+      # Five-minute sums: per-minute counts of a small service are too noisy for a band.
+      period = 300
+      # FILL makes every period a datapoint while the metric exists; missing data remains
+      # only when the target group reported no request for the whole window queried.
+      treat_missing_data = "notBreaching"
+      expression         = "FILL(requests, 0)"
+      metrics            = [{ id = "requests", namespace = "AWS/ApplicationELB", metric_name = "RequestCount", stat = "Sum" }]
+      # Pages: traffic that stops (or floods in) for 15 minutes when it normally flows is an
+      # outage whatever the other alarms say. The band is the threshold.
+      tiers = {
+        critical = { evaluation_periods = 3, datapoints_to_alarm = 3 }
+      }
+    }
+    # Slower than usual for the time of day, long before the fixed lb-latency-p99 threshold.
+    # Faster than usual is no problem: above the band only. No requests, no response time:
+    # missing data is no breach. (Alike the other definitions on purpose: every alarm of the
+    # plan states each field, so that a reader sees all of its choices in one place.)
+    lb-latency-anomaly = {
+      description         = "The service's p99 response time rises above its anomaly-detection band"
+      scope               = "target_group"
+      enabled_setting     = "anomaly_bands"
+      band_width_setting  = "anomaly_band_width"
+      comparison_operator = "GreaterThanUpperThreshold"
+      period              = 300
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "latency", namespace = "AWS/ApplicationELB", metric_name = "TargetResponseTime", stat = "p99" }]
+      # Notifies only: slower than usual is worth a look; lb-latency-p99 pages when it hurts.
+      tiers = {
+        warning = { evaluation_periods = 3, datapoints_to_alarm = 3 }
+      }
+    }
     lb-healthy-low = {
       description         = "Fewer of the service's targets pass the load balancer's health check than its min_healthy_targets"
       scope               = "target_group"
@@ -339,9 +394,11 @@ locals {
   alarm_kinds = {
     for name in var.service_names : name => [
       for kind, definition in local.alarm_definitions : kind
-      if definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
+      if(definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
         definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
-      ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+        ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+      ) && (try(definition.enabled_setting, null) == null || try(local.services[name][definition.enabled_setting], false) == true)
+      && (local.container_insights != "disabled" || !try(definition.needs_container_insights, false))
     ]
   }
 
@@ -395,6 +452,13 @@ locals {
       description         = "${local.alarm_definitions[a.kind].description} (${a.service}; ${a.tier}: ${a.tier == "critical" ? "pages" : "notifies"})."
       comparison_operator = local.alarm_definitions[a.kind].comparison_operator
       threshold           = a.setting == null ? a.constant : local.services[a.service][a.setting] * try(local.alarm_definitions[a.kind].threshold_scale, 1)
+      # An anomaly-detection alarm: the band it compares with, in place of the threshold.
+      threshold_metric_id = try(local.alarm_definitions[a.kind].band_width_setting, null) == null ? null : "band"
+      band_expression = try(local.alarm_definitions[a.kind].band_width_setting, null) == null ? null : format(
+        "ANOMALY_DETECTION_BAND(%s, %s)",
+        local.alarm_definitions[a.kind].expression == null ? local.alarm_definitions[a.kind].metrics[0].id : "result",
+        local.services[a.service][local.alarm_definitions[a.kind].band_width_setting],
+      )
       evaluation_periods  = coalesce(a.periods, local.services[a.service].canary_heartbeat_hours)
       datapoints_to_alarm = coalesce(a.m_of_n, a.periods, local.services[a.service].canary_heartbeat_hours)
       # Where a cron schedule leaves periods without a run, missing data is no failure:
@@ -445,6 +509,24 @@ locals {
     for name in var.service_names : name => {
       name = "${local.name_prefix}-${name}-not-deployed"
     }
+  }
+  # What the not-deployed alarm reads. With Container Insights: the service's desired tasks
+  # and its deployments. Without (container_insights = "disabled"): whether AWS/ECS has any
+  # CPU sample of the service, which it reports only while a task of it runs; a service none
+  # of whose tasks runs then counts as not deployed (its stopped tasks still notify through
+  # their ECS events, events.tf), and its deployments are not recognised
+  # (docs/aws-facts.md, "Container Insights").
+  not_deployed_signal = local.container_insights == "disabled" ? {
+    expression  = "IF(FILL(samples, 0) < 1, 1, 0)"
+    description = "no task of it runs (not deployed yet, scaled to zero, or stopped)"
+    metrics     = [{ id = "samples", namespace = "AWS/ECS", metric_name = "CPUUtilization", stat = "SampleCount" }]
+    } : {
+    expression  = "IF(FILL(desired, 0) < 1, 1, 0) + IF(FILL(deployments, 1) > 1, 1, 0)"
+    description = "ECS reports no desired tasks for it (not deployed yet, or scaled to zero), or a deployment of it is in progress"
+    metrics = [
+      { id = "desired", namespace = "ECS/ContainerInsights", metric_name = "DesiredTaskCount", stat = "Maximum" },
+      { id = "deployments", namespace = "ECS/ContainerInsights", metric_name = "DeploymentCount", stat = "Maximum" },
+    ]
   }
   # Seconds the composite waits for the suppressor before notifying (so a service that is
   # being removed does not page), and stays silent after a deployment appears (first runs).

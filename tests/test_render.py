@@ -115,7 +115,10 @@ def test_cluster_is_created_or_looked_up_with_a_guard_F2(
         assert "cluster_name" in postconditions[0]["error_message"]
     else:
         assert not lookups
-        assert resources["this"]["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+        setting = [{"name": "containerInsights", "value": "${local.container_insights}"}]
+        assert resources["this"]["setting"] == setting
+        answer = VARIANTS[name].get("container_insights", "enabled")
+        assert f'container_insights = "{answer}"' in (module / "ecs.tf").read_text()
 
 
 def test_vpc_lookup_is_unambiguous_and_guarded_F5(variant: tuple[str, Path]) -> None:
@@ -545,13 +548,14 @@ def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> 
     )
     not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
     (quiet,) = not_deployed["metric_query"]
-    assert "FILL(desired, 0) < 1" in quiet["expression"], "no desired tasks"
-    assert "FILL(deployments, 1) > 1" in quiet["expression"], "issue 15: or a deployment"
+    # What it reads depends on Container Insights (issue 15, item 6): the plan facts are in
+    # tests/test_service_signals.py and tests/test_container_insights.py.
+    assert quiet["expression"] == "${local.not_deployed_signal.expression}"
     (metrics,) = not_deployed["dynamic"]
-    assert set(metrics["metric_query"]["for_each"].values()) == {
-        "DesiredTaskCount",
-        "DeploymentCount",
-    }
+    assert metrics["metric_query"]["for_each"] == "${local.not_deployed_signal.metrics}"
+    plan = (module / "locals.tf").read_text()
+    assert "FILL(desired, 0) < 1" in plan, "no desired tasks"
+    assert "FILL(deployments, 1) > 1" in plan, "issue 15: or a deployment"
     assert not_deployed["treat_missing_data"] == "breaching"
     assert "alarm_actions" not in not_deployed
     assert "## When alarms page" in (module / "README.md").read_text()

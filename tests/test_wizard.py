@@ -58,7 +58,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("environment_suffix", CLEAR + "Prod" + ENTER)
     term.expect("environment_suffix must be a lowercase slug")
     term.answer("environment_suffix", CLEAR + "prod" + ENTER)
-    for prompt in ("aws_region", "cluster_mode", "cluster_name", "vpc_mode"):
+    for prompt in ("aws_region", "cluster_mode", "cluster_name", "container_insights", "vpc_mode"):
         term.answer(prompt)
     term.answer("services", CLEAR + "orders, bad name" + ENTER)
     term.expect("services 'bad name' is not an ECS service name")

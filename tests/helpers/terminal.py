@@ -20,6 +20,7 @@ DEFAULT_PROMPTS = [
     "aws_region",
     "cluster_mode",
     "cluster_name",
+    "container_insights",
     "vpc_mode",
     "services",
     "service_endpoint_pattern",

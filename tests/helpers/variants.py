@@ -11,6 +11,11 @@
 | all-options        | existing | existing | yes       | s3      | several  | nodejs  |
 | many-services      | new      | new      | (always)  | local   | none     | python  |
 | no-canaries        | new      | new      | (always)  | local   | none     | nodejs  |
+| insights-enhanced  | new      | new      | (always)  | local   | none     | python  |
+| insights-disabled  | new      | default  | yes       | local   | none     | python  |
+
+A new cluster's Container Insights is enabled, except in insights-enhanced and
+insights-disabled.
 
 Every wizard path is rendered here and checked by the tests (failure class F8).
 """
@@ -85,6 +90,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "many-services": {"services": [f"svc-{i:03d}" for i in range(45)]},
     "no-canaries": {"service_endpoint_pattern": "", "canary_runtime": "nodejs"},
+    "insights-enhanced": {"container_insights": "enhanced"},
+    "insights-disabled": {
+        "container_insights": "disabled",
+        "vpc_mode": "default",
+        "services": ["orders", "payments", "users"],
+    },
     "organization": {
         "environment_suffix": "prod",
         "cross_account_mode": "organization",
