@@ -26,6 +26,11 @@ locals {
     accounts_dashboard = "${local.name_prefix}-accounts"
     oam_sink           = local.name_prefix
     oam_stack_set      = "${local.name_prefix}-oam-links"
+    # The services' log metrics (one per service: {service} is its name) and the folder of
+    # the saved Logs Insights queries (a "/" in a query's name makes a folder).
+    log_metrics_namespace = "${local.name_prefix}/Logs"
+    log_error_metric      = "{service}-errors"
+    queries_folder        = local.name_prefix
   }
 
   # Environment comes from the suffix only; the module's own tags win over additional_tags.
@@ -63,6 +68,16 @@ locals {
     response_time_p99_max_ms = 2000
     min_healthy_targets      = 1
     max_unhealthy_targets    = 0
+    # Error lines in the service's log group, one metric filter per pattern, all counting
+    # into its error metric (docs/aws-facts.md, "Log metric filters"). A filter pattern is
+    # either text terms or JSON selectors, never both: the first counts lines with these
+    # (case-sensitive) words, the second JSON lines whose level is error, fatal or critical.
+    # [] counts nothing: no filter and no log-errors alarm.
+    log_error_patterns = [
+      "?ERROR ?FATAL ?CRITICAL ?Exception",
+      "{ $.level = \"error\" || $.level = \"fatal\" || $.level = \"critical\" }",
+    ]
+    log_errors_max_per_minute = 10
   }
 
   services = {
@@ -318,14 +333,36 @@ locals {
       expression          = null
       metrics             = [{ id = "healthy", namespace = "AWS/ApplicationELB", metric_name = "HealthyHostCount", stat = "Minimum" }]
     }
+    # Error lines counted by the service's log metric filters (logs.tf). The filters publish
+    # only when a line matches (no default value): no data is no error, never a breach. A few
+    # error lines are everyday noise in many services: the alarm wants more than
+    # log_errors_max_per_minute in 3 of 5 minutes; a crash loop pages sooner through
+    # tasks-below-desired and the ECS task events.
+    log-errors = {
+      description         = "The service logs more error lines a minute than its log_errors_max_per_minute, in 3 of 5 minutes"
+      scope               = "log"
+      comparison_operator = "GreaterThanThreshold"
+      threshold_setting   = "log_errors_max_per_minute"
+      threshold           = null
+      period              = null
+      evaluation_periods  = 5
+      datapoints_to_alarm = 3
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "errors", namespace = local.names.log_metrics_namespace, metric_name = local.names.log_error_metric, stat = "Sum" }]
+    }
   }
 
   alarm_kinds = {
     for name in var.service_names : name => [
       for kind, definition in local.alarm_definitions : kind
-      if definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
-        definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
-      ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+      if(
+        definition.scope == "service"
+        || (definition.scope == "canary" && can(local.canaries[name]))
+        || (definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true))
+        || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+        || (definition.scope == "log" && contains(keys(local.log_error_metrics), name))
+      )
     ]
   }
 
@@ -346,6 +383,9 @@ locals {
       { service = { ClusterName = local.cluster_name, ServiceName = name } },
       can(local.canaries[name]) ? { canary = { CanaryName = local.canaries[name].name } } : {},
       try(local.load_balanced[name], {}),
+      # One metric per service, without dimensions (a metric filter's dimensions take their
+      # values from the log event, never a fixed one).
+      contains(keys(local.log_error_metrics), name) ? { log = {} } : {},
     )
   }
 
@@ -373,7 +413,8 @@ locals {
         )
         metrics = [
           for metric in local.alarm_definitions[kind].metrics : merge(metric, {
-            dimensions = local.metric_dimensions[name][try(metric.dimensions, local.alarm_definitions[kind].scope)]
+            metric_name = replace(metric.metric_name, "{service}", name)
+            dimensions  = local.metric_dimensions[name][try(metric.dimensions, local.alarm_definitions[kind].scope)]
           })
         ]
       }
