@@ -57,6 +57,7 @@ PRICES: Mapping[str, float] = {
     "nat_gateway_hour": 0.045,  # per NAT gateway, an hour
     "log_ingestion_gb": 0.50,
     "log_storage_gb_month": 0.03,
+    "logs_insights_gb_scanned": 0.005,
 }
 # The CloudWatch free tier, per account and month (shared by everything in the account).
 FREE_TIER: Mapping[str, int] = {
@@ -93,6 +94,14 @@ ANOMALY_ALARMS = 2
 # template/alarms.tf: per service one composite alarm per severity tier (critical pages,
 # warning notifies), each on its own SNS topic (template/sns.tf).
 SEVERITY_TIERS = 2
+# Per service with a known log group (every service of a new cluster; an existing cluster's
+# that service_log_groups names): template/logs.tf.jinja's metric filters, one per default
+# log_error_pattern (template/locals.tf), into one custom metric, and the log-errors alarm (a warning).
+LOG_ERROR_PATTERNS = 2
+# template/log_queries.tf: "Recent errors" and "Slowest requests" per 50 of those log groups,
+# "Stopped tasks" once, on a log group of its own (with a resource policy), written by a
+# second target of each task-stopped EventBridge rule.
+SERVICE_QUERIES, LOG_GROUPS_PER_QUERY = 2, 50
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
 # template/events.tf: per 20 services an EventBridge rule for failed deployments and one for
 # unexpectedly stopped tasks, each with one target (the alarm topic). Rules matching AWS
@@ -152,6 +161,7 @@ class _Shape:
     load_balanced: int = 0  # services behind an Application Load Balancer
     # a new cluster's container_insights answer; an existing cluster's is on ("enabled")
     insights: str = "enabled"
+    logged: int = 0  # services with a known log group: their error lines are counted
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -190,6 +200,11 @@ class _Shape:
                 if answers["cluster_mode"] == "new"
                 else "enabled"
             ),
+            logged=(
+                services
+                if answers["cluster_mode"] == "new"
+                else len(set(answers.get("service_log_groups") or {}) & set(answers["services"]))
+            ),
         )
 
     @property
@@ -222,7 +237,12 @@ class _Shape:
             self.services * self.service_alarms[1]
             + self.canaries * CANARY_ALARM_METRICS
             + self.load_balanced * LB_ALARM_METRICS
+            + self.logged
         )
+
+    @property
+    def queries(self) -> int:
+        return SERVICE_QUERIES * math.ceil(self.logged / LOG_GROUPS_PER_QUERY) + 1
 
     @property
     def insights_metrics(self) -> int:
@@ -271,11 +291,16 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_cloudwatch_dashboard": shape.dashboards,
         # the existing cluster's services log to their own groups
         "aws_cloudwatch_event_rule": shape.event_rules,
-        "aws_cloudwatch_event_target": shape.event_rules,
-        "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster),
+        # the alarm topic for every rule, the stopped tasks' log group for task-stopped rules
+        "aws_cloudwatch_event_target": shape.event_rules + shape.event_rules // 2,
+        "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster) + 1,
+        "aws_cloudwatch_log_metric_filter": shape.logged * LOG_ERROR_PATTERNS,
+        "aws_cloudwatch_log_resource_policy": 1,
         "aws_cloudwatch_metric_alarm": shape.services * shape.service_alarms[0]
         + shape.canaries * CANARY_ALARMS
-        + shape.load_balanced * LB_ALARMS,
+        + shape.load_balanced * LB_ALARMS
+        + shape.logged,
+        "aws_cloudwatch_query_definition": shape.queries,
         "aws_ecs_cluster": int(shape.new_cluster),
         "aws_iam_role": 1,
         "aws_iam_role_policy": 1,
@@ -372,7 +397,8 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             PRICES["alarm_metric"],
             f"{shape.alarm_metrics} alarm metrics: {shape.service_alarms[1]} per service,"
             f" {CANARY_ALARM_METRICS} more per canary, {LB_ALARM_METRICS} more per service"
-            f" behind a load balancer ({shape.load_balanced})",
+            f" behind a load balancer ({shape.load_balanced}), 1 more per service with a"
+            f" log group ({shape.logged})",
         ),
         CostLine(
             "Composite alarms",
@@ -388,6 +414,13 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             + (" + source accounts" if shape.cross_account else ""),
         ),
         _insights_line(shape),
+        CostLine(
+            "Log error metrics",
+            shape.logged,
+            PRICES["custom_metric"],
+            f"one per service with a log group ({shape.logged}); at most: billed only for the"
+            " hours it logs an error line",
+        ),
         CostLine("KMS key", 1, PRICES["kms_key"], "one customer-managed key"),
         CostLine(
             "Monitoring interface endpoint",
@@ -409,7 +442,7 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
         "canary_run": runs,
         "alarm_metric": shape.alarm_metrics,
         "dashboard": shape.dashboards,
-        "custom_metric": shape.insights_metrics,
+        "custom_metric": shape.insights_metrics + shape.logged,
     }
     free = sum(min(used[key], limit) * PRICES[key] for key, limit in FREE_TIER.items())
     return Estimate(tuple(lines), free, answers["aws_region"], _notes(answers))
@@ -490,6 +523,11 @@ def _notes(answers: Mapping[str, Any]) -> tuple[str, ...]:
             f" storage ${PRICES['log_storage_gb_month']:.2f}/GB-month), the canaries' Lambda"
             " time, logs and S3 artifacts, KMS and API requests, endpoint data processing,"
             " alarm e-mails."
+        ),
+        (
+            f"Logs Insights: ${PRICES['logs_insights_gb_scanned']:.3f} per GB scanned by the"
+            " saved queries you run and by each service's recent-errors widget, each time its"
+            " dashboard loads or refreshes (the free tier's 5 GB of logs include it)."
         ),
     ]
     notes.append(

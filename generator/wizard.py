@@ -405,6 +405,21 @@ def _insights_summary(answers: Mapping[str, Any]) -> str:
     return text
 
 
+def _log_signals(answers: Mapping[str, Any]) -> str:
+    """Which services' error lines are counted (their log group is known), and the queries."""
+    services = list(answers.get("services") or [])
+    known = answers.get("service_log_groups") or {}
+    logged = [s for s in services if answers.get("cluster_mode") == "new" or s in known]
+    unknown = sorted(set(services) - set(logged))
+    prefix = f"{answers.get('project_name')}-{answers.get('environment_suffix')}"
+    return (
+        f"Error lines counted (log-errors alarm): {', '.join(logged) or 'none'}"
+        + (f"; no log group known: {', '.join(unknown)} (set log_group)" if unknown else "")
+        + f". Saved Logs Insights queries in the folder {prefix}: recent errors, slowest"
+        " requests, stopped tasks."
+    )
+
+
 def summary(answers: Mapping[str, Any]) -> str:
     """The answers, the resources they create by kind, and the monthly cost estimate."""
     width = max(len(name) for name in answers)
@@ -429,6 +444,7 @@ def summary(answers: Mapping[str, Any]) -> str:
             " (anomaly_bands in services.auto.tfvars)."
         )
     rows.append(_tiers_line(answers))
+    rows.append(_log_signals(answers))
     rows.append(
         "ECS events go to the alarm topic as readable messages: failed deployments (circuit"
         " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."

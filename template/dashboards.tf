@@ -3,7 +3,7 @@
 # every metric entry is [Namespace, MetricName, DimensionName, DimensionValue, ..., {options}].
 
 locals {
-  # 20 services (at most 8 widgets and 20 metrics plus one per canary step each) per
+  # 20 services (at most 9 widgets and 20 metrics plus one per canary step each) per
   # dashboard: far inside the limits of 500 widgets and 2,500 metrics a dashboard
   # (docs/aws-facts.md, "Dashboard limits"), and still readable.
   services_per_dashboard = 20
@@ -177,6 +177,20 @@ locals {
               for step in local.canaries[name].config.steps :
               ["CloudWatchSynthetics", "SuccessPercent", "CanaryName", local.canaries[name].name, "StepName", step.name, { label = step.name }]
             ]
+          }
+        },
+      ] : [],
+      # The service's latest error lines: a Logs Insights query of its log group, run each
+      # time the dashboard loads or refreshes (docs/aws-facts.md, "Log metric filters").
+      # Alike the widgets above on purpose: each widget is written out as the body has it.
+      contains(keys(local.log_groups), name) ? [
+        {
+          type = "log"
+          properties = {
+            title  = "${name}: recent errors"
+            region = var.aws_region
+            view   = "table"
+            query  = "SOURCE '${local.log_groups[name]}' | fields @timestamp, @message | ${local.log_error_query_filter} | sort @timestamp desc | limit 20"
           }
         },
       ] : [],

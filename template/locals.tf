@@ -27,6 +27,11 @@ locals {
     accounts_dashboard = "${local.name_prefix}-accounts"
     oam_sink           = local.name_prefix
     oam_stack_set      = "${local.name_prefix}-oam-links"
+    # The services' log metrics (one per service: {service} is its name) and the folder of
+    # the saved Logs Insights queries (a "/" in a query's name makes a folder).
+    log_metrics_namespace = "${local.name_prefix}/Logs"
+    log_error_metric      = "{service}-errors"
+    queries_folder        = local.name_prefix
   }
 
   # Environment comes from the suffix only; the module's own tags win over additional_tags.
@@ -77,6 +82,16 @@ locals {
     canary_duration_warning_ms   = 5000
     error_rate_warning_percent   = 1
     response_time_p99_warning_ms = 1000
+    # Error lines in the service's log group, one metric filter per pattern, all counting
+    # into its error metric (docs/aws-facts.md, "Log metric filters"). A filter pattern is
+    # either text terms or JSON selectors, never both: the first counts lines with these
+    # (case-sensitive) words, the second JSON lines whose level is error, fatal or critical.
+    # [] counts nothing: no filter and no log-errors alarm.
+    log_error_patterns = [
+      "?ERROR ?FATAL ?CRITICAL ?Exception",
+      "{ $.level = \"error\" || $.level = \"fatal\" || $.level = \"critical\" }",
+    ]
+    log_errors_max_per_minute = 10
   }
 
   services = {
@@ -386,6 +401,25 @@ locals {
         critical = { threshold_setting = "min_healthy_targets", evaluation_periods = 5, datapoints_to_alarm = 5 }
       }
     }
+    # Error lines counted by the service's log metric filters (logs.tf). The filters publish
+    # only when a line matches (no default value): no data is no error, never a breach. A few
+    # error lines are everyday noise in many services: the alarm wants more than
+    # log_errors_max_per_minute in 3 of 5 minutes; a crash loop pages sooner through
+    # tasks-below-desired and the ECS task events.
+    log-errors = {
+      description         = "The service logs more error lines a minute than its log_errors_max_per_minute, in 3 of 5 minutes"
+      scope               = "log"
+      comparison_operator = "GreaterThanThreshold"
+      period              = null
+      treat_missing_data  = "notBreaching"
+      expression          = null
+      metrics             = [{ id = "errors", namespace = local.names.log_metrics_namespace, metric_name = local.names.log_error_metric, stat = "Sum" }]
+      # Notifies only: error lines are a lead, not an outage; what users see pages through the
+      # canary, load-balancer and task alarms.
+      tiers = {
+        warning = { threshold_setting = "log_errors_max_per_minute", evaluation_periods = 5, datapoints_to_alarm = 3 }
+      }
+    }
   }
 
   # The tiers, most severe first: critical pages, warning notifies (sns.tf).
@@ -394,9 +428,12 @@ locals {
   alarm_kinds = {
     for name in var.service_names : name => [
       for kind, definition in local.alarm_definitions : kind
-      if(definition.scope == "service" || (definition.scope == "canary" && can(local.canaries[name])) || (
-        definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true)
-        ) || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+      if(
+        definition.scope == "service"
+        || (definition.scope == "canary" && can(local.canaries[name]))
+        || (definition.scope == "cron-canary" && !try(local.canaries[name].runs_every_period, true))
+        || (definition.scope == "target_group" && contains(keys(local.load_balanced), name))
+        || (definition.scope == "log" && contains(keys(local.log_error_metrics), name))
       ) && (try(definition.enabled_setting, null) == null || try(local.services[name][definition.enabled_setting], false) == true)
       && (local.container_insights != "disabled" || !try(definition.needs_container_insights, false))
     ]
@@ -419,6 +456,9 @@ locals {
       { service = { ClusterName = local.cluster_name, ServiceName = name } },
       can(local.canaries[name]) ? { canary = { CanaryName = local.canaries[name].name } } : {},
       try(local.load_balanced[name], {}),
+      # One metric per service, without dimensions (a metric filter's dimensions take their
+      # values from the log event, never a fixed one).
+      contains(keys(local.log_error_metrics), name) ? { log = {} } : {},
     )
   }
 
@@ -471,7 +511,8 @@ locals {
       )
       metrics = [
         for metric in local.alarm_definitions[a.kind].metrics : merge(metric, {
-          dimensions = local.metric_dimensions[a.service][try(metric.dimensions, local.alarm_definitions[a.kind].scope)]
+          metric_name = replace(metric.metric_name, "{service}", a.service)
+          dimensions  = local.metric_dimensions[a.service][try(metric.dimensions, local.alarm_definitions[a.kind].scope)]
         })
       ]
     }

@@ -34,19 +34,20 @@ def test_defaults_by_hand() -> None:
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
             # per service 8 metrics: cpu and memory twice (warning and critical), tasks and
-            # not-deployed 2 each; per canary 4: success, failed, duration twice
-            "Metric alarms": 2 * (8 + 4) * 0.10,  # 2.40
+            # not-deployed 2 each, and log-errors; per canary 4: success, failed, duration twice
+            "Metric alarms": 2 * (8 + 1 + 4) * 0.10,  # 2.60
             "Composite alarms": 2 * 2 * 0.50,  # critical and warning per service
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
+            "Log error metrics": 2 * 0.30,  # one per service, both logging to the new groups
             "KMS key": 1.00,
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
         }
     )
-    assert est.list_total == pytest.approx(56.736)
+    assert est.list_total == pytest.approx(57.536)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(46.616)
+    assert est.total == pytest.approx(47.416)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -67,6 +68,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
             "Composite alarms": 45 * 2 * 0.50,  # 45.00
             "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
             "Container Insights metrics": 0.0,  # the existing cluster's, billed already
+            "Log error metrics": 0.0,  # no service's log group is known
             "KMS key": 1.00,
             "Monitoring interface endpoint": 0.0,
             "NAT gateway": 0.0,  # the VPC's own
@@ -90,17 +92,18 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 12 * 0.10,
+            "Metric alarms": 3 * 13 * 0.10,
             "Composite alarms": 3 * 2 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
+            "Log error metrics": 3 * 0.30,
             "KMS key": 1.00,
             "Monitoring interface endpoint": 3 * 720 * 0.01,  # one AZ per subnet: 21.60
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(204.52)
-    assert est.total == pytest.approx(204.52 - 10.12)
+    assert est.list_total == pytest.approx(205.72)
+    assert est.total == pytest.approx(205.72 - 10.12)
 
 
 def test_services_behind_a_load_balancer_by_hand() -> None:
@@ -121,6 +124,35 @@ def test_services_behind_a_load_balancer_by_hand() -> None:
     counts = resource_counts(answers)
     assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2 * 6
     assert counts["aws_cloudwatch_composite_alarm"] == 3 * 2, "one per service and tier"
+
+
+def test_services_with_a_known_log_group_by_hand() -> None:
+    """Issue 15, item 7: a service whose log group is known gets two metric filters (the
+    default patterns: text and JSON) into one custom metric, and the log-errors alarm; the
+    saved queries read 50 log groups each. In an existing cluster only the services whose
+    log group was discovered (service_log_groups) are counted."""
+    answers = full(
+        {
+            "cluster_mode": "existing",
+            "services": ["a", "b", "c"],
+            "service_log_groups": {"a": "/ecs/a", "b": "/ecs/b"},
+        }
+    )
+    lines = monthly(answers)
+    assert lines["Metric alarms"] == pytest.approx((3 * 12 + 2) * 0.10)  # 3.80
+    assert lines["Log error metrics"] == pytest.approx(2 * 0.30)
+    counts = resource_counts(answers)
+    assert counts["aws_cloudwatch_log_metric_filter"] == 2 * 2
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * 7 + 2
+    # errors and slowest requests on a and b; stopped tasks on the events' own log group
+    assert counts["aws_cloudwatch_query_definition"] == 3
+    assert counts["aws_cloudwatch_log_group"] == 1, "only the stopped tasks' events"
+    many = full({"services": [f"s{i:03d}" for i in range(120)]})
+    # 120 log groups, 50 to a query: 3 of each kind, and stopped tasks once
+    assert resource_counts(many)["aws_cloudwatch_query_definition"] == 2 * 3 + 1
+    assert resource_counts(many)["aws_cloudwatch_log_metric_filter"] == 240
+    note = [n for n in estimate(answers).notes if "Logs Insights" in n]
+    assert note and "$0.005 per GB scanned" in note[0]
 
 
 @pytest.mark.parametrize(
@@ -195,7 +227,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$46.62  a month ($56.74 without the free tier)" in out
+    assert "$47.42  a month ($57.54 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

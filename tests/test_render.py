@@ -325,6 +325,7 @@ CHECKOV_SKIPS = {
     ("kms.tf", "CKV_AWS_111"),
     ("kms.tf", "CKV_AWS_356"),
     ("logs.tf", "CKV_AWS_338"),
+    ("log_queries.tf", "CKV_AWS_338"),  # the stopped tasks' events, in both cluster modes
     ("network.tf", "CKV2_AWS_5"),
 }
 NEW_VPC_SKIPS = {("network.tf", "CKV_AWS_394"), ("network.tf", "CKV2_AWS_11")}
@@ -603,10 +604,11 @@ def test_an_existing_cluster_uses_the_services_own_log_groups(
     created = dict(blocks(module, "resource", "aws_cloudwatch_log_group"))
     outputs = dict(blocks(module, "output"))
     assert outputs["log_group_names"]["value"] == "${local.log_groups}"
+    # ecs_events: the stopped tasks' ECS events (log_queries.tf), in both cluster modes
     if answers.get("cluster_mode") != "existing":
-        assert set(created) == {"service"}
+        assert set(created) == {"service", "ecs_events"}
         return
-    assert not created
+    assert set(created) == {"ecs_events"}
     settings = (module / "services.auto.tfvars").read_text()
     for service, group in answers.get("service_log_groups", {}).items():
         assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings

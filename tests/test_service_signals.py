@@ -225,7 +225,12 @@ def test_ecs_events_reach_the_alarm_topic_readably(
         assert stopped["detail"]["stopCode"] == ["EssentialContainerExited", "TaskFailedToStart"]
         assert [arn.rsplit("/", 1)[-1] for arn in stopped["detail"]["clusterArn"]] == [cluster]
 
-    targets = planned_by_address(module, "aws_cloudwatch_event_target")
+    # (the task-stopped rules' second target, the stopped tasks' log group: test_log_signals)
+    targets = [
+        t
+        for t in planned_by_address(module, "aws_cloudwatch_event_target")
+        if t["target_id"] == "alarm-topic"
+    ]
     assert len(targets) == len(rules)
     for target in targets:
         (transformer,) = target["input_transformer"]
