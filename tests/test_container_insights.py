@@ -176,7 +176,7 @@ def test_enhanced_costs_by_hand() -> None:
     lines = monthly(answers)
     assert "Container Insights metrics" not in lines
     assert lines["Container Insights observations"] == pytest.approx(5.9616 * 0.21)  # 1.251936
-    assert lines["Metric alarms"] == pytest.approx(2 * (6 + 3) * 0.10)
+    assert lines["Metric alarms"] == pytest.approx(2 * (8 + 1 + 4) * 0.10)
     est = estimate(answers)
     # Free tier: 100 runs, 10 alarm metrics, 2 dashboards; no custom metrics to take off.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00)
@@ -188,18 +188,20 @@ def test_disabled_costs_by_hand() -> None:
     answers = full({"container_insights": "disabled"})
     lines = monthly(answers)
     assert lines["Container Insights metrics"] == 0
-    assert lines["Metric alarms"] == pytest.approx(2 * (3 + 3) * 0.10)  # 1.20
+    assert lines["Metric alarms"] == pytest.approx(2 * (5 + 1 + 4) * 0.10)  # 2.00
     assert resource_counts(answers)["aws_cloudwatch_metric_alarm"] == 2 * 3 + 2 * 3
     assert estimate(answers).list_total == pytest.approx(55.136 - 10.20 - 0.60)
 
 
 def test_the_cost_difference_is_shown_for_every_answer() -> None:
     # Insights and the services' own alarm metrics (2 services):
-    # enabled 34 x 0.30 + 12 x 0.10; enhanced 1.251936 + 12 x 0.10; disabled 6 x 0.10.
-    expected = {"enabled": 11.40, "enhanced": 2.451936, "disabled": 0.60}
+    # 8 metrics a service with Container Insights (cpu and memory in two tiers, tasks and
+    # not-deployed 2 each), 5 without (no tasks, not-deployed on 1):
+    # enabled 34 x 0.30 + 16 x 0.10; enhanced 1.251936 + 16 x 0.10; disabled 10 x 0.10.
+    expected = {"enabled": 11.80, "enhanced": 2.851936, "disabled": 1.00}
     for choice in expected:
         assert insights_choices(full({"container_insights": choice})) == pytest.approx(expected)
-    note = "enabled $11.40, enhanced $2.45, disabled $0.60 a month"
+    note = "enabled $11.80, enhanced $2.85, disabled $1.00 a month"
     assert note in " ".join(estimate(full({})).notes)
     assert note in summary(full({}))
     existing = full(VARIANTS["existing-default"])
