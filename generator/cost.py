@@ -68,8 +68,8 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 # template/locals.tf alarm_definitions: per service cpu-high, memory-high and
 # tasks-below-desired (a metric-math alarm on 2 metrics), and not-deployed (the composite's
 # suppressor); per canary canary-success-low, canary-duration-high and canary-failed (and
-# canary-heartbeat for a cron schedule, which only services.auto.tfvars sets). CloudWatch
-# bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
+# canary-heartbeat and canary-first-run for a cron schedule, which only services.auto.tfvars
+# sets). CloudWatch bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
 # DeploymentCount (quiet while a service is not deployed or being deployed).
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 4, 6
 CANARY_ALARMS, CANARY_ALARM_METRICS = 3, 3

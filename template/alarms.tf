@@ -96,9 +96,14 @@ resource "aws_cloudwatch_composite_alarm" "service" {
 
   alarm_name        = each.value.name
   alarm_description = "Any alarm of service ${each.key} is in ALARM (no notification while the service is not deployed, or is being deployed)."
-  alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
-  alarm_actions     = [aws_sns_topic.alarms.arn]
-  ok_actions        = [aws_sns_topic.alarms.arn]
+  # A cron canary's heartbeat counts once the canary has run (canary_first_run.tf).
+  alarm_rule = join(" OR ", [for key in each.value.members : (
+    endswith(key, "/canary-heartbeat")
+    ? "(ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\") AND OK(\"${local.canary_first_run_names[local.alarms[key].service]}\"))"
+    : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"
+  )])
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
 
   actions_suppressor {
     alarm            = aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name
