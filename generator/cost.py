@@ -39,7 +39,8 @@ PRICES_AS_OF = "2026-11-28"
 PRICES_SOURCE = (
     "AWS pricing pages for us-east-1: Amazon CloudWatch pricing (alarms, dashboards, custom"
     " metrics, Synthetics, free tier), AWS KMS pricing, Amazon VPC pricing (PrivateLink"
-    " interface endpoints, NAT gateways)"
+    " interface endpoints, NAT gateways), AWS Cloud Map pricing, Amazon Route 53 pricing"
+    " (hosted zones, queries)"
 )
 PRICES: Mapping[str, float] = {
     "canary_run": 0.0012,  # per run
@@ -52,6 +53,13 @@ PRICES: Mapping[str, float] = {
     "nat_gateway_hour": 0.045,  # per NAT gateway, an hour
     "log_ingestion_gb": 0.50,
     "log_storage_gb_month": 0.03,
+    # Service discovery (template/service_discovery.tf), looked up 2026-11-30: the private DNS
+    # namespace is a Route 53 private hosted zone ($0.50 a month each of the first 25), each
+    # task ECS registers is a Cloud Map registered resource ($0.10 a month), and Route 53
+    # answers the names at its standard query price ($0.40 a million, first billion).
+    "hosted_zone_month": 0.50,
+    "cloud_map_instance_month": 0.10,
+    "dns_queries_million": 0.40,
 }
 # The CloudWatch free tier, per account and month (shared by everything in the account).
 FREE_TIER: Mapping[str, int] = {
@@ -343,6 +351,8 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             _endpoint_detail(shape, answers),
         ),
     ]
+    if shape.service_discovery:
+        lines += _service_discovery_lines(shape, runs)
     if not shape.endpoints:
         lines.append(
             CostLine(
@@ -378,6 +388,32 @@ def estimate_for(
         answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
     answers.update(data)
     return estimate(resolve_answers(answers, load_questions()), schedule=schedule)
+
+
+def _service_discovery_lines(shape: _Shape, canary_runs: float) -> list[CostLine]:
+    """The Cloud Map namespace of the endpoint pattern's domain: its hosted zone, the tasks
+    registered in it (one per service assumed: ECS registers each running task), and the
+    canaries' look-ups (one a run: the records live 10 s, runs are minutes apart)."""
+    return [
+        CostLine(
+            "Route 53 private hosted zone",
+            1,
+            PRICES["hosted_zone_month"],
+            "the Cloud Map namespace of the endpoint pattern's domain",
+        ),
+        CostLine(
+            "Cloud Map registered tasks",
+            shape.services,
+            PRICES["cloud_map_instance_month"],
+            f"{shape.services} services x 1 task assumed (each running task is one)",
+        ),
+        CostLine(
+            "Route 53 DNS queries",
+            canary_runs / 1_000_000,
+            PRICES["dns_queries_million"],
+            f"{canary_runs:,.0f} canary look-ups (one a run); the services' own not included",
+        ),
+    ]
 
 
 def _endpoint_detail(shape: _Shape, answers: Mapping[str, Any]) -> str:

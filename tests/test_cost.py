@@ -39,12 +39,16 @@ def test_defaults_by_hand() -> None:
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
             "KMS key": 1.00,
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
+            # the Cloud Map namespace for {service}.internal
+            "Route 53 private hosted zone": 0.50,
+            "Cloud Map registered tasks": 2 * 0.10,
+            "Route 53 DNS queries": 2 * 8_640 / 1e6 * 0.40,  # 0.006912
         }
     )
-    assert est.list_total == pytest.approx(55.136)
+    assert est.list_total == pytest.approx(55.842912)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(45.016)
+    assert est.total == pytest.approx(45.722912)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -94,11 +98,34 @@ def test_existing_vpc_every_minute_by_hand() -> None:
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
             "KMS key": 1.00,
             "Monitoring interface endpoint": 3 * 720 * 0.01,  # one AZ per subnet: 21.60
+            "Route 53 private hosted zone": 0.50,
+            "Cloud Map registered tasks": 3 * 0.10,
+            "Route 53 DNS queries": 3 * 43_200 / 1e6 * 0.40,  # 0.05184
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(202.12)
-    assert est.total == pytest.approx(202.12 - 10.12)
+    assert est.list_total == pytest.approx(202.97184)
+    assert est.total == pytest.approx(202.97184 - 10.12)
+
+
+def test_service_discovery_by_hand() -> None:
+    """The Cloud Map namespace of a new cluster's endpoint pattern: a Route 53 private hosted
+    zone ($0.50), a registered resource per task ($0.10, one task a service assumed), and
+    one DNS query a canary run ($0.40 a million)."""
+    answers = full({"services": ["a", "b", "c", "d", "e"]})
+    lines = monthly(answers, schedule="rate(1 minute)")
+    assert lines["Route 53 private hosted zone"] == pytest.approx(0.50)
+    assert lines["Cloud Map registered tasks"] == pytest.approx(5 * 0.10)
+    assert lines["Route 53 DNS queries"] == pytest.approx(5 * 43_200 / 1e6 * 0.40)  # 0.0864
+    # none of it without a namespace: an existing cluster, or a pattern without a domain
+    for data in (
+        {"cluster_mode": "existing"},
+        {"service_endpoint_pattern": "http://gateway.example.com/{service}"},
+        {"service_endpoint_pattern": ""},
+    ):
+        other = monthly(full({"services": ["a", "b"], **data}))
+        assert not {"Route 53 private hosted zone", "Cloud Map registered tasks"} & set(other)
+        assert "Route 53 DNS queries" not in other
 
 
 def test_services_behind_a_load_balancer_by_hand() -> None:
@@ -192,7 +219,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$45.02  a month ($55.14 without the free tier)" in out
+    assert "$45.72  a month ($55.84 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 
