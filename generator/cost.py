@@ -51,6 +51,8 @@ PRICES: Mapping[str, float] = {
     "kms_key": 1.00,  # per customer-managed key, a month
     "interface_endpoint_az_hour": 0.01,  # per endpoint per AZ, an hour
     "nat_gateway_hour": 0.045,  # per NAT gateway, an hour
+    "nat_gateway_gb": 0.045,  # per GB a NAT gateway processes
+    "public_ipv4_hour": 0.005,  # per public IPv4 address (the NAT gateway's), an hour
     "log_ingestion_gb": 0.50,
     "log_storage_gb_month": 0.03,
     # Service discovery (template/service_discovery.tf), looked up 2026-11-30: the private DNS
@@ -93,6 +95,21 @@ SERVICES_PER_EVENT_RULE = 20
 # template/service_discovery.tf: local.service_domain
 SERVICE_DOMAIN = re.compile(r"^https?://\{service\}\.([^/:]+)")
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
+# template/task_endpoints.tf: the new VPC's interface endpoints for ECS tasks (new_vpc_egress
+# "endpoints"): ECR API, ECR Docker registry, CloudWatch Logs.
+TASK_ENDPOINTS = 3
+# template/nat.tf (new_vpc_egress "nat"): a public subnet with its route table, association
+# and internet route, an internet gateway, an Elastic IP, one NAT gateway, and the private
+# route table's route through it.
+NAT_RESOURCES: Mapping[str, int] = {
+    "aws_eip": 1,
+    "aws_internet_gateway": 1,
+    "aws_nat_gateway": 1,
+    "aws_route": 2,
+    "aws_route_table": 1,
+    "aws_route_table_association": 1,
+    "aws_subnet": 1,
+}
 # Container Insights (on for a cluster the module creates) publishes custom metrics. Assumed:
 # per service the 12 of ClusterName+ServiceName (CpuUtilized, CpuReserved, MemoryUtilized,
 # MemoryReserved, RunningTaskCount, PendingTaskCount, DesiredTaskCount, DeploymentCount, and
@@ -134,6 +151,7 @@ class _Shape:
     email: bool
     service_discovery: bool  # a Cloud Map namespace for the endpoint pattern's domain
     load_balanced: int = 0  # services behind an Application Load Balancer
+    egress: str | None = None  # new_vpc_egress: how a new VPC's tasks reach ECR and Logs
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -165,6 +183,7 @@ class _Shape:
             service_discovery=answers["cluster_mode"] == "new"
             and SERVICE_DOMAIN.match(answers["service_endpoint_pattern"]) is not None,
             load_balanced=len(answers.get("service_load_balancers") or {}),
+            egress=answers.get("new_vpc_egress", "endpoints") if vpc_mode == "new" else None,
         )
 
     @property
@@ -236,13 +255,13 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_sns_topic_policy": 1,
         "aws_sns_topic_subscription": int(shape.email),
         "aws_synthetics_canary": shape.canaries,
-        "aws_vpc_endpoint": 2 * int(shape.endpoints),
+        "aws_vpc_endpoint": 2 * int(shape.endpoints)
+        + TASK_ENDPOINTS * int(shape.egress == "endpoints"),
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
         "aws_vpc_security_group_egress_rule": 2,
-        # vpc_endpoints_from_canary, plus vpc_endpoints_from_vpc per CIDR block of a VPC the
-        # module does not own (counted as one: the primary; secondary blocks are not known)
-        "aws_vpc_security_group_ingress_rule": int(shape.endpoints)
-        * (1 + int(shape.vpc_mode != "new")),
+        # vpc_endpoints_from_canary, plus vpc_endpoints_from_vpc per CIDR block of the VPC
+        # (counted as one: the primary; a VPC's secondary blocks are not known)
+        "aws_vpc_security_group_ingress_rule": 2 * int(shape.endpoints),
         "time_sleep": 1,  # the canaries' wait for IAM propagation
     }
     for kind in (
@@ -267,6 +286,9 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
                 "aws_vpc": 1,
             }
         )
+    if shape.egress == "nat":
+        for kind, count in NAT_RESOURCES.items():
+            counts[kind] = counts.get(kind, 0) + count
     return {kind: count for kind, count in sorted(counts.items()) if count}
 
 
@@ -351,6 +373,7 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             _endpoint_detail(shape, answers),
         ),
     ]
+    lines += _egress_lines(shape)
     if shape.service_discovery:
         lines += _service_discovery_lines(shape, runs)
     if not shape.endpoints:
@@ -388,6 +411,37 @@ def estimate_for(
         answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
     answers.update(data)
     return estimate(resolve_answers(answers, load_questions()), schedule=schedule)
+
+
+def _egress_lines(shape: _Shape) -> list[CostLine]:
+    """How a new VPC's ECS tasks reach ECR and CloudWatch Logs (new_vpc_egress)."""
+    if shape.egress == "endpoints":
+        return [
+            CostLine(
+                "ECR and Logs interface endpoints",
+                TASK_ENDPOINTS * NEW_VPC_AZS * HOURS_PER_MONTH,
+                PRICES["interface_endpoint_az_hour"],
+                f"{TASK_ENDPOINTS} endpoints (ECR API, ECR Docker, Logs) x {NEW_VPC_AZS} AZ x"
+                f" {HOURS_PER_MONTH} h, for the tasks in the new VPC",
+            )
+        ]
+    if shape.egress == "nat":
+        return [
+            CostLine(
+                "NAT gateway",
+                HOURS_PER_MONTH,
+                PRICES["nat_gateway_hour"],
+                f"one, {HOURS_PER_MONTH} h, for the tasks in the new VPC (data processed,"
+                f" ${PRICES['nat_gateway_gb']:.3f} a GB, not included)",
+            ),
+            CostLine(
+                "Public IPv4 address",
+                HOURS_PER_MONTH,
+                PRICES["public_ipv4_hour"],
+                f"the NAT gateway's, {HOURS_PER_MONTH} h",
+            ),
+        ]
+    return []
 
 
 def _service_discovery_lines(shape: _Shape, canary_runs: float) -> list[CostLine]:

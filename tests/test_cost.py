@@ -28,7 +28,8 @@ def monthly(answers: dict[str, Any], **kwargs: Any) -> dict[str, float]:
 
 
 def test_defaults_by_hand() -> None:
-    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs).
+    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs) whose tasks
+    # reach ECR and CloudWatch Logs through interface endpoints.
     est = estimate(full({}))
     assert monthly(full({})) == pytest.approx(
         {
@@ -39,16 +40,17 @@ def test_defaults_by_hand() -> None:
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
             "KMS key": 1.00,
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
+            "ECR and Logs interface endpoints": 3 * 2 * 720 * 0.01,  # 43.20
             # the Cloud Map namespace for {service}.internal
             "Route 53 private hosted zone": 0.50,
             "Cloud Map registered tasks": 2 * 0.10,
             "Route 53 DNS queries": 2 * 8_640 / 1e6 * 0.40,  # 0.006912
         }
     )
-    assert est.list_total == pytest.approx(55.842912)
+    assert est.list_total == pytest.approx(99.042912)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(45.722912)
+    assert est.total == pytest.approx(88.922912)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -106,6 +108,30 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     est = estimate(answers, schedule="rate(1 minute)")
     assert est.list_total == pytest.approx(202.97184)
     assert est.total == pytest.approx(202.97184 - 10.12)
+
+
+@pytest.mark.parametrize(
+    ("egress", "lines"),
+    [
+        ("endpoints", {"ECR and Logs interface endpoints": 3 * 2 * 720 * 0.01}),  # 43.20
+        # one NAT gateway ($0.045 an hour) and its public IPv4 address ($0.005 an hour)
+        ("nat", {"NAT gateway": 720 * 0.045, "Public IPv4 address": 720 * 0.005}),  # 36.00
+        ("none", {}),
+    ],
+)
+def test_new_vpc_egress_by_hand(egress: str, lines: dict[str, float]) -> None:
+    """What a new VPC's ECS tasks pull images and send logs through, on top of the canaries'
+    own S3 gateway and monitoring endpoints (priced the same in every case)."""
+    priced = monthly(full({"new_vpc_egress": egress}))
+    egress_items = {"ECR and Logs interface endpoints", "NAT gateway", "Public IPv4 address"}
+    assert {item: cost for item, cost in priced.items() if item in egress_items} == (
+        pytest.approx(lines)
+    )
+    assert priced["Monitoring interface endpoint"] == pytest.approx(2 * 720 * 0.01)
+    # an existing or default VPC has its own way out: the answer is not asked
+    other = monthly(full({"vpc_mode": "default", "new_vpc_egress": egress}))
+    assert not egress_items & set(other) - {"NAT gateway"}
+    assert other.get("NAT gateway", 0.0) == 0.0
 
 
 def test_service_discovery_by_hand() -> None:
@@ -219,7 +245,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$45.72  a month ($55.84 without the free tier)" in out
+    assert "$88.92  a month ($99.04 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

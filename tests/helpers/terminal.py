@@ -21,6 +21,7 @@ DEFAULT_PROMPTS = [
     "cluster_mode",
     "cluster_name",
     "vpc_mode",
+    "new_vpc_egress",
     "services",
     "service_endpoint_pattern",
     "canary_runtime",
