@@ -40,7 +40,8 @@ PRICES_AS_OF = "2026-11-28"
 PRICES_SOURCE = (
     "AWS pricing pages for us-east-1: Amazon CloudWatch pricing (alarms, dashboards, custom"
     " metrics, Synthetics, free tier), AWS KMS pricing, Amazon VPC pricing (PrivateLink"
-    " interface endpoints, NAT gateways)"
+    " interface endpoints, NAT gateways), AWS Cloud Map pricing, Amazon Route 53 pricing"
+    " (hosted zones, queries)"
 )
 PRICES: Mapping[str, float] = {
     "canary_run": 0.0012,  # per run
@@ -55,9 +56,18 @@ PRICES: Mapping[str, float] = {
     "kms_key": 1.00,  # per customer-managed key, a month
     "interface_endpoint_az_hour": 0.01,  # per endpoint per AZ, an hour
     "nat_gateway_hour": 0.045,  # per NAT gateway, an hour
+    "nat_gateway_gb": 0.045,  # per GB a NAT gateway processes
+    "public_ipv4_hour": 0.005,  # per public IPv4 address (the NAT gateway's), an hour
     "log_ingestion_gb": 0.50,
     "log_storage_gb_month": 0.03,
     "logs_insights_gb_scanned": 0.005,
+    # Service discovery (template/service_discovery.tf), looked up 2026-11-30: the private DNS
+    # namespace is a Route 53 private hosted zone ($0.50 a month each of the first 25), each
+    # task ECS registers is a Cloud Map registered resource ($0.10 a month), and Route 53
+    # answers the names at its standard query price ($0.40 a million, first billion).
+    "hosted_zone_month": 0.50,
+    "cloud_map_instance_month": 0.10,
+    "dns_queries_million": 0.40,
 }
 # The CloudWatch free tier, per account and month (shared by everything in the account).
 FREE_TIER: Mapping[str, int] = {
@@ -75,8 +85,8 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 # service cpu-high and memory-high (warning and critical each), tasks-below-desired (critical;
 # metric math on 2 metrics), and not-deployed (the composites' suppressor); per canary
 # canary-success-low and canary-failed (critical) and canary-duration-high (both tiers), and
-# canary-heartbeat for a cron schedule, which only services.auto.tfvars sets. CloudWatch
-# bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
+# canary-heartbeat and canary-first-run for a cron schedule, which only services.auto.tfvars
+# sets. CloudWatch bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
 # DeploymentCount (quiet while a service is not deployed or being deployed).
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 6, 8
 # A new cluster with Container Insights disabled: no tasks-below-desired, and not-deployed
@@ -110,6 +120,21 @@ SERVICES_PER_EVENT_RULE = 20
 # template/service_discovery.tf: local.service_domain
 SERVICE_DOMAIN = re.compile(r"^https?://\{service\}\.([^/:]+)")
 NEW_VPC_AZS = 2  # template/network.tf.jinja: two private subnets
+# template/task_endpoints.tf: the new VPC's interface endpoints for ECS tasks (new_vpc_egress
+# "endpoints"): ECR API, ECR Docker registry, CloudWatch Logs.
+TASK_ENDPOINTS = 3
+# template/nat.tf (new_vpc_egress "nat"): a public subnet with its route table, association
+# and internet route, an internet gateway, an Elastic IP, one NAT gateway, and the private
+# route table's route through it.
+NAT_RESOURCES: Mapping[str, int] = {
+    "aws_eip": 1,
+    "aws_internet_gateway": 1,
+    "aws_nat_gateway": 1,
+    "aws_route": 2,
+    "aws_route_table": 1,
+    "aws_route_table_association": 1,
+    "aws_subnet": 1,
+}
 # Container Insights (on for a cluster the module creates) publishes custom metrics. Assumed:
 # per service the 12 of ClusterName+ServiceName (CpuUtilized, CpuReserved, MemoryUtilized,
 # MemoryReserved, RunningTaskCount, PendingTaskCount, DesiredTaskCount, DeploymentCount, and
@@ -162,6 +187,7 @@ class _Shape:
     # a new cluster's container_insights answer; an existing cluster's is on ("enabled")
     insights: str = "enabled"
     logged: int = 0  # services with a known log group: their error lines are counted
+    egress: str | None = None  # new_vpc_egress: how a new VPC's tasks reach ECR and Logs
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> _Shape:
@@ -205,6 +231,7 @@ class _Shape:
                 if answers["cluster_mode"] == "new"
                 else len(set(answers.get("service_log_groups") or {}) & set(answers["services"]))
             ),
+            egress=answers.get("new_vpc_egress", "endpoints") if vpc_mode == "new" else None,
         )
 
     @property
@@ -316,13 +343,13 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_sns_topic_policy": SEVERITY_TIERS,
         "aws_sns_topic_subscription": int(shape.email) + int(shape.warning_email),
         "aws_synthetics_canary": shape.canaries,
-        "aws_vpc_endpoint": 2 * int(shape.endpoints),
+        "aws_vpc_endpoint": 2 * int(shape.endpoints)
+        + TASK_ENDPOINTS * int(shape.egress == "endpoints"),
         # canary_to_vpc, plus canary_to_s3 (endpoints) or canary_to_internet (NAT)
         "aws_vpc_security_group_egress_rule": 2,
-        # vpc_endpoints_from_canary, plus vpc_endpoints_from_vpc per CIDR block of a VPC the
-        # module does not own (counted as one: the primary; secondary blocks are not known)
-        "aws_vpc_security_group_ingress_rule": int(shape.endpoints)
-        * (1 + int(shape.vpc_mode != "new")),
+        # vpc_endpoints_from_canary, plus vpc_endpoints_from_vpc per CIDR block of the VPC
+        # (counted as one: the primary; a VPC's secondary blocks are not known)
+        "aws_vpc_security_group_ingress_rule": 2 * int(shape.endpoints),
         "time_sleep": 1,  # the canaries' wait for IAM propagation
     }
     for kind in (
@@ -347,6 +374,9 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
                 "aws_vpc": 1,
             }
         )
+    if shape.egress == "nat":
+        for kind, count in NAT_RESOURCES.items():
+            counts[kind] = counts.get(kind, 0) + count
     return {kind: count for kind, count in sorted(counts.items()) if count}
 
 
@@ -429,6 +459,9 @@ def estimate(answers: Mapping[str, Any], *, schedule: str | None = None) -> Esti
             _endpoint_detail(shape, answers),
         ),
     ]
+    lines += _egress_lines(shape)
+    if shape.service_discovery:
+        lines += _service_discovery_lines(shape, runs)
     if not shape.endpoints:
         lines.append(
             CostLine(
@@ -496,6 +529,63 @@ def estimate_for(
         answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
     answers.update(data)
     return estimate(resolve_answers(answers, load_questions()), schedule=schedule)
+
+
+def _egress_lines(shape: _Shape) -> list[CostLine]:
+    """How a new VPC's ECS tasks reach ECR and CloudWatch Logs (new_vpc_egress)."""
+    if shape.egress == "endpoints":
+        return [
+            CostLine(
+                "ECR and Logs interface endpoints",
+                TASK_ENDPOINTS * NEW_VPC_AZS * HOURS_PER_MONTH,
+                PRICES["interface_endpoint_az_hour"],
+                f"{TASK_ENDPOINTS} endpoints (ECR API, ECR Docker, Logs) x {NEW_VPC_AZS} AZ x"
+                f" {HOURS_PER_MONTH} h, for the tasks in the new VPC",
+            )
+        ]
+    if shape.egress == "nat":
+        return [
+            CostLine(
+                "NAT gateway",
+                HOURS_PER_MONTH,
+                PRICES["nat_gateway_hour"],
+                f"one, {HOURS_PER_MONTH} h, for the tasks in the new VPC (data processed,"
+                f" ${PRICES['nat_gateway_gb']:.3f} a GB, not included)",
+            ),
+            CostLine(
+                "Public IPv4 address",
+                HOURS_PER_MONTH,
+                PRICES["public_ipv4_hour"],
+                f"the NAT gateway's, {HOURS_PER_MONTH} h",
+            ),
+        ]
+    return []
+
+
+def _service_discovery_lines(shape: _Shape, canary_runs: float) -> list[CostLine]:
+    """The Cloud Map namespace of the endpoint pattern's domain: its hosted zone, the tasks
+    registered in it (one per service assumed: ECS registers each running task), and the
+    canaries' look-ups (one a run: the records live 10 s, runs are minutes apart)."""
+    return [
+        CostLine(
+            "Route 53 private hosted zone",
+            1,
+            PRICES["hosted_zone_month"],
+            "the Cloud Map namespace of the endpoint pattern's domain",
+        ),
+        CostLine(
+            "Cloud Map registered tasks",
+            shape.services,
+            PRICES["cloud_map_instance_month"],
+            f"{shape.services} services x 1 task assumed (each running task is one)",
+        ),
+        CostLine(
+            "Route 53 DNS queries",
+            canary_runs / 1_000_000,
+            PRICES["dns_queries_million"],
+            f"{canary_runs:,.0f} canary look-ups (one a run); the services' own not included",
+        ),
+    ]
 
 
 def _endpoint_detail(shape: _Shape, answers: Mapping[str, Any]) -> str:

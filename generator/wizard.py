@@ -420,6 +420,17 @@ def _log_signals(answers: Mapping[str, Any]) -> str:
     )
 
 
+# What the services get from each new_vpc_egress answer (template/task_endpoints.tf, nat.tf).
+NEW_VPC_EGRESS = {
+    "endpoints": "pull images from ECR and send logs to CloudWatch Logs through interface"
+    " endpoints, with no route to the internet (other registries and Secrets Manager/SSM need"
+    " endpoints or a route of your own)",
+    "nat": "reach ECR, CloudWatch Logs and the internet through one NAT gateway",
+    "none": "have no route out until you add one to the route table in output"
+    " private_route_table_id: image pulls fail without it",
+}
+
+
 def summary(answers: Mapping[str, Any]) -> str:
     """The answers, the resources they create by kind, and the monthly cost estimate."""
     width = max(len(name) for name in answers)
@@ -450,6 +461,9 @@ def summary(answers: Mapping[str, Any]) -> str:
         " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."
     )
     rows.append(_insights_summary(answers))
+    egress = NEW_VPC_EGRESS.get(str(answers.get("new_vpc_egress")))
+    if answers.get("vpc_mode") == "new" and egress:
+        rows.append(f"ECS tasks in the new VPC's private subnets {egress}.")
     pattern = str(answers.get("service_endpoint_pattern") or "")
     if pattern and answers.get("cluster_mode") == "new" and SERVICE_DOMAIN.match(pattern):
         rows.append(

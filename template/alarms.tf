@@ -125,9 +125,14 @@ resource "aws_cloudwatch_composite_alarm" "service" {
 
   alarm_name        = each.value.name
   alarm_description = "Any ${each.value.tier} alarm of service ${each.value.service} is in ALARM: ${each.value.tier == "critical" ? "pages" : "notifies, does not page"} (no notification while the service is not deployed, or is being deployed)."
-  alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
-  alarm_actions     = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
-  ok_actions        = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
+  # A cron canary's heartbeat counts once the canary has run (canary_first_run.tf).
+  alarm_rule = join(" OR ", [for key in each.value.members : (
+    endswith(key, "/canary-heartbeat")
+    ? "(ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\") AND OK(\"${local.canary_first_run_names[local.alarms[key].service]}\"))"
+    : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"
+  )])
+  alarm_actions = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
+  ok_actions    = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
 
   actions_suppressor {
     alarm            = aws_cloudwatch_metric_alarm.not_deployed[each.value.service].alarm_name

@@ -28,7 +28,8 @@ def monthly(answers: dict[str, Any], **kwargs: Any) -> dict[str, float]:
 
 
 def test_defaults_by_hand() -> None:
-    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs).
+    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs) whose tasks
+    # reach ECR and CloudWatch Logs through interface endpoints.
     est = estimate(full({}))
     assert monthly(full({})) == pytest.approx(
         {
@@ -42,12 +43,17 @@ def test_defaults_by_hand() -> None:
             "Log error metrics": 2 * 0.30,  # one per service, both logging to the new groups
             "KMS key": 1.00,
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
+            "ECR and Logs interface endpoints": 3 * 2 * 720 * 0.01,  # 43.20
+            # the Cloud Map namespace for {service}.internal
+            "Route 53 private hosted zone": 0.50,
+            "Cloud Map registered tasks": 2 * 0.10,
+            "Route 53 DNS queries": 2 * 8_640 / 1e6 * 0.40,  # 0.006912
         }
     )
-    assert est.list_total == pytest.approx(57.536)
+    assert est.list_total == pytest.approx(101.442912)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(47.416)
+    assert est.total == pytest.approx(91.322912)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -99,11 +105,58 @@ def test_existing_vpc_every_minute_by_hand() -> None:
             "Log error metrics": 3 * 0.30,
             "KMS key": 1.00,
             "Monitoring interface endpoint": 3 * 720 * 0.01,  # one AZ per subnet: 21.60
+            "Route 53 private hosted zone": 0.50,
+            "Cloud Map registered tasks": 3 * 0.10,
+            "Route 53 DNS queries": 3 * 43_200 / 1e6 * 0.40,  # 0.05184
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(205.72)
-    assert est.total == pytest.approx(205.72 - 10.12)
+    assert est.list_total == pytest.approx(206.57184)
+    assert est.total == pytest.approx(206.57184 - 10.12)
+
+
+@pytest.mark.parametrize(
+    ("egress", "lines"),
+    [
+        ("endpoints", {"ECR and Logs interface endpoints": 3 * 2 * 720 * 0.01}),  # 43.20
+        # one NAT gateway ($0.045 an hour) and its public IPv4 address ($0.005 an hour)
+        ("nat", {"NAT gateway": 720 * 0.045, "Public IPv4 address": 720 * 0.005}),  # 36.00
+        ("none", {}),
+    ],
+)
+def test_new_vpc_egress_by_hand(egress: str, lines: dict[str, float]) -> None:
+    """What a new VPC's ECS tasks pull images and send logs through, on top of the canaries'
+    own S3 gateway and monitoring endpoints (priced the same in every case)."""
+    priced = monthly(full({"new_vpc_egress": egress}))
+    egress_items = {"ECR and Logs interface endpoints", "NAT gateway", "Public IPv4 address"}
+    assert {item: cost for item, cost in priced.items() if item in egress_items} == (
+        pytest.approx(lines)
+    )
+    assert priced["Monitoring interface endpoint"] == pytest.approx(2 * 720 * 0.01)
+    # an existing or default VPC has its own way out: the answer is not asked
+    other = monthly(full({"vpc_mode": "default", "new_vpc_egress": egress}))
+    assert not egress_items & set(other) - {"NAT gateway"}
+    assert other.get("NAT gateway", 0.0) == 0.0
+
+
+def test_service_discovery_by_hand() -> None:
+    """The Cloud Map namespace of a new cluster's endpoint pattern: a Route 53 private hosted
+    zone ($0.50), a registered resource per task ($0.10, one task a service assumed), and
+    one DNS query a canary run ($0.40 a million)."""
+    answers = full({"services": ["a", "b", "c", "d", "e"]})
+    lines = monthly(answers, schedule="rate(1 minute)")
+    assert lines["Route 53 private hosted zone"] == pytest.approx(0.50)
+    assert lines["Cloud Map registered tasks"] == pytest.approx(5 * 0.10)
+    assert lines["Route 53 DNS queries"] == pytest.approx(5 * 43_200 / 1e6 * 0.40)  # 0.0864
+    # none of it without a namespace: an existing cluster, or a pattern without a domain
+    for data in (
+        {"cluster_mode": "existing"},
+        {"service_endpoint_pattern": "http://gateway.example.com/{service}"},
+        {"service_endpoint_pattern": ""},
+    ):
+        other = monthly(full({"services": ["a", "b"], **data}))
+        assert not {"Route 53 private hosted zone", "Cloud Map registered tasks"} & set(other)
+        assert "Route 53 DNS queries" not in other
 
 
 def test_services_behind_a_load_balancer_by_hand() -> None:
@@ -143,7 +196,7 @@ def test_services_with_a_known_log_group_by_hand() -> None:
     assert lines["Log error metrics"] == pytest.approx(2 * 0.30)
     counts = resource_counts(answers)
     assert counts["aws_cloudwatch_log_metric_filter"] == 2 * 2
-    assert counts["aws_cloudwatch_metric_alarm"] == 3 * 7 + 2
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2
     # errors and slowest requests on a and b; stopped tasks on the events' own log group
     assert counts["aws_cloudwatch_query_definition"] == 3
     assert counts["aws_cloudwatch_log_group"] == 1, "only the stopped tasks' events"
@@ -227,7 +280,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$47.42  a month ($57.54 without the free tier)" in out
+    assert "$91.32  a month ($101.44 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

@@ -12,9 +12,9 @@ import pytest
 from generator.cli import main
 from generator.discovery import DiscoveryOff, Subnet, Vpc
 from generator.errors import InvalidAnswer
-from generator.questions import ANSWERS_FILE, load_questions
+from generator.questions import ANSWERS_FILE, load_questions, resolve_answers
 from generator.render import render
-from generator.wizard import ask_answers
+from generator.wizard import ask_answers, summary
 from tests.helpers.answers import REJECTED, recorded_answers
 from tests.helpers.terminal import (
     CLEAR,
@@ -58,7 +58,14 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("environment_suffix", CLEAR + "Prod" + ENTER)
     term.expect("environment_suffix must be a lowercase slug")
     term.answer("environment_suffix", CLEAR + "prod" + ENTER)
-    for prompt in ("aws_region", "cluster_mode", "cluster_name", "container_insights", "vpc_mode"):
+    for prompt in (
+        "aws_region",
+        "cluster_mode",
+        "cluster_name",
+        "container_insights",
+        "vpc_mode",
+        "new_vpc_egress",
+    ):
         term.answer(prompt)
     term.answer("services", CLEAR + "orders, bad name" + ENTER)
     term.expect("services 'bad name' is not an ECS service name")
@@ -478,3 +485,24 @@ def test_dest_is_required_without_a_terminal(
 ) -> None:
     assert main(["new", "--defaults"]) == 2
     assert "name the directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("egress", "said"),
+    [
+        ("endpoints", "through interface endpoints, with no route to the internet"),
+        ("nat", "through one NAT gateway"),
+        ("none", "image pulls fail without it"),
+    ],
+)
+def test_summary_says_how_a_new_vpcs_tasks_reach_ecr_and_logs(egress: str, said: str) -> None:
+    """Issue 12: the new VPC had no route to ECR or CloudWatch Logs; the summary says what the
+    services get, and what the answer costs is in the estimate below it."""
+    answers = resolve_answers({"new_vpc_egress": egress}, load_questions())
+    text = summary(answers)
+    (line,) = [row for row in text.splitlines() if row.startswith("ECS tasks in the new VPC")]
+    assert said in line
+    assert ("ECR and Logs interface endpoints" in text) == (egress == "endpoints")
+    assert ("Public IPv4 address" in text) == (egress == "nat")
+    other = summary(resolve_answers({"vpc_mode": "default"}, load_questions()))
+    assert "ECS tasks in the new VPC" not in other

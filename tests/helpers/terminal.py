@@ -22,6 +22,7 @@ DEFAULT_PROMPTS = [
     "cluster_name",
     "container_insights",
     "vpc_mode",
+    "new_vpc_egress",
     "services",
     "service_endpoint_pattern",
     "canary_runtime",
