@@ -425,7 +425,7 @@ def summary(answers: Mapping[str, Any]) -> str:
             f"{name} GET {check.replace(' ', ' expecting ', 1)}" for name, check in health.items()
         ]
         rows.append(
-            f"Health steps from the target groups' health checks: {'; '.join(steps)}"
+            f"Canary health steps: {'; '.join(steps)}"
             + (
                 "."
                 if len(health) == len(answers["services"])

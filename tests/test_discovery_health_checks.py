@@ -142,8 +142,8 @@ def test_the_wizard_offers_each_health_check_as_the_services_health_step(
         "The health check of legacy (/ping$ 200-299) is left out: health check of 'legacy'" in out
     )
     assert (
-        "Health steps from the target groups' health checks: orders GET /healthz expecting"
-        " 200,204; payments GET /ping expecting 200; the others GET /health expecting 200."
+        "Canary health steps: orders GET /healthz expecting 200,204;"
+        " payments GET /ping expecting 200; the others GET /health expecting 200."
     ) in summary(answers)
 
 
@@ -176,7 +176,7 @@ def test_a_discovered_health_check_becomes_the_canarys_health_step(
     term.answer("service_endpoint_pattern", CLEAR + pattern + ENTER)
     for prompt in DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("canary_runtime") :]:
         term.answer(prompt)
-    term.expect("Health steps from the target groups' health checks: orders GET /health")
+    term.expect("Canary health steps: orders GET /health expecting 200-299.")
     term.answer(CONFIRM)
     assert term.finish() == 0, term.text
     assert recorded_answers(dest)["service_health_checks"] == {"orders": "/health 200-299"}
