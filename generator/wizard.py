@@ -109,7 +109,8 @@ def _as_text(value: Any) -> str:
 
 def _from_text(question: QuestionSpec, text: str) -> Any:
     """What the user typed, as the value copier expects: a list or a map for yaml questions
-    (every item a string: an account id keeps its leading zero), the text otherwise."""
+    (every item a string: an account id keeps its leading zero), the text otherwise. In a map,
+    an item without '=' goes on the value before it: a value may hold commas (200,204)."""
     if question.type != "yaml":
         return text.strip()
     body = text.strip()
@@ -121,10 +122,14 @@ def _from_text(question: QuestionSpec, text: str) -> Any:
     pairs: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep:
+        if not sep and not pairs:
             raise InvalidAnswer(
                 question.name, f"'{item}' is not key=value: type pairs such as team=platform"
             )
+        if not sep:
+            last = list(pairs)[-1]
+            pairs[last] = f"{pairs[last]},{item}"
+            continue
         pairs[key.strip().strip("'\"")] = value.strip().strip("'\"")
     return pairs
 
@@ -275,6 +280,26 @@ class _Wizard:
             return default
         return {name: f"{lb['load_balancer']} {lb['target_group']}" for name, lb in found.items()}
 
+    def _health_checks_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """The health step of each service behind a load balancer: its target group's health
+        check path and matcher, when AWS answers. One the question refuses is left out."""
+        discovery = self._discovery(context)
+        if discovery is None or not context.get("services"):
+            return default
+        found = discovery.health_checks(str(context["cluster_name"]), list(context["services"]))
+        if isinstance(found, DiscoveryOff):
+            return default
+        offered: dict[str, str] = {}
+        for name, check in found.items():
+            value = f"{check.path} {check.matcher}"
+            try:
+                check_answer(self.questions["service_health_checks"], {name: value}, context)
+            except InvalidAnswer as error:
+                print(f"The health check of {name} ({value}) is left out: {error.rule_message}")
+                continue
+            offered[name] = value
+        return offered or default
+
     def _discovery(self, context: Mapping[str, Any]) -> Discovery | None:
         """The discovery, made on first use; None when it is not wanted or is off."""
         if self.discover is None:
@@ -342,6 +367,7 @@ DEFAULTS_FROM_AWS: Mapping[str, Callable[[_Wizard, Mapping[str, Any], Any], Any]
     "create_vpc_endpoints": _Wizard._endpoints_default,
     "service_log_groups": _Wizard._log_groups_default,
     "service_load_balancers": _Wizard._load_balancers_default,
+    "service_health_checks": _Wizard._health_checks_default,
 }
 
 
@@ -453,6 +479,19 @@ def summary(answers: Mapping[str, Any]) -> str:
             " unhealthy and healthy targets; missing data, no traffic, is no breach)."
             " Anomaly-detection bands on requests and p99 response time are opt-in per service"
             " (anomaly_bands in services.auto.tfvars)."
+        )
+    health = answers.get("service_health_checks") or {}
+    if health:
+        steps = [
+            f"{name} GET {check.replace(' ', ' expecting ', 1)}" for name, check in health.items()
+        ]
+        rows.append(
+            f"Canary health steps: {'; '.join(steps)}"
+            + (
+                "."
+                if len(health) == len(answers["services"])
+                else "; the others GET /health expecting 200."
+            )
         )
     rows.append(_tiers_line(answers))
     rows.append(_log_signals(answers))

@@ -49,6 +49,7 @@ locals {
     endpoint                   = null
     canary                     = true
     health_path                = "/health"
+    health_expected_status     = "200" # or codes and ranges, as a target group's matcher: "200-299"
     health_max_latency_ms      = 2000
     cpu_high_percent           = 95
     memory_high_percent        = 95
@@ -108,7 +109,7 @@ locals {
       path               = s.health_path
       headers            = {}
       body               = null
-      expected_status    = 200
+      expected_status    = s.health_expected_status
       max_latency_ms     = s.health_max_latency_ms
       required_json_keys = []
       json_equals        = {}

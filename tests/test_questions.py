@@ -198,6 +198,11 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
         {"cluster_mode": "existing", "services": ["orders"]},
         ("services.auto.tfvars", "service_settings", {"load_balancer", "target_group"}),
     ),
+    "service_health_checks": (
+        {"orders": "/healthz 200-299"},
+        {"cluster_mode": "existing", "services": ["orders"]},
+        ("services.auto.tfvars", "service_settings", ["health_path", "health_expected_status"]),
+    ),
     "additional_tags": ({"Team": "platform"}, {}, ("terraform.tfvars", "additional_tags")),
 }
 HOSTILE = st.lists(
@@ -247,9 +252,10 @@ def _carried(module: Path, path: tuple[Any, ...]) -> Any:
             ),
         )
     for step in path[1:]:
-        if isinstance(step, set):  # a map answer spread over a map of objects: pick the field
-            # (several fields: their values space-separated, in the order of their names)
-            fields = sorted(step)
+        if isinstance(step, (set, list)):  # a map answer spread over a map of objects: pick
+            # the field (several: their values space-separated, a set's in the order of their
+            # names, a list's in its order)
+            fields = sorted(step) if isinstance(step, set) else step
             return {
                 key: " ".join(item[field] for field in fields)
                 for key, item in value.items()

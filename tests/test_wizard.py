@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from generator.discovery import DiscoveryOff, Subnet, Vpc
+from generator.discovery import DiscoveryOff, HealthCheck, Subnet, Vpc
 from generator.errors import InvalidAnswer
 from generator.questions import ANSWERS_FILE, load_questions, resolve_answers
 from generator.render import render
@@ -191,6 +191,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "service_load_balancers": {
             "search_api": "app/shop/0123456789abcdef targetgroup/search/fedcba9876543210"
         },
+        "service_health_checks": {"search_api": "/ready 200-299,304"},
         "service_endpoint_pattern": "https://{service}.shop.internal",
         "canary_runtime": "nodejs",
         "canary_runtime_version": "15.0",
@@ -230,6 +231,8 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "service_log_groups": "cart=/ecs/shop/cart" + ENTER,
         "service_load_balancers": "search_api=app/shop/0123456789abcdef"
         " targetgroup/search/fedcba9876543210" + ENTER,
+        # A value with a comma (a list of status codes) is typed as it is.
+        "service_health_checks": "search_api=/ready 200-299,304" + ENTER,
         "service_endpoint_pattern": CLEAR + "https://{service}.shop.internal" + ENTER,
         "canary_runtime": DOWN + ENTER,
         "canary_runtime_version": ENTER,
@@ -373,6 +376,9 @@ class FakeDiscovery:
             },
         )
 
+    def health_checks(self, cluster: str, services: list[str]) -> Any:
+        return self._result("health_checks", {services[0]: HealthCheck("/healthz", "200,204")})
+
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
 
@@ -403,6 +409,9 @@ def test_discovered_clusters_vpcs_and_subnets_are_offered() -> None:
     assert answers["service_load_balancers"] == {
         "orders": "app/web/0123456789abcdef targetgroup/orders/0123456789abcdef"
     }, "the discovered load balancer, as the question's text form"
+    assert answers["service_health_checks"] == {"orders": "/healthz 200,204"}, (
+        "its target group's health check, as the question's text form"
+    )
 
 
 def test_discovery_off_says_why_once_then_asks_by_hand(
