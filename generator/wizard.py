@@ -408,6 +408,8 @@ def _tiers_line(answers: Mapping[str, Any]) -> str:
         f" notify the warning topic ({notified}) and never page: per service one composite"
         " alarm per tier (thresholds per service in services.auto.tfvars)."
     )
+
+
 def _insights_summary(answers: Mapping[str, Any]) -> str:
     """When a service's alarms notify, by the new cluster's Container Insights answer."""
     insights = answers.get("container_insights") if answers.get("cluster_mode") == "new" else None

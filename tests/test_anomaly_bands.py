@@ -72,9 +72,13 @@ def test_only_the_opted_in_service_gets_band_alarms(report: Report) -> None:
     assert banded == {"shop-qa-cart-lb-requests-anomaly", "shop-qa-cart-lb-latency-anomaly-warning"}
     assert "shop-qa-Catalog-lb-latency-p99" in alarms, "Catalog is behind the load balancer"
     composites = _planned(report, "aws_cloudwatch_composite_alarm")
-    assert 'ALARM("shop-qa-cart-lb-requests-anomaly")' in composites["shop-qa-cart-health"]["alarm_rule"]
-    assert 'ALARM("shop-qa-cart-lb-latency-anomaly-warning")' in (
-        composites["shop-qa-cart-warning"]["alarm_rule"]
+    assert (
+        'ALARM("shop-qa-cart-lb-requests-anomaly")'
+        in composites["shop-qa-cart-health"]["alarm_rule"]
+    )
+    assert (
+        'ALARM("shop-qa-cart-lb-latency-anomaly-warning")'
+        in (composites["shop-qa-cart-warning"]["alarm_rule"])
     )
 
 
