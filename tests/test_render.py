@@ -346,6 +346,8 @@ def test_checkov_skips_are_the_known_ones_each_with_a_reason(
         expected |= {("nat.tf", "CKV2_AWS_19")}  # the NAT gateway's Elastic IP
     if VARIANTS[name].get("cluster_mode") == "existing":
         expected -= {("logs.tf", "CKV_AWS_338")}  # no log groups of its own
+    if VARIANTS[name].get("container_insights") == "disabled":
+        expected |= {("ecs.tf", "CKV_AWS_65")}  # Container Insights off, as answered
     assert skips == expected
 
 
