@@ -62,12 +62,13 @@ resource "aws_cloudwatch_metric_alarm" "service" {
     # A warning must come before the page: its threshold on the safe side of the critical
     # one (an equal threshold would notify and page at once).
     precondition {
-      condition = each.value.tier != "warning" || !can(local.alarms["${each.value.service}/${each.value.kind}"]) || (
+      # An alarm with no threshold (an anomaly band's) or no critical tier has nothing to compare.
+      condition = each.value.tier != "warning" || each.value.threshold == null || try(
         strcontains(each.value.comparison_operator, "Greater")
         ? each.value.threshold < local.alarms["${each.value.service}/${each.value.kind}"].threshold
         : each.value.threshold > local.alarms["${each.value.service}/${each.value.kind}"].threshold
-      )
-      error_message = "Alarm ${each.value.name}: the warning threshold ${each.value.threshold} must be ${strcontains(each.value.comparison_operator, "Greater") ? "below" : "above"} the critical one of ${each.value.kind} for service ${each.value.service}: check its settings in services.auto.tfvars (the README, \"Severity tiers\", names them)."
+      , true)
+      error_message = "Alarm ${each.value.name}: the warning threshold ${coalesce(each.value.threshold, "(none)")} must be ${strcontains(each.value.comparison_operator, "Greater") ? "below" : "above"} the critical one of ${each.value.kind} for service ${each.value.service}: check its settings in services.auto.tfvars (the README, \"Severity tiers\", names them)."
     }
   }
 }

@@ -225,10 +225,11 @@ def test_a_full_dashboard_with_every_signal_stays_within_the_limits(
         d for n, d in _planned(report, "aws_cloudwatch_dashboard").items() if "-services-" in n
     ]
     widgets = json.loads(dashboard["dashboard_body"])["widgets"]
-    assert len(widgets) == 20 * 8  # CPU, tasks, per task, requests, latency, canary, steps, alarms
+    # CPU, tasks, per task, requests, latency, canary, steps, recent errors, alarms
+    assert len(widgets) == 20 * 9
     metrics = [len(w["properties"].get("metrics", [])) for w in widgets]
     assert max(metrics) <= 500 and sum(metrics) <= 2500
     assert max(len(w["properties"].get("alarms", [])) for w in widgets) <= 100
     alarms = _planned(report, "aws_cloudwatch_metric_alarm")
-    assert len([n for n in alarms if n.endswith(tuple(BANDS))]) == 2 * 20
+    assert len([n for n in alarms if "-lb-" in n and "anomaly" in n]) == 2 * 20
     assert max(map(len, alarms)) <= 255

@@ -100,7 +100,8 @@ def test_every_service_stays_suppressible_and_notifies_once_it_runs(
     report = checked(variant)
     alarms = _alarms(report)
     composites = _resources(report, "aws_cloudwatch_composite_alarm")
-    assert len(composites) == len(services_of(VARIANTS[variant]))
+    # one per service and severity tier
+    assert len(composites) == 2 * len(services_of(VARIANTS[variant]))
     for composite in composites:
         assert composite["alarm_actions"], "the composite notifies"
         (suppressor,) = composite["actions_suppressor"]

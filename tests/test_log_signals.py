@@ -152,10 +152,11 @@ def test_every_known_log_group_gets_its_filters_and_alarm(variant: str, module: 
         assert not transformation.get("dimensions")
 
     alarms = {a["alarm_name"]: a for a in resources(module, "aws_cloudwatch_metric_alarm")}
-    log_alarms = {n: a for n, a in alarms.items() if n.endswith("-log-errors")}
-    assert set(log_alarms) == {f"{prefix}-{s}-log-errors" for s in groups}
+    # A warning: error lines notify, never page.
+    log_alarms = {n: a for n, a in alarms.items() if n.endswith("-log-errors-warning")}
+    assert set(log_alarms) == {f"{prefix}-{s}-log-errors-warning" for s in groups}
     for service in groups:
-        alarm = log_alarms[f"{prefix}-{service}-log-errors"]
+        alarm = log_alarms[f"{prefix}-{service}-log-errors-warning"]
         ((query,),) = [alarm["metric_query"]]
         (metric,) = query["metric"]
         assert (metric["namespace"], metric["metric_name"]) == (
@@ -168,8 +169,8 @@ def test_every_known_log_group_gets_its_filters_and_alarm(variant: str, module: 
         assert alarm["treat_missing_data"] == "notBreaching", "no error lines, no errors"
     composites = {c["alarm_name"]: c for c in resources(module, "aws_cloudwatch_composite_alarm")}
     for service in services_of(VARIANTS[variant]):
-        rule = composites[f"{prefix}-{service}-health"]["alarm_rule"]
-        assert (f'ALARM("{prefix}-{service}-log-errors")' in rule) == (service in groups)
+        rule = composites[f"{prefix}-{service}-warning"]["alarm_rule"]
+        assert (f'ALARM("{prefix}-{service}-log-errors-warning")' in rule) == (service in groups)
 
 
 def test_saved_queries_live_in_the_project_folder(variant: str, module: Path) -> None:
@@ -277,8 +278,8 @@ def test_a_services_own_patterns_replace_the_default_and_none_turns_counting_off
         ("/ecs/observability-dev/orders", "?panic")
     ]
     alarms = {a["alarm_name"]: a for a in resources(module, "aws_cloudwatch_metric_alarm")}
-    assert alarms["observability-dev-orders-log-errors"]["threshold"] == 0
-    assert "observability-dev-payments-log-errors" not in alarms, "nothing counted, no alarm"
+    assert alarms["observability-dev-orders-log-errors-warning"]["threshold"] == 0
+    assert "observability-dev-payments-log-errors-warning" not in alarms, "nothing counted, no alarm"
 
 
 def test_blank_or_overlong_patterns_stop_the_plan(

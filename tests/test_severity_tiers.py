@@ -32,6 +32,7 @@ DEFAULT_TIERS: dict[str, dict[str, tuple[float, int, int]]] = {
     "lb-latency-p99": {"warning": (1, 15, 10), "critical": (2, 5, 3)},
     "lb-unhealthy": {"warning": (0, 5, 5)},
     "lb-healthy-low": {"critical": (1, 5, 5)},
+    "log-errors": {"warning": (10, 5, 3)},
 }
 ALARM = re.compile(r'ALARM\("([^"]+)"\)')
 
