@@ -58,18 +58,6 @@ resource "aws_cloudwatch_metric_alarm" "service" {
       condition     = (contains([10, 20, 30], each.value.period) || each.value.period % 60 == 0) && each.value.period * each.value.evaluation_periods <= (each.value.period < 3600 ? 86400 : 604800)
       error_message = "Alarm ${each.value.name}: period ${each.value.period} s x ${each.value.evaluation_periods} evaluation periods must be 10, 20, 30 or a multiple of 60 seconds, and cover at most one day (seven days for periods of an hour or more): check the service's canary_schedule, canary_alarm_period and canary_heartbeat_hours."
     }
-
-    # A warning must come before the page: its threshold on the safe side of the critical
-    # one (an equal threshold would notify and page at once).
-    precondition {
-      # An alarm with no threshold (an anomaly band's) or no critical tier has nothing to compare.
-      condition = each.value.tier != "warning" || each.value.threshold == null || try(
-        strcontains(each.value.comparison_operator, "Greater")
-        ? each.value.threshold < local.alarms["${each.value.service}/${each.value.kind}"].threshold
-        : each.value.threshold > local.alarms["${each.value.service}/${each.value.kind}"].threshold
-      , true)
-      error_message = "Alarm ${each.value.name}: the warning threshold ${coalesce(each.value.threshold, "(none)")} must be ${strcontains(each.value.comparison_operator, "Greater") ? "below" : "above"} the critical one of ${each.value.kind} for service ${each.value.service}: check its settings in services.auto.tfvars (the README, \"Severity tiers\", names them)."
-    }
   }
 }
 

@@ -45,6 +45,14 @@ resource "aws_sns_topic_subscription" "email" {
 resource "aws_sns_topic" "warnings" {
   name              = local.names.warning_topic
   kms_master_key_id = aws_kms_key.this.arn
+
+  lifecycle {
+    # A warning must come before the page (locals.tf, tier_inversions).
+    precondition {
+      condition     = length(local.tier_inversions) == 0
+      error_message = "Alarm ${join("; ", local.tier_inversions)}: check their settings in services.auto.tfvars (the README, \"Severity tiers\", names them)."
+    }
+  }
 }
 
 resource "aws_sns_topic_policy" "warnings" {

@@ -353,6 +353,14 @@ def test_a_registry_module_in_a_test_run_block_is_not_fetched(
 
 INTERRUPTED = {
     **SMALL,
+    # Enough resources that validate and plan last a while (providers started once per check
+    # make a small module's plan too quick to interrupt).
+    "topics.tf": """\
+    resource "aws_sns_topic" "many" {
+      count = 400
+      name  = "topic-${count.index}"
+    }
+    """,
     "tests/plan.tftest.hcl": """\
     mock_provider "aws" {}
 
