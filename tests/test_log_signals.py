@@ -279,7 +279,9 @@ def test_a_services_own_patterns_replace_the_default_and_none_turns_counting_off
     ]
     alarms = {a["alarm_name"]: a for a in resources(module, "aws_cloudwatch_metric_alarm")}
     assert alarms["observability-dev-orders-log-errors-warning"]["threshold"] == 0
-    assert "observability-dev-payments-log-errors-warning" not in alarms, "nothing counted, no alarm"
+    assert "observability-dev-payments-log-errors-warning" not in alarms, (
+        "nothing counted, no alarm"
+    )
 
 
 def test_blank_or_overlong_patterns_stop_the_plan(

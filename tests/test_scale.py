@@ -55,11 +55,11 @@ def test_alarm_and_canary_counts_are_as_designed(planned: dict[str, list[dict[st
     assert all(len(q["log_group_names"]) <= 50 for q in planned["aws_cloudwatch_query_definition"])
     # 20 services a dashboard, and the overview.
     assert counts["aws_cloudwatch_dashboard"] == 25 + 1
-    # 20 services an EventBridge rule, for failed deployments and for stopped tasks: 50 of
-    # the 300 rules an event bus takes by default; the stopped-task rules have a second target,
-    # the log group the stopped tasks query reads.
-    assert counts["aws_cloudwatch_event_rule"] == 50
-    assert counts["aws_cloudwatch_event_target"] == 50 + 25
+    # 20 services an EventBridge rule, for failed deployments, stopped tasks and tasks ECS
+    # cannot place or start: 75 of the 300 rules an event bus takes by default; the
+    # stopped-task rules have a second target, the log group the stopped tasks query reads.
+    assert counts["aws_cloudwatch_event_rule"] == 75
+    assert counts["aws_cloudwatch_event_target"] == 75 + 25
 
 
 def test_event_patterns_stay_within_the_size_limit(

@@ -197,25 +197,39 @@ def pattern_problems(pattern: Any, where: str = "pattern") -> list[str]:
 def test_ecs_events_reach_the_alarm_topic_readably(
     module: Path, rendered: Callable[[str], Path]
 ) -> None:
-    """Issue 15, item 2: failed deployments and unexpected task stops of the module's
-    services, and nothing else, reach the encrypted topic, which lets EventBridge in."""
+    """Issue 15, item 2: failed deployments, unexpected task stops and tasks ECS cannot
+    place or start, of the module's services and nothing else, reach the encrypted topic,
+    which lets EventBridge in."""
     name = next(n for n in VARIANTS if rendered(n) == module)
     answers = VARIANTS[name]
     services = answers.get("services", ["orders", "payments"])
     cluster = answers.get("cluster_name", "observability-dev")
     region = answers.get("aws_region", "us-east-1")
     rules = planned(module, "aws_cloudwatch_event_rule")
-    assert len(rules) == 2 * -(-len(services) // 20)
+    assert len(rules) == 3 * -(-len(services) // 20)
     deployments = [r for n, r in rules.items() if "-deployment-failed-" in n]
+    # A service whose tasks ECS cannot place or start sends no metrics: these events page.
+    (impaired,) = [json.loads(r["event_pattern"]) for n, r in rules.items() if "-impaired-" in n]
+    assert pattern_problems(impaired) == []
+    assert impaired["detail-type"] == ["ECS Service Action"]
+    assert impaired["detail"] == {
+        "eventName": [
+            "SERVICE_TASK_START_IMPAIRED",
+            "SERVICE_TASK_PLACEMENT_FAILURE",
+            "SERVICE_TASK_CONFIGURATION_FAILURE",
+        ]
+    }
     stops = [r for n, r in rules.items() if "-task-stopped-" in n]
     (deployment,) = [json.loads(r["event_pattern"]) for r in deployments]
     assert pattern_problems(deployment) == []
     assert deployment["source"] == ["aws.ecs"]
     assert deployment["detail-type"] == ["ECS Deployment State Change"]
     assert deployment["detail"] == {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]}
-    assert deployment["resources"] == [
-        f"arn:aws:ecs:{region}:123456789012:service/{cluster}/{s}" for s in services
-    ]
+    assert (
+        deployment["resources"]
+        == impaired["resources"]
+        == [f"arn:aws:ecs:{region}:123456789012:service/{cluster}/{s}" for s in services]
+    )
     (stop,) = stops
     if stop.get("event_pattern") is not None:  # the cluster's ARN is known at plan time
         stopped = json.loads(stop["event_pattern"])
