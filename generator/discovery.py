@@ -252,7 +252,8 @@ class Discovery:
         self, cluster: str, services: list[str]
     ) -> dict[str, HealthCheck] | DiscoveryOff:
         """The health check of each service behind a load balancer: that of its first target
-        group, if HTTP or HTTPS (a TCP check has no path). Other services are left out."""
+        group, if HTTP or HTTPS (a TCP check has no path) and not gRPC (whose matcher holds
+        gRPC codes, not HTTP ones). Other services are left out."""
 
         def lookup() -> dict[str, HealthCheck]:
             ecs, elbv2 = self._client("ecs"), self._client("elbv2")
@@ -270,7 +271,8 @@ class Discovery:
             for start in range(0, len(arns), 20):
                 groups = elbv2.describe_target_groups(TargetGroupArns=arns[start : start + 20])
                 for group in groups["TargetGroups"]:
-                    if group.get("HealthCheckProtocol") in ("HTTP", "HTTPS"):
+                    http = group.get("HealthCheckProtocol") in ("HTTP", "HTTPS")
+                    if http and group.get("ProtocolVersion") != "GRPC":
                         checks[group["TargetGroupArn"]] = HealthCheck(
                             group.get("HealthCheckPath", "/"),
                             group.get("Matcher", {}).get("HttpCode", "200"),

@@ -109,7 +109,8 @@ def _as_text(value: Any) -> str:
 
 def _from_text(question: QuestionSpec, text: str) -> Any:
     """What the user typed, as the value copier expects: a list or a map for yaml questions
-    (every item a string: an account id keeps its leading zero), the text otherwise."""
+    (every item a string: an account id keeps its leading zero), the text otherwise. In a map,
+    an item without '=' goes on the value before it: a value may hold commas (200,204)."""
     if question.type != "yaml":
         return text.strip()
     body = text.strip()
@@ -121,10 +122,14 @@ def _from_text(question: QuestionSpec, text: str) -> Any:
     pairs: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep:
+        if not sep and not pairs:
             raise InvalidAnswer(
                 question.name, f"'{item}' is not key=value: type pairs such as team=platform"
             )
+        if not sep:
+            last = list(pairs)[-1]
+            pairs[last] = f"{pairs[last]},{item}"
+            continue
         pairs[key.strip().strip("'\"")] = value.strip().strip("'\"")
     return pairs
 
@@ -275,6 +280,26 @@ class _Wizard:
             return default
         return {name: f"{lb['load_balancer']} {lb['target_group']}" for name, lb in found.items()}
 
+    def _health_checks_default(self, context: Mapping[str, Any], default: Any) -> Any:
+        """The health step of each service behind a load balancer: its target group's health
+        check path and matcher, when AWS answers. One the question refuses is left out."""
+        discovery = self._discovery(context)
+        if discovery is None or not context.get("services"):
+            return default
+        found = discovery.health_checks(str(context["cluster_name"]), list(context["services"]))
+        if isinstance(found, DiscoveryOff):
+            return default
+        offered: dict[str, str] = {}
+        for name, check in found.items():
+            value = f"{check.path} {check.matcher}"
+            try:
+                check_answer(self.questions["service_health_checks"], {name: value}, context)
+            except InvalidAnswer as error:
+                print(f"The health check of {name} ({value}) is left out: {error.rule_message}")
+                continue
+            offered[name] = value
+        return offered or default
+
     def _discovery(self, context: Mapping[str, Any]) -> Discovery | None:
         """The discovery, made on first use; None when it is not wanted or is off."""
         if self.discover is None:
@@ -342,6 +367,7 @@ DEFAULTS_FROM_AWS: Mapping[str, Callable[[_Wizard, Mapping[str, Any], Any], Any]
     "create_vpc_endpoints": _Wizard._endpoints_default,
     "service_log_groups": _Wizard._log_groups_default,
     "service_load_balancers": _Wizard._load_balancers_default,
+    "service_health_checks": _Wizard._health_checks_default,
 }
 
 
@@ -372,6 +398,67 @@ def ask_answers(
     return _Wizard(questions, prompter, discover).ask_all(preset)
 
 
+def _tiers_line(answers: Mapping[str, Any]) -> str:
+    """Who is paged and who is notified (template/sns.tf: two topics, one per severity tier)."""
+    pager = answers.get("alarm_email") or "nobody subscribed yet"
+    notified = answers.get("warning_email", answers.get("alarm_email")) or "nobody subscribed yet"
+    return (
+        f"Critical alarms page through the alarm topic ({pager}); warnings (CPU or memory"
+        f" above 80%, a slow canary, 5xx above 1%, p99 above 1 s, an unhealthy target)"
+        f" notify the warning topic ({notified}) and never page: per service one composite"
+        " alarm per tier (thresholds per service in services.auto.tfvars)."
+    )
+
+
+def _insights_summary(answers: Mapping[str, Any]) -> str:
+    """When a service's alarms notify, by the new cluster's Container Insights answer."""
+    insights = answers.get("container_insights") if answers.get("cluster_mode") == "new" else None
+    if insights == "disabled":
+        return (
+            "Container Insights disabled: no tasks-below-desired alarms; a service's alarms"
+            " notify only while a task of it runs (AWS/ECS reports its CPU), so a service none"
+            " of whose tasks runs stays silent but for its ECS events, and deployments are not"
+            " recognised (its alarms may notify during one)."
+        )
+    text = (
+        "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
+        " 10 minutes after it appears; until then, and during its deployments (a failed one"
+        " pages through its ECS event), its composite alarm stays silent."
+    )
+    if insights == "enhanced":
+        text += (
+            " Container Insights enhanced: task and container metrics, and a per-task CPU and"
+            " memory widget per service."
+        )
+    return text
+
+
+def _log_signals(answers: Mapping[str, Any]) -> str:
+    """Which services' error lines are counted (their log group is known), and the queries."""
+    services = list(answers.get("services") or [])
+    known = answers.get("service_log_groups") or {}
+    logged = [s for s in services if answers.get("cluster_mode") == "new" or s in known]
+    unknown = sorted(set(services) - set(logged))
+    prefix = f"{answers.get('project_name')}-{answers.get('environment_suffix')}"
+    return (
+        f"Error lines counted (log-errors alarm): {', '.join(logged) or 'none'}"
+        + (f"; no log group known: {', '.join(unknown)} (set log_group)" if unknown else "")
+        + f". Saved Logs Insights queries in the folder {prefix}: recent errors, slowest"
+        " requests, stopped tasks."
+    )
+
+
+# What the services get from each new_vpc_egress answer (template/task_endpoints.tf, nat.tf).
+NEW_VPC_EGRESS = {
+    "endpoints": "pull images from ECR and send logs to CloudWatch Logs through interface"
+    " endpoints, with no route to the internet (other registries and Secrets Manager/SSM need"
+    " endpoints or a route of your own)",
+    "nat": "reach ECR, CloudWatch Logs and the internet through one NAT gateway",
+    "none": "have no route out until you add one to the route table in output"
+    " private_route_table_id: image pulls fail without it",
+}
+
+
 def summary(answers: Mapping[str, Any]) -> str:
     """The answers, the resources they create by kind, and the monthly cost estimate."""
     width = max(len(name) for name in answers)
@@ -392,16 +479,32 @@ def summary(answers: Mapping[str, Any]) -> str:
         rows.append(
             f"Behind a load balancer: {', '.join(behind)} (5xx rate, p99 response time,"
             " unhealthy and healthy targets; missing data, no traffic, is no breach)."
+            " Anomaly-detection bands on requests and p99 response time are opt-in per service"
+            " (anomaly_bands in services.auto.tfvars)."
         )
+    health = answers.get("service_health_checks") or {}
+    if health:
+        steps = [
+            f"{name} GET {check.replace(' ', ' expecting ', 1)}" for name, check in health.items()
+        ]
+        rows.append(
+            f"Canary health steps: {'; '.join(steps)}"
+            + (
+                "."
+                if len(health) == len(answers["services"])
+                else "; the others GET /health expecting 200."
+            )
+        )
+    rows.append(_tiers_line(answers))
+    rows.append(_log_signals(answers))
     rows.append(
         "ECS events go to the alarm topic as readable messages: failed deployments (circuit"
         " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."
     )
-    rows.append(
-        "Alarms notify per service once it is deployed (ECS reports desired tasks for it),"
-        " 10 minutes after it appears; until then, and during its deployments (a failed one"
-        " pages through its ECS event), its composite alarm stays silent."
-    )
+    rows.append(_insights_summary(answers))
+    egress = NEW_VPC_EGRESS.get(str(answers.get("new_vpc_egress")))
+    if answers.get("vpc_mode") == "new" and egress:
+        rows.append(f"ECS tasks in the new VPC's private subnets {egress}.")
     pattern = str(answers.get("service_endpoint_pattern") or "")
     if pattern and answers.get("cluster_mode") == "new" and SERVICE_DOMAIN.match(pattern):
         rows.append(

@@ -6,6 +6,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   alarm_description   = each.value.description
   comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
+  threshold_metric_id = each.value.threshold_metric_id
   evaluation_periods  = each.value.evaluation_periods
   datapoints_to_alarm = each.value.datapoints_to_alarm
   treat_missing_data  = each.value.treat_missing_data
@@ -38,6 +39,19 @@ resource "aws_cloudwatch_metric_alarm" "service" {
     }
   }
 
+  # An anomaly-detection alarm: the band, which returns data too, and which threshold_metric_id
+  # names; CloudWatch creates the band's model with the alarm (docs/aws-facts.md, "Anomaly detection").
+  dynamic "metric_query" {
+    for_each = each.value.band_expression == null ? [] : [each.value.band_expression]
+
+    content {
+      id          = each.value.threshold_metric_id
+      expression  = metric_query.value
+      label       = "${each.value.name} (expected band)"
+      return_data = true
+    }
+  }
+
   lifecycle {
     # PutMetricAlarm's limits (docs/aws-facts.md, "Alarm periods").
     precondition {
@@ -53,11 +67,12 @@ resource "aws_cloudwatch_metric_alarm" "service" {
 # tasks a rolling deployment stops and starts. A deployment that fails still pages, through
 # its SERVICE_DEPLOYMENT_FAILED event (events.tf), and an alarm still in ALARM when the
 # deployment ends notifies after the extension period (docs/aws-facts.md, "False pages").
+# Without Container Insights: in ALARM while no task of the service runs.
 resource "aws_cloudwatch_metric_alarm" "not_deployed" {
   for_each = local.not_deployed_alarms
 
   alarm_name          = each.value.name
-  alarm_description   = "ECS reports no desired tasks for service ${each.key} (not deployed yet, or scaled to zero), or a deployment of it is in progress: its alarms do not notify. Needs Container Insights."
+  alarm_description   = "Service ${each.key}: ${local.not_deployed_signal.description}: its alarms do not notify."
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = 1
   evaluation_periods  = 1
@@ -66,43 +81,68 @@ resource "aws_cloudwatch_metric_alarm" "not_deployed" {
 
   metric_query {
     id          = "quiet"
-    expression  = "IF(FILL(desired, 0) < 1, 1, 0) + IF(FILL(deployments, 1) > 1, 1, 0)"
+    expression  = local.not_deployed_signal.expression
     label       = "Service ${each.key} not deployed, or being deployed"
     return_data = true
   }
 
+  # Container Insights' desired tasks and deployments, or without it AWS/ECS's CPU samples
+  # (locals.tf, not_deployed_signal).
   dynamic "metric_query" {
-    for_each = { desired = "DesiredTaskCount", deployments = "DeploymentCount" }
+    for_each = local.not_deployed_signal.metrics
 
     content {
-      id          = metric_query.key
+      id          = metric_query.value.id
       return_data = false
 
       metric {
-        namespace   = "ECS/ContainerInsights"
-        metric_name = metric_query.value
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.metric_name
         dimensions  = { ClusterName = local.cluster_name, ServiceName = each.key }
-        stat        = "Maximum"
+        stat        = metric_query.value.stat
         period      = 60
       }
     }
   }
 }
 
-# The alarm that notifies: one per service, in ALARM when any of the service's alarms is,
-# silent while the service is not deployed.
+# The names of the alarms the composites name, read from the resources (so that a composite is
+# created after its alarms) once, in a local: a reference to one instance of a resource from
+# each instance of another makes Terraform build the whole resource's value per reference,
+# which made the plan of 500 services many times slower.
+locals {
+  created_alarm_names        = { for key, alarm in aws_cloudwatch_metric_alarm.service : key => alarm.alarm_name }
+  created_not_deployed_names = { for name, alarm in aws_cloudwatch_metric_alarm.not_deployed : name => alarm.alarm_name }
+}
+
+# The alarms that notify: per service one that pages (critical, the alarm topic) and one that
+# notifies (warning, the warning topic), each in ALARM when any of the service's alarms of its
+# tier is, both silent while the service is not deployed or is being deployed.
 resource "aws_cloudwatch_composite_alarm" "service" {
-  for_each = local.composite_alarms
+  for_each = local.composite_alarm_instances
 
   alarm_name        = each.value.name
-  alarm_description = "Any alarm of service ${each.key} is in ALARM (no notification while the service is not deployed, or is being deployed)."
-  alarm_rule        = join(" OR ", [for key in each.value.members : "ALARM(\"${aws_cloudwatch_metric_alarm.service[key].alarm_name}\")"])
-  alarm_actions     = [aws_sns_topic.alarms.arn]
-  ok_actions        = [aws_sns_topic.alarms.arn]
+  alarm_description = "Any ${each.value.tier} alarm of service ${each.value.service} is in ALARM: ${each.value.tier == "critical" ? "pages" : "notifies, does not page"} (no notification while the service is not deployed, or is being deployed)."
+  # A cron canary's heartbeat counts once the canary has run (canary_first_run.tf).
+  alarm_rule = join(" OR ", [for key in each.value.members : (
+    endswith(key, "/canary-heartbeat")
+    ? "(ALARM(\"${local.created_alarm_names[key]}\") AND OK(\"${local.canary_first_run_names[local.alarms[key].service]}\"))"
+    : "ALARM(\"${local.created_alarm_names[key]}\")"
+  )])
+  alarm_actions = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
+  ok_actions    = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
 
   actions_suppressor {
-    alarm            = aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name
+    alarm            = local.created_not_deployed_names[each.value.service]
     wait_period      = local.suppression.wait_period
     extension_period = local.suppression.extension_period
+  }
+
+  lifecycle {
+    # PutCompositeAlarm takes a rule of at most 10,240 characters (docs/aws-facts.md, "Composite alarms").
+    precondition {
+      condition     = length(join(" OR ", [for key in each.value.members : "ALARM(\"${local.alarms[key].name}\")"])) <= 10240
+      error_message = "Composite alarm ${each.value.name}: its rule would exceed the 10,240 characters CloudWatch accepts: shorten project_name or the service name."
+    }
   }
 }

@@ -13,7 +13,7 @@ variable "derived_checks" {
       method             = optional(string, "GET")
       headers            = optional(map(string), {})
       body               = optional(string)
-      expected_status    = optional(number, 200)
+      expected_status    = optional(string, "200")
       max_latency_ms     = optional(number, 2000)
       required_json_keys = optional(list(string), [])
       json_equals        = optional(map(string), {})
@@ -27,6 +27,19 @@ variable "derived_checks" {
     }))
   }))
   default = {}
+
+  validation {
+    # The rule of service_settings' expected_status (variables.tf).
+    condition = alltrue(flatten([for service in values(var.derived_checks) : [
+      for status in service.checks[*].expected_status :
+      can(regex("^[1-5][0-9]{2}(-[1-5][0-9]{2})?(,[1-5][0-9]{2}(-[1-5][0-9]{2})?)*$", status))
+      && alltrue([for codes in split(",", status) : try(tonumber(split("-", codes)[0]) <= tonumber(reverse(split("-", codes))[0]), false)])
+    ]]))
+    error_message = "expected_status in derived_checks.auto.tfvars.json must be HTTP status codes (100-599) as a load balancer's matcher writes them: 200, a list 200,204, a range 200-299, or both 200-299,304; ranges from low to high, no spaces. Not: ${join(", ", flatten([for name, service in var.derived_checks : [
+      for c in service.checks : "${name} ${c.name}: ${jsonencode(c.expected_status)}"
+      if !(can(regex("^[1-5][0-9]{2}(-[1-5][0-9]{2})?(,[1-5][0-9]{2}(-[1-5][0-9]{2})?)*$", c.expected_status)) && alltrue([for codes in split(",", c.expected_status) : try(tonumber(split("-", codes)[0]) <= tonumber(reverse(split("-", codes))[0]), false)]))
+    ]]))}."
+  }
 }
 
 # A warning, not a validation: steps of a service not in service_names are only unused (and

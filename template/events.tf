@@ -1,13 +1,18 @@
 # ECS events to the alarm topic: what no metric shows. A deployment the circuit breaker rolls
-# back (SERVICE_DEPLOYMENT_FAILED), and a task of a service that stopped unexpectedly: its
+# back (SERVICE_DEPLOYMENT_FAILED); a task of a service that stopped unexpectedly: its
 # essential container exited (a crash, an OutOfMemoryError, a non-zero exit code), or it
-# failed to start. Tasks ECS stops itself (deployments, scale-in) have another stopCode and
-# do not notify (docs/aws-facts.md, "ECS events").
+# failed to start; and a service whose tasks ECS cannot place or start at all. Tasks ECS
+# stops itself (deployments, scale-in) have another stopCode and do not notify
+# (docs/aws-facts.md, "ECS events").
+#
+# A service none of whose tasks runs sends no metrics, with or without Container Insights:
+# its not-deployed alarm then suppresses its composites, as for a service not deployed yet.
+# These events are what pages for it (docs/aws-facts.md, "False pages").
 
 locals {
   # A rule's event pattern may have at most 2,048 characters (EventBridge quota, adjustable to
   # 4,096): services are named 20 to a rule, checked below. 500 services make 25 rules of
-  # each kind, within the 300 rules an event bus takes by default.
+  # each of the three kinds, within the 300 rules an event bus takes by default.
   services_per_event_rule = 20
   event_rules = merge([
     for index, names in chunklist(var.service_names, local.services_per_event_rule) : {
@@ -27,6 +32,24 @@ locals {
           time    = "$.time"
         }
         input_template = "\"ECS deployment FAILED at <time> for <service>: <reason>. Console: https://${local.console_host}/ecs/v2/clusters/${local.cluster_name}/services?region=${var.aws_region}\""
+      }
+      format("service-impaired-%02d", index + 1) = {
+        description = "ECS cannot place or start tasks of ${join(", ", names)} (no capacity, a configuration error, tasks that keep failing to start)"
+        pattern = {
+          source        = ["aws.ecs"]
+          "detail-type" = ["ECS Service Action"]
+          resources     = [for name in names : "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:service/${local.cluster_name}/${name}"]
+          # The service action events of types WARN and ERROR that leave a service short of
+          # tasks; the others are steady states, throttling, or daemon placement.
+          detail = { eventName = ["SERVICE_TASK_START_IMPAIRED", "SERVICE_TASK_PLACEMENT_FAILURE", "SERVICE_TASK_CONFIGURATION_FAILURE"] }
+        }
+        input_paths = {
+          service = "$.resources[0]"
+          event   = "$.detail.eventName"
+          reason  = "$.detail.reasons[0]"
+          time    = "$.time"
+        }
+        input_template = "\"ECS cannot run the tasks of <service> (<event> at <time>): <reason>. Console: https://${local.console_host}/ecs/v2/clusters/${local.cluster_name}/services?region=${var.aws_region}\""
       }
       format("task-stopped-%02d", index + 1) = {
         description = "Tasks of ${join(", ", names)} that stopped unexpectedly (essential container exited, or failed to start)"

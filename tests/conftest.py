@@ -12,6 +12,7 @@ from generator.render import render
 from tests.helpers.canary_service import service_port  # noqa: F401 - the live service the canaries watch
 from tests.helpers.git_repos import commit_all, git
 from tests.helpers.openapi_service import orders_api_port  # noqa: F401 - the live OpenAPI service
+from tests.helpers.response_service import responses_port  # noqa: F401 - statuses, headers
 from tests.helpers.variants import VARIANTS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,5 +1,6 @@
 """What the module refuses in a canary's steps, at plan time (canaries.tf's preconditions):
-captures a later step cannot rely on, JSON types and header patterns the scripts cannot check.
+captures a later step cannot rely on, JSON types and header patterns the scripts cannot check;
+and (the variables' validations) expected statuses that are not a load balancer's matcher.
 """
 
 from __future__ import annotations
@@ -82,3 +83,38 @@ def test_a_capture_chain_in_order_plans(template_dir: Path, tmp_path: Path) -> N
         {"name": "read-order", "path": "/orders/{{id}}", "headers": {"X-Order": "{{id}}"}},
     ]
     assert plan_errors(template_dir, tmp_path, orders(*checks)) == []
+
+
+def test_an_expected_status_that_is_no_matcher_is_refused_naming_each(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    settings = orders(
+        {"name": "reversed", "path": "/a", "expected_status": "299-200"},
+        {"name": "number", "path": "/b", "expected_status": 201},
+        {"name": "list-and-range", "path": "/c", "expected_status": "200-299,304"},
+        {"name": "out-of-range", "path": "/d", "expected_status": "600"},
+    )
+    settings["service_settings"]["orders"]["health_expected_status"] = "2OO"
+    settings["derived_checks"] = {
+        "orders": {
+            "openapi": "orders.yaml",
+            "checks": [{"name": "getOrder", "path": "/orders/1", "expected_status": "200, 204"}],
+        }
+    }
+    errors = plan_errors(template_dir, tmp_path, settings)
+    # Without Terraform's "This was checked by the validation rule at <file>:<line>".
+    messages = sorted(" ".join(e.split()).split(" This was checked")[0] for e in errors)
+    rule = (
+        "must be HTTP status codes (100-599) as a load balancer's matcher writes them: 200, a"
+        " list 200,204, a range 200-299, or both 200-299,304; ranges from low to high, no spaces."
+    )
+    assert messages == [
+        (
+            f"Invalid value for variable: expected_status in derived_checks.auto.tfvars.json"
+            f' {rule} Not: orders getOrder: "200, 204".'
+        ),
+        (
+            f"Invalid value for variable: health_expected_status and expected_status {rule} Not:"
+            ' orders health: "2OO", orders reversed: "299-200", orders out-of-range: "600".'
+        ),
+    ]

@@ -28,23 +28,32 @@ def monthly(answers: dict[str, Any], **kwargs: Any) -> dict[str, float]:
 
 
 def test_defaults_by_hand() -> None:
-    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs).
+    # 2 services with canaries on rate(5 minutes), new cluster, new VPC (2 AZs) whose tasks
+    # reach ECR and CloudWatch Logs through interface endpoints.
     est = estimate(full({}))
     assert monthly(full({})) == pytest.approx(
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
-            "Metric alarms": 2 * (6 + 3) * 0.10,  # 1.80: tasks and not-deployed have 2 metrics
-            "Composite alarms": 2 * 0.50,
+            # per service 8 metrics: cpu and memory twice (warning and critical), tasks and
+            # not-deployed 2 each, and log-errors; per canary 4: success, failed, duration twice
+            "Metric alarms": 2 * (8 + 1 + 4) * 0.10,  # 2.60
+            "Composite alarms": 2 * 2 * 0.50,  # critical and warning per service
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
+            "Log error metrics": 2 * 0.30,  # one per service, both logging to the new groups
             "KMS key": 1.00,
             "Monitoring interface endpoint": 2 * 720 * 0.01,  # 14.40
+            "ECR and Logs interface endpoints": 3 * 2 * 720 * 0.01,  # 43.20
+            # the Cloud Map namespace for {service}.internal
+            "Route 53 private hosted zone": 0.50,
+            "Cloud Map registered tasks": 2 * 0.10,
+            "Route 53 DNS queries": 2 * 8_640 / 1e6 * 0.40,  # 0.006912
         }
     )
-    assert est.list_total == pytest.approx(55.136)
+    assert est.list_total == pytest.approx(101.442912)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(45.016)
+    assert est.total == pytest.approx(91.322912)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -61,10 +70,11 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     assert monthly(answers) == pytest.approx(
         {
             "Synthetics canary runs": 0.0,
-            "Metric alarms": 45 * 6 * 0.10,  # 27.00, no canary alarms
-            "Composite alarms": 45 * 0.50,  # 22.50
+            "Metric alarms": 45 * 8 * 0.10,  # 36.00, no canary alarms
+            "Composite alarms": 45 * 2 * 0.50,  # 45.00
             "Dashboards": (1 + 3) * 3.00,  # 45 services: 3 dashboards of 20
             "Container Insights metrics": 0.0,  # the existing cluster's, billed already
+            "Log error metrics": 0.0,  # no service's log group is known
             "KMS key": 1.00,
             "Monitoring interface endpoint": 0.0,
             "NAT gateway": 0.0,  # the VPC's own
@@ -72,7 +82,7 @@ def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None
     )
     est = estimate(answers)
     assert est.free_tier == pytest.approx(10 * 0.10 + 3 * 3.00)
-    assert est.total == pytest.approx(62.50 - 10.00)
+    assert est.total == pytest.approx(94.00 - 10.00)
     assert any("eu-west-1 may differ" in note for note in est.notes)
 
 
@@ -88,22 +98,71 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 9 * 0.10,
-            "Composite alarms": 3 * 0.50,
+            "Metric alarms": 3 * 13 * 0.10,
+            "Composite alarms": 3 * 2 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
+            "Log error metrics": 3 * 0.30,
             "KMS key": 1.00,
             "Monitoring interface endpoint": 3 * 720 * 0.01,  # one AZ per subnet: 21.60
+            "Route 53 private hosted zone": 0.50,
+            "Cloud Map registered tasks": 3 * 0.10,
+            "Route 53 DNS queries": 3 * 43_200 / 1e6 * 0.40,  # 0.05184
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(202.12)
-    assert est.total == pytest.approx(202.12 - 10.12)
+    assert est.list_total == pytest.approx(206.57184)
+    assert est.total == pytest.approx(206.57184 - 10.12)
+
+
+@pytest.mark.parametrize(
+    ("egress", "lines"),
+    [
+        ("endpoints", {"ECR and Logs interface endpoints": 3 * 2 * 720 * 0.01}),  # 43.20
+        # one NAT gateway ($0.045 an hour) and its public IPv4 address ($0.005 an hour)
+        ("nat", {"NAT gateway": 720 * 0.045, "Public IPv4 address": 720 * 0.005}),  # 36.00
+        ("none", {}),
+    ],
+)
+def test_new_vpc_egress_by_hand(egress: str, lines: dict[str, float]) -> None:
+    """What a new VPC's ECS tasks pull images and send logs through, on top of the canaries'
+    own S3 gateway and monitoring endpoints (priced the same in every case)."""
+    priced = monthly(full({"new_vpc_egress": egress}))
+    egress_items = {"ECR and Logs interface endpoints", "NAT gateway", "Public IPv4 address"}
+    assert {item: cost for item, cost in priced.items() if item in egress_items} == (
+        pytest.approx(lines)
+    )
+    assert priced["Monitoring interface endpoint"] == pytest.approx(2 * 720 * 0.01)
+    # an existing or default VPC has its own way out: the answer is not asked
+    other = monthly(full({"vpc_mode": "default", "new_vpc_egress": egress}))
+    assert not egress_items & set(other) - {"NAT gateway"}
+    assert other.get("NAT gateway", 0.0) == 0.0
+
+
+def test_service_discovery_by_hand() -> None:
+    """The Cloud Map namespace of a new cluster's endpoint pattern: a Route 53 private hosted
+    zone ($0.50), a registered resource per task ($0.10, one task a service assumed), and
+    one DNS query a canary run ($0.40 a million)."""
+    answers = full({"services": ["a", "b", "c", "d", "e"]})
+    lines = monthly(answers, schedule="rate(1 minute)")
+    assert lines["Route 53 private hosted zone"] == pytest.approx(0.50)
+    assert lines["Cloud Map registered tasks"] == pytest.approx(5 * 0.10)
+    assert lines["Route 53 DNS queries"] == pytest.approx(5 * 43_200 / 1e6 * 0.40)  # 0.0864
+    # none of it without a namespace: an existing cluster, or a pattern without a domain
+    for data in (
+        {"cluster_mode": "existing"},
+        {"service_endpoint_pattern": "http://gateway.example.com/{service}"},
+        {"service_endpoint_pattern": ""},
+    ):
+        other = monthly(full({"services": ["a", "b"], **data}))
+        assert not {"Route 53 private hosted zone", "Cloud Map registered tasks"} & set(other)
+        assert "Route 53 DNS queries" not in other
 
 
 def test_services_behind_a_load_balancer_by_hand() -> None:
-    """Issue 15, item 1: 4 more alarms a load-balanced service, on 6 metrics (the 5xx rate is
-    metric math on the target's 5xx, the load balancer's 5xx and the request count)."""
+    """Issue 15, items 1 and 3: 6 more alarms a load-balanced service, on 10 metrics: the 5xx
+    rate (metric math on the target's 5xx, the load balancer's 5xx and the request count) and
+    the p99 latency in both tiers, unhealthy targets (warning), healthy targets (critical)."""
     answers = full(
         {
             "cluster_mode": "existing",
@@ -114,10 +173,39 @@ def test_services_behind_a_load_balancer_by_hand() -> None:
             },
         }
     )
-    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 9 + 2 * 6) * 0.10)  # 3.90
+    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 12 + 2 * 10) * 0.10)  # 5.60
     counts = resource_counts(answers)
-    assert counts["aws_cloudwatch_metric_alarm"] == 3 * 7 + 2 * 4
-    assert counts["aws_cloudwatch_composite_alarm"] == 3, "still one per service"
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2 * 6
+    assert counts["aws_cloudwatch_composite_alarm"] == 3 * 2, "one per service and tier"
+
+
+def test_services_with_a_known_log_group_by_hand() -> None:
+    """Issue 15, item 7: a service whose log group is known gets two metric filters (the
+    default patterns: text and JSON) into one custom metric, and the log-errors alarm; the
+    saved queries read 50 log groups each. In an existing cluster only the services whose
+    log group was discovered (service_log_groups) are counted."""
+    answers = full(
+        {
+            "cluster_mode": "existing",
+            "services": ["a", "b", "c"],
+            "service_log_groups": {"a": "/ecs/a", "b": "/ecs/b"},
+        }
+    )
+    lines = monthly(answers)
+    assert lines["Metric alarms"] == pytest.approx((3 * 12 + 2) * 0.10)  # 3.80
+    assert lines["Log error metrics"] == pytest.approx(2 * 0.30)
+    counts = resource_counts(answers)
+    assert counts["aws_cloudwatch_log_metric_filter"] == 2 * 2
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2
+    # errors and slowest requests on a and b; stopped tasks on the events' own log group
+    assert counts["aws_cloudwatch_query_definition"] == 3
+    assert counts["aws_cloudwatch_log_group"] == 1, "only the stopped tasks' events"
+    many = full({"services": [f"s{i:03d}" for i in range(120)]})
+    # 120 log groups, 50 to a query: 3 of each kind, and stopped tasks once
+    assert resource_counts(many)["aws_cloudwatch_query_definition"] == 2 * 3 + 1
+    assert resource_counts(many)["aws_cloudwatch_log_metric_filter"] == 240
+    note = [n for n in estimate(answers).notes if "Logs Insights" in n]
+    assert note and "$0.005 per GB scanned" in note[0]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +280,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$45.02  a month ($55.14 without the free tier)" in out
+    assert "$91.32  a month ($101.44 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

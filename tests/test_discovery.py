@@ -40,6 +40,7 @@ AFTER_THE_SUBNETS = (
     "services",
     "service_log_groups",  # asked for an existing cluster
     "service_load_balancers",  # asked for an existing cluster
+    "service_health_checks",  # asked for an existing cluster
     *DEFAULT_PROMPTS[DEFAULT_PROMPTS.index("services") + 1 :],
 )
 

@@ -1,7 +1,7 @@
 """Issue 12, VPC endpoints in a VPC the module does not own, read from real Terraform plans:
 the VPC's other workloads keep reaching S3 (ECR image layers included) and CloudWatch once
-their traffic goes through the module's endpoints; in the module's own VPC only the canaries
-are admitted."""
+their traffic goes through the module's endpoints; in the module's own VPC the canaries, and
+what the ECS tasks placed there need to pull images and publish metrics."""
 
 from __future__ import annotations
 
@@ -51,13 +51,27 @@ def test_other_workloads_keep_reaching_s3_and_cloudwatch(planned: tuple[str, Any
         for address, rule in values.items()
         if address.startswith("aws_vpc_security_group_ingress_rule.vpc_endpoints_from_vpc")
     }
-    if name == "defaults":  # the module's own VPC holds only the canaries
-        assert set(s3) == {"CanaryArtifacts", "LocateArtifactsBucket", "ListBuckets"}
-        assert set(monitoring) == {"CanaryMetrics"}
-        assert not ingress
-        return
     account = values["data.aws_caller_identity.current"]["account_id"]
     anyone = [{"type": "*", "identifiers": ["*"]}]
+    if name == "defaults":
+        # The module's own VPC: the ECS tasks placed in its subnets pull images (layers from
+        # ECR's bucket, through the S3 endpoint on their route table) and may publish metrics
+        # (private DNS sends them to the monitoring endpoint); nothing else of S3 is admitted.
+        canaries = {"CanaryArtifacts", "LocateArtifactsBucket", "ListBuckets"}
+        assert set(s3) == canaries | {"EcrImageLayers"}
+        assert set(monitoring) == {"CanaryMetrics", "VpcWorkloadMetrics"}
+        metrics = monitoring["VpcWorkloadMetrics"]
+        assert (metrics["actions"], metrics["principals"]) == (["cloudwatch:PutMetricData"], anyone)
+        assert [(c["test"], c["variable"], c["values"]) for c in metrics["condition"]] == [
+            ("StringEquals", "aws:PrincipalAccount", [account])
+        ]
+        assert s3["EcrImageLayers"]["resources"] == [
+            "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*"
+        ]
+        assert {(r["cidr_ipv4"], r["from_port"], r["to_port"]) for r in ingress.values()} == {
+            ("10.80.0.0/16", 443, 443)
+        }
+        return
     for statements, action in ((s3, "s3:*"), (monitoring, "cloudwatch:*")):
         workloads = statements["VpcWorkloads"]
         assert (workloads["actions"], workloads["resources"]) == ([action], ["*"])

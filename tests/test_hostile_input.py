@@ -119,6 +119,7 @@ VALID = {
     "source_account_role": "Admin",
     "organization_id": "o-a1b2c3d4e5",
     "alarm_email": "a@b.co",
+    "warning_email": "a@b.co",
     "canary_runtime_version": "14.0",
 }
 

@@ -5,7 +5,6 @@ all of its steps."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from generator.check import check
+from tests.helpers.plans import with_service_settings
 from tests.helpers.variants import VARIANTS, services_of
 
 CRON = "cron(0/10 9-17 ? * MON-FRI *)"
@@ -25,11 +25,9 @@ def _slow_checks(count: int, latency_ms: int) -> list[dict[str, Any]]:
     ]
 
 
-def _plan(module: Path, settings: dict[str, Any]) -> dict[str, Any]:
-    """The planned values of `module` with `settings` as its service_settings."""
-    (module / "services.auto.tfvars").unlink()
-    (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
-    report = check(module, checkov=False)
+def _plan(source: Path, dest: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """The planned values of the module `source` with `settings` as its service_settings."""
+    report = check(with_service_settings(source, dest, settings), checkov=False)
     assert report.plan is not None, [f"{f.rule} {f.message}" for f in report.findings]
     assert not report.errors, report.errors
     # data sources read at plan time are in the prior state, resources in the planned values
@@ -47,9 +45,9 @@ def planned(
     """The default module, its first service on a business-hours cron with four slow contract
     checks, its second on the default rate schedule."""
     module = tmp_path_factory.mktemp("paging") / "module"
-    shutil.copytree(rendered("defaults"), module)
     cron, rate = services_of(VARIANTS["defaults"])[:2]
     return _plan(
+        rendered("defaults"),
         module,
         {
             cron: {
@@ -93,6 +91,36 @@ def test_a_cron_canary_that_stops_running_pages(planned: dict[str, Any]) -> None
     assert f'aws_cloudwatch_metric_alarm.service["{rate}/canary-heartbeat"]' not in planned
 
 
+def test_a_cron_canary_does_not_page_before_its_first_run(planned: dict[str, Any]) -> None:
+    """A cron canary created outside its schedule's hours has no runs yet: its heartbeat was in
+    ALARM from the first evaluation and the composite of a deployed service paged once for
+    nothing. The heartbeat counts only once a first-run alarm is OK: missing data ignored, so
+    INSUFFICIENT_DATA until the first run and OK from then on."""
+    cron, rate = services_of(VARIANTS["defaults"])[:2]
+    gate = planned[f'aws_cloudwatch_metric_alarm.canary_first_run["{cron}"]']
+    assert gate["alarm_name"] == f"observability-dev-{cron}-canary-first-run"
+    assert (gate["namespace"], gate["metric_name"], gate["statistic"], gate["period"]) == (
+        "CloudWatchSynthetics",
+        "SuccessPercent",
+        "SampleCount",
+        3600,
+    )
+    assert gate["dimensions"] == {"CanaryName": f"observability-dev-{cron}"}
+    assert gate["treat_missing_data"] == "ignore"
+    assert (gate["comparison_operator"], gate["threshold"]) == ("LessThanThreshold", 1)
+    assert not gate.get("alarm_actions") and not gate.get("ok_actions")
+    heartbeat = _alarm(planned, cron, "canary-heartbeat")["alarm_name"]
+    rule = planned[f'aws_cloudwatch_composite_alarm.service["{cron}"]']["alarm_rule"]
+    assert f'(ALARM("{heartbeat}") AND OK("{gate["alarm_name"]}"))' in rule
+    # the heartbeat appears only in that clause; the other alarms count as before
+    assert rule.count(heartbeat) == 1
+    assert f'ALARM("observability-dev-{cron}-cpu-high") OR ' in rule
+    # a rate canary runs at once when created: no gate
+    assert f'aws_cloudwatch_metric_alarm.canary_first_run["{rate}"]' not in planned
+    rate_rule = planned[f'aws_cloudwatch_composite_alarm.service["{rate}"]']["alarm_rule"]
+    assert " AND " not in rate_rule
+
+
 def test_tasks_below_desired_outlasts_a_slow_deployment(planned: dict[str, Any]) -> None:
     """Issue 12 (d): 5 of 5 one-minute periods paged during slow deployments."""
     for service in services_of(VARIANTS["defaults"])[:2]:
@@ -122,13 +150,11 @@ def test_steps_that_cannot_fit_the_run_stop_the_plan(
     rendered: Callable[[str], Path], tmp_path: Path
 ) -> None:
     """Issue 12 (g): on rate(1 minute), six steps of up to 10 s cannot each get their time."""
-    module = tmp_path / "module"
-    shutil.copytree(rendered("defaults"), module)
     service = services_of(VARIANTS["defaults"])[0]
-    (module / "services.auto.tfvars").unlink()
     settings = {service: {"canary_schedule": "rate(1 minute)", "checks": _slow_checks(5, 10_000)}}
-    (module / "services.auto.tfvars.json").write_text(json.dumps({"service_settings": settings}))
-    report = check(module, checkov=False)
+    report = check(
+        with_service_settings(rendered("defaults"), tmp_path / "module", settings), checkov=False
+    )
     messages = " ".join(f.message for f in report.findings)
     assert f"Service {service}: 6 steps share a run of at most" in messages
     assert "Use fewer checks" in messages

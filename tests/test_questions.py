@@ -182,6 +182,7 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
         ("terraform.tfvars", "oam_log_group_patterns"),
     ),
     "alarm_email": ("a@b.co", {}, ("terraform.tfvars", "alarm_emails", 0)),
+    "warning_email": ("a@b.co", {}, ("terraform.tfvars", "warning_emails", 0)),
     "canary_runtime_version": (
         "14.0",
         {},
@@ -196,6 +197,11 @@ FREE_TEXT: dict[str, tuple[Any, dict[str, Any], tuple[Any, ...]]] = {
         {"orders": "app/web/0123456789abcdef targetgroup/orders/0123456789abcdef"},
         {"cluster_mode": "existing", "services": ["orders"]},
         ("services.auto.tfvars", "service_settings", {"load_balancer", "target_group"}),
+    ),
+    "service_health_checks": (
+        {"orders": "/healthz 200-299"},
+        {"cluster_mode": "existing", "services": ["orders"]},
+        ("services.auto.tfvars", "service_settings", ["health_path", "health_expected_status"]),
     ),
     "additional_tags": ({"Team": "platform"}, {}, ("terraform.tfvars", "additional_tags")),
 }
@@ -246,9 +252,10 @@ def _carried(module: Path, path: tuple[Any, ...]) -> Any:
             ),
         )
     for step in path[1:]:
-        if isinstance(step, set):  # a map answer spread over a map of objects: pick the field
-            # (several fields: their values space-separated, in the order of their names)
-            fields = sorted(step)
+        if isinstance(step, (set, list)):  # a map answer spread over a map of objects: pick
+            # the field (several: their values space-separated, a set's in the order of their
+            # names, a list's in its order)
+            fields = sorted(step) if isinstance(step, set) else step
             return {
                 key: " ".join(item[field] for field in fields)
                 for key, item in value.items()

@@ -115,7 +115,10 @@ def test_cluster_is_created_or_looked_up_with_a_guard_F2(
         assert "cluster_name" in postconditions[0]["error_message"]
     else:
         assert not lookups
-        assert resources["this"]["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+        setting = [{"name": "containerInsights", "value": "${local.container_insights}"}]
+        assert resources["this"]["setting"] == setting
+        answer = VARIANTS[name].get("container_insights", "enabled")
+        assert f'container_insights = "{answer}"' in (module / "ecs.tf").read_text()
 
 
 def test_vpc_lookup_is_unambiguous_and_guarded_F5(variant: tuple[str, Path]) -> None:
@@ -322,6 +325,7 @@ CHECKOV_SKIPS = {
     ("kms.tf", "CKV_AWS_111"),
     ("kms.tf", "CKV_AWS_356"),
     ("logs.tf", "CKV_AWS_338"),
+    ("log_queries.tf", "CKV_AWS_338"),  # the stopped tasks' events, in both cluster modes
     ("network.tf", "CKV2_AWS_5"),
 }
 NEW_VPC_SKIPS = {("network.tf", "CKV_AWS_394"), ("network.tf", "CKV2_AWS_11")}
@@ -338,8 +342,12 @@ def test_checkov_skips_are_the_known_ones_each_with_a_reason(
             skips.add((path.name, match[1]))
     new_vpc = VARIANTS[name].get("vpc_mode", "new") == "new"
     expected = CHECKOV_SKIPS | (NEW_VPC_SKIPS if new_vpc else set())
+    if new_vpc and VARIANTS[name].get("new_vpc_egress") == "nat":
+        expected |= {("nat.tf", "CKV2_AWS_19")}  # the NAT gateway's Elastic IP
     if VARIANTS[name].get("cluster_mode") == "existing":
         expected -= {("logs.tf", "CKV_AWS_338")}  # no log groups of its own
+    if VARIANTS[name].get("container_insights") == "disabled":
+        expected |= {("ecs.tf", "CKV_AWS_65")}  # Container Insights off, as answered
     assert skips == expected
 
 
@@ -424,8 +432,9 @@ def test_destroy_removes_the_artifacts_bucket_and_waits_for_network_interfaces(
     assert groups["canary"]["timeouts"] == [{"delete": "45m"}]
     # the ENI permissions stay until the group, and so the interfaces, are gone
     assert groups["canary"]["depends_on"] == ["${aws_iam_role_policy.canary}"]
-    for subnet in dict(blocks(module, "resource", "aws_subnet")).values():
-        assert subnet["timeouts"] == [{"delete": "45m"}]
+    # the canaries' subnets (a NAT gateway's public subnet holds no canary interface)
+    for name, subnet in dict(blocks(module, "resource", "aws_subnet")).items():
+        assert subnet.get("timeouts") == ([{"delete": "45m"}] if name == "private" else None)
     canary = dict(blocks(module, "resource", "aws_synthetics_canary"))["service"]
     assert "${aws_iam_role_policy.canary}" in canary["depends_on"]
     assert "## Destroy" in (module / "README.md").read_text()
@@ -539,16 +548,21 @@ def test_a_service_pages_only_once_it_is_deployed(variant: tuple[str, Path]) -> 
     _, module = variant
     composite = dict(blocks(module, "resource", "aws_cloudwatch_composite_alarm"))["service"]
     (suppressor,) = composite["actions_suppressor"]
-    assert suppressor["alarm"] == "${aws_cloudwatch_metric_alarm.not_deployed[each.key].alarm_name}"
+    # each composite (critical and warning, issue 15) is suppressed by its service's
+    # read from the alarm resource, once, in a local (alarms.tf: a reference per composite
+    # would make Terraform build every alarm per composite)
+    assert suppressor["alarm"] == "${local.created_not_deployed_names[each.value.service]}"
+    assert "aws_cloudwatch_metric_alarm.not_deployed :" in (module / "alarms.tf").read_text()
     not_deployed = dict(blocks(module, "resource", "aws_cloudwatch_metric_alarm"))["not_deployed"]
     (quiet,) = not_deployed["metric_query"]
-    assert "FILL(desired, 0) < 1" in quiet["expression"], "no desired tasks"
-    assert "FILL(deployments, 1) > 1" in quiet["expression"], "issue 15: or a deployment"
+    # What it reads depends on Container Insights (issue 15, item 6): the plan facts are in
+    # tests/test_service_signals.py and tests/test_container_insights.py.
+    assert quiet["expression"] == "${local.not_deployed_signal.expression}"
     (metrics,) = not_deployed["dynamic"]
-    assert set(metrics["metric_query"]["for_each"].values()) == {
-        "DesiredTaskCount",
-        "DeploymentCount",
-    }
+    assert metrics["metric_query"]["for_each"] == "${local.not_deployed_signal.metrics}"
+    plan = (module / "locals.tf").read_text()
+    assert "FILL(desired, 0) < 1" in plan, "no desired tasks"
+    assert "FILL(deployments, 1) > 1" in plan, "issue 15: or a deployment"
     assert not_deployed["treat_missing_data"] == "breaching"
     assert "alarm_actions" not in not_deployed
     assert "## When alarms page" in (module / "README.md").read_text()
@@ -596,10 +610,11 @@ def test_an_existing_cluster_uses_the_services_own_log_groups(
     created = dict(blocks(module, "resource", "aws_cloudwatch_log_group"))
     outputs = dict(blocks(module, "output"))
     assert outputs["log_group_names"]["value"] == "${local.log_groups}"
+    # ecs_events: the stopped tasks' ECS events (log_queries.tf), in both cluster modes
     if answers.get("cluster_mode") != "existing":
-        assert set(created) == {"service"}
+        assert set(created) == {"service", "ecs_events"}
         return
-    assert not created
+    assert set(created) == {"ecs_events"}
     settings = (module / "services.auto.tfvars").read_text()
     for service, group in answers.get("service_log_groups", {}).items():
         assert f'"{service}" = {{' in settings and f'log_group   = "{group}"' in settings

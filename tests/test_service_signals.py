@@ -4,7 +4,6 @@ template/locals.tf), and the dashboards that show them."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable
@@ -13,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from generator.check import Report, check
 from generator.check.rules.dashboard_body import problems
+from tests.helpers.plans import checked, planned_values
 from tests.helpers.variants import VARIANTS
 
 # The metric math id rule (AWS: "Use metric math"): starts with a lower-case letter, then
@@ -33,23 +32,11 @@ MATH_WORDS = {
 }
 
 
-@functools.cache
-def _report(module: Path) -> Report:
-    return check(module, checkov=False)
-
-
 def planned(module: Path, kind: str) -> dict[str, dict[str, Any]]:
     """The planned values of every `kind` resource, by name (alarm, dashboard, rule name)."""
-    report = _report(module)
-    assert report.plan is not None, report.findings
-    assert not report.errors, report.errors
     found = {}
-    for resource in report.plan["planned_values"]["root_module"]["resources"]:
-        if resource["type"] == kind:
-            values = resource["values"]
-            found[values.get("alarm_name") or values.get("dashboard_name") or values["name"]] = (
-                values
-            )
+    for values in planned_values(module, kind).values():
+        found[values.get("alarm_name") or values.get("dashboard_name") or values["name"]] = values
     return found
 
 
@@ -90,10 +77,13 @@ def test_a_service_behind_a_load_balancer_gets_its_golden_signals(
     lb_alarms = {
         n.removeprefix(prefix): a for n, a in alarms.items() if n.startswith(prefix + "lb-")
     }
+    # each in its severity tiers (issue 15, item 3: tests/test_severity_tiers.py)
     assert set(lb_alarms) == {
         "lb-5xx-rate",
+        "lb-5xx-rate-warning",
         "lb-latency-p99",
-        "lb-unhealthy",
+        "lb-latency-p99-warning",
+        "lb-unhealthy-warning",
         "lb-healthy-low",
     }
     assert not [n for n in alarms if "-lb-" in n and not n.startswith(prefix)], "cart only"
@@ -123,7 +113,7 @@ def test_a_service_behind_a_load_balancer_gets_its_golden_signals(
     assert metrics(latency)["latency"]["metric_name"] == "TargetResponseTime"
     assert metrics(latency)["latency"]["stat"] == "p99"
     assert latency["threshold"] == 2, "2000 ms, in the metric's seconds"
-    unhealthy, healthy = lb_alarms["lb-unhealthy"], lb_alarms["lb-healthy-low"]
+    unhealthy, healthy = lb_alarms["lb-unhealthy-warning"], lb_alarms["lb-healthy-low"]
     assert metrics(unhealthy)["unhealthy"]["stat"] == "Maximum"
     assert (unhealthy["comparison_operator"], unhealthy["threshold"]) == (
         "GreaterThanThreshold",
@@ -135,10 +125,12 @@ def test_a_service_behind_a_load_balancer_gets_its_golden_signals(
         1,
     )
 
-    composite = planned(module, "aws_cloudwatch_composite_alarm")["shop-qa-cart-health"]
+    composites = planned(module, "aws_cloudwatch_composite_alarm")
+    rules = composites["shop-qa-cart-health"]["alarm_rule"]
+    rules += composites["shop-qa-cart-warning"]["alarm_rule"]
     for kind in lb_alarms:
-        assert f'ALARM("{prefix}{kind}")' in composite["alarm_rule"]
-    assert composite["actions_suppressor"], "silent until the service is deployed"
+        assert f'ALARM("{prefix}{kind}")' in rules
+    assert composites["shop-qa-cart-health"]["actions_suppressor"], "silent until deployed"
 
 
 def test_dashboards_pass_the_structure_validator_and_show_the_load_balancer(
@@ -175,7 +167,7 @@ def test_the_summary_names_the_services_behind_a_load_balancer() -> None:
     text = summary(answers)
     assert "Behind a load balancer: cart (5xx rate, p99 response time" in text
     assert "5 more per service behind a load balancer" not in text
-    assert "6 more per service behind a load balancer (1)" in text
+    assert "10 more per service behind a load balancer (1)" in text
     assert "Behind a load balancer" not in summary(resolve_answers({}, load_questions()))
 
 
@@ -205,25 +197,39 @@ def pattern_problems(pattern: Any, where: str = "pattern") -> list[str]:
 def test_ecs_events_reach_the_alarm_topic_readably(
     module: Path, rendered: Callable[[str], Path]
 ) -> None:
-    """Issue 15, item 2: failed deployments and unexpected task stops of the module's
-    services, and nothing else, reach the encrypted topic, which lets EventBridge in."""
+    """Issue 15, item 2: failed deployments, unexpected task stops and tasks ECS cannot
+    place or start, of the module's services and nothing else, reach the encrypted topic,
+    which lets EventBridge in."""
     name = next(n for n in VARIANTS if rendered(n) == module)
     answers = VARIANTS[name]
     services = answers.get("services", ["orders", "payments"])
     cluster = answers.get("cluster_name", "observability-dev")
     region = answers.get("aws_region", "us-east-1")
     rules = planned(module, "aws_cloudwatch_event_rule")
-    assert len(rules) == 2 * -(-len(services) // 20)
+    assert len(rules) == 3 * -(-len(services) // 20)
     deployments = [r for n, r in rules.items() if "-deployment-failed-" in n]
+    # A service whose tasks ECS cannot place or start sends no metrics: these events page.
+    (impaired,) = [json.loads(r["event_pattern"]) for n, r in rules.items() if "-impaired-" in n]
+    assert pattern_problems(impaired) == []
+    assert impaired["detail-type"] == ["ECS Service Action"]
+    assert impaired["detail"] == {
+        "eventName": [
+            "SERVICE_TASK_START_IMPAIRED",
+            "SERVICE_TASK_PLACEMENT_FAILURE",
+            "SERVICE_TASK_CONFIGURATION_FAILURE",
+        ]
+    }
     stops = [r for n, r in rules.items() if "-task-stopped-" in n]
     (deployment,) = [json.loads(r["event_pattern"]) for r in deployments]
     assert pattern_problems(deployment) == []
     assert deployment["source"] == ["aws.ecs"]
     assert deployment["detail-type"] == ["ECS Deployment State Change"]
     assert deployment["detail"] == {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]}
-    assert deployment["resources"] == [
-        f"arn:aws:ecs:{region}:123456789012:service/{cluster}/{s}" for s in services
-    ]
+    assert (
+        deployment["resources"]
+        == impaired["resources"]
+        == [f"arn:aws:ecs:{region}:123456789012:service/{cluster}/{s}" for s in services]
+    )
     (stop,) = stops
     if stop.get("event_pattern") is not None:  # the cluster's ARN is known at plan time
         stopped = json.loads(stop["event_pattern"])
@@ -233,7 +239,12 @@ def test_ecs_events_reach_the_alarm_topic_readably(
         assert stopped["detail"]["stopCode"] == ["EssentialContainerExited", "TaskFailedToStart"]
         assert [arn.rsplit("/", 1)[-1] for arn in stopped["detail"]["clusterArn"]] == [cluster]
 
-    targets = planned_by_address(module, "aws_cloudwatch_event_target")
+    # (the task-stopped rules' second target, the stopped tasks' log group: test_log_signals)
+    targets = [
+        t
+        for t in planned_by_address(module, "aws_cloudwatch_event_target")
+        if t["target_id"] == "alarm-topic"
+    ]
     assert len(targets) == len(rules)
     for target in targets:
         (transformer,) = target["input_transformer"]
@@ -252,7 +263,7 @@ def test_ecs_events_reach_the_alarm_topic_readably(
 
 
 def planned_by_address(module: Path, kind: str) -> list[dict[str, Any]]:
-    report = _report(module)
+    report = checked(module)
     assert report.plan is not None
     return [
         r["values"]
@@ -270,7 +281,11 @@ def test_the_topic_and_its_key_let_eventbridge_publish(rendered: Callable[[str],
     for file, document in (("kms.tf", "kms"), ("sns.tf", "alarm_topic")):
         with (module / file).open() as handle:
             parsed = hcl2.load(handle, serialization_options=options)
-        (body,) = [b["aws_iam_policy_document"][document] for b in parsed["data"]]
+        (body,) = [
+            b["aws_iam_policy_document"][document]
+            for b in parsed["data"]
+            if document in b.get("aws_iam_policy_document", {})
+        ]
         granted = [
             s
             for s in body["statement"]

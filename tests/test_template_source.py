@@ -59,6 +59,7 @@ ANSWERS = {
     "source_accounts": "source_accounts",
     "source_account_role": "source_account_role",
     "alarm_email": "alarm_emails",
+    "warning_email": "warning_emails",
     "service_endpoint_pattern": "service_endpoint_pattern",
 }
 

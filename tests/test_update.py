@@ -30,7 +30,7 @@ def test_update_applies_the_fix_and_keeps_the_users_edits(
     )
     settings = project / "services.auto.tfvars"
     settings.write_text(
-        settings.read_text().replace("# cpu_high_percent    = 80", "cpu_high_percent = 95", 1)
+        settings.read_text().replace("# cpu_high_percent    = 95", "cpu_high_percent = 90", 1)
     )
     (project / "extra.tf").write_text('resource "aws_sns_topic" "audit" {\n  name = "audit"\n}\n')
     commit_all(project, "Our edits")
@@ -41,7 +41,7 @@ def test_update_applies_the_fix_and_keeps_the_users_edits(
     assert (result.before, result.after, result.updated, result.conflicts) == ("v1", "v2", True, ())
     assert "noncurrent_days = 7" in (project / "artifacts.tf").read_text()
     assert "deletion_window_in_days = 14" in kms.read_text()
-    assert "cpu_high_percent = 95" in settings.read_text()
+    assert "cpu_high_percent = 90" in settings.read_text()
     assert (project / "extra.tf").is_file()
     after = recorded_answers(project)
     assert {k: v for k, v in after.items() if k != "_commit"} == {

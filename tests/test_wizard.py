@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from generator.discovery import DiscoveryOff, Subnet, Vpc
+from generator.discovery import DiscoveryOff, HealthCheck, Subnet, Vpc
 from generator.errors import InvalidAnswer
-from generator.questions import ANSWERS_FILE, load_questions
+from generator.questions import ANSWERS_FILE, load_questions, resolve_answers
 from generator.render import render
-from generator.wizard import ask_answers
+from generator.wizard import ask_answers, summary
 from tests.helpers.answers import REJECTED, recorded_answers
 from tests.helpers.terminal import (
     CLEAR,
@@ -58,7 +58,14 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("environment_suffix", CLEAR + "Prod" + ENTER)
     term.expect("environment_suffix must be a lowercase slug")
     term.answer("environment_suffix", CLEAR + "prod" + ENTER)
-    for prompt in ("aws_region", "cluster_mode", "cluster_name", "vpc_mode"):
+    for prompt in (
+        "aws_region",
+        "cluster_mode",
+        "cluster_name",
+        "container_insights",
+        "vpc_mode",
+        "new_vpc_egress",
+    ):
         term.answer(prompt)
     term.answer("services", CLEAR + "orders, bad name" + ENTER)
     term.expect("services 'bad name' is not an ECS service name")
@@ -82,6 +89,9 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     term.answer("alarm_email", "oncall" + ENTER)
     term.expect("alarm_email must be an e-mail address")
     term.answer("alarm_email", "@example.com" + ENTER)
+    term.answer("warning_email", CLEAR + "team@" + ENTER)
+    term.expect("warning_email must be an e-mail address")
+    term.answer("warning_email", "example.com" + ENTER)
     term.answer("additional_tags", "Environment=production" + ENTER)
     term.expect("the Environment tag comes from environment_suffix")
     term.answer("additional_tags", CLEAR + "Team=platform, CostCenter=1234" + ENTER)
@@ -93,6 +103,7 @@ def test_invalid_answers_are_asked_again_naming_the_rule(
     assert answers["source_accounts"] == {"prod": "012345678901"}, "the leading zero is kept"
     assert answers["oam_log_group_patterns"] == ["/ecs/%"]
     assert answers["alarm_email"] == "oncall@example.com"
+    assert answers["warning_email"] == "team@example.com"
     assert answers["additional_tags"] == {"Team": "platform", "CostCenter": "1234"}
 
 
@@ -180,6 +191,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "service_load_balancers": {
             "search_api": "app/shop/0123456789abcdef targetgroup/search/fedcba9876543210"
         },
+        "service_health_checks": {"search_api": "/ready 200-299,304"},
         "service_endpoint_pattern": "https://{service}.shop.internal",
         "canary_runtime": "nodejs",
         "canary_runtime_version": "15.0",
@@ -197,6 +209,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         ],
         "oam_log_group_patterns": ["/ecs/%", "/aws/ecs/%", "/aws/lambda/cwsyn-%"],
         "alarm_email": "oncall@example.com",
+        "warning_email": "oncall@example.com",
         "additional_tags": {"Team": "platform"},
     }
     dest = tmp_path / "wizard"
@@ -218,6 +231,8 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         "service_log_groups": "cart=/ecs/shop/cart" + ENTER,
         "service_load_balancers": "search_api=app/shop/0123456789abcdef"
         " targetgroup/search/fedcba9876543210" + ENTER,
+        # A value with a comma (a list of status codes) is typed as it is.
+        "service_health_checks": "search_api=/ready 200-299,304" + ENTER,
         "service_endpoint_pattern": CLEAR + "https://{service}.shop.internal" + ENTER,
         "canary_runtime": DOWN + ENTER,
         "canary_runtime_version": ENTER,
@@ -233,6 +248,7 @@ def test_wizard_and_copier_copy_data_file_make_identical_trees(
         + ENTER,
         "oam_log_group_patterns": ENTER,
         "alarm_email": "oncall@example.com" + ENTER,
+        "warning_email": ENTER,  # the alarm e-mail, its default
         "additional_tags": "Team=platform" + ENTER,
     }
     assert list(typed) == list(answers), "every question, in copier.yml's order"
@@ -360,6 +376,9 @@ class FakeDiscovery:
             },
         )
 
+    def health_checks(self, cluster: str, services: list[str]) -> Any:
+        return self._result("health_checks", {services[0]: HealthCheck("/healthz", "200,204")})
+
 
 EXISTING = {"cluster_mode": ["existing"], "vpc_mode": ["existing"]}
 
@@ -390,6 +409,9 @@ def test_discovered_clusters_vpcs_and_subnets_are_offered() -> None:
     assert answers["service_load_balancers"] == {
         "orders": "app/web/0123456789abcdef targetgroup/orders/0123456789abcdef"
     }, "the discovered load balancer, as the question's text form"
+    assert answers["service_health_checks"] == {"orders": "/healthz 200,204"}, (
+        "its target group's health check, as the question's text form"
+    )
 
 
 def test_discovery_off_says_why_once_then_asks_by_hand(
@@ -454,7 +476,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert code == 0
     out = capsys.readouterr().out
     assert "services                  orders" in out
-    assert "7 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "11 cloudwatch_metric_alarm" in out and "Total" in out
     assert "Alarms notify per service once it is deployed" in out
     for name in (
         "versions.tf",
@@ -472,3 +494,24 @@ def test_dest_is_required_without_a_terminal(
 ) -> None:
     assert main(["new", "--defaults"]) == 2
     assert "name the directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("egress", "said"),
+    [
+        ("endpoints", "through interface endpoints, with no route to the internet"),
+        ("nat", "through one NAT gateway"),
+        ("none", "image pulls fail without it"),
+    ],
+)
+def test_summary_says_how_a_new_vpcs_tasks_reach_ecr_and_logs(egress: str, said: str) -> None:
+    """Issue 12: the new VPC had no route to ECR or CloudWatch Logs; the summary says what the
+    services get, and what the answer costs is in the estimate below it."""
+    answers = resolve_answers({"new_vpc_egress": egress}, load_questions())
+    text = summary(answers)
+    (line,) = [row for row in text.splitlines() if row.startswith("ECS tasks in the new VPC")]
+    assert said in line
+    assert ("ECR and Logs interface endpoints" in text) == (egress == "endpoints")
+    assert ("Public IPv4 address" in text) == (egress == "nat")
+    other = summary(resolve_answers({"vpc_mode": "default"}, load_questions()))
+    assert "ECS tasks in the new VPC" not in other

@@ -103,10 +103,11 @@ def test_the_readme_shows_the_coverage_of_this_projects_resource_types():
 
 
 def project_types() -> list[str]:
-    """The resource types the template renders, in any variant."""
+    """The resource types the template renders, in any variant (files rendered only for some
+    answers are named `{% if ... %}name.tf{% endif %}`)."""
     found = set()
     for path in (REPO / "template").rglob("*"):
-        if path.is_file() and path.suffix in (".tf", ".jinja"):
+        if path.is_file() and (path.suffix in (".tf", ".jinja") or ".tf{%" in path.name):
             found.update(re.findall(r'^resource "(aws_\w+)"', path.read_text(), re.MULTILINE))
     return sorted(found)
 

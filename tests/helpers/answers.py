@@ -54,6 +54,33 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
     ({"services": ["bad name"]}, "services", "'bad name' is not an ECS service name"),
     ({"services": ["s" * 230]}, "services", "255-character limit"),
     ({"services": {"orders": 1}}, "services", "must be a list"),
+    (
+        {
+            "cluster_mode": "existing",
+            "services": ["orders"],
+            "service_health_checks": {"orders": "/"},
+        },
+        "service_health_checks",
+        "health check of 'orders' must be a path starting with '/'",
+    ),
+    (
+        {
+            "cluster_mode": "existing",
+            "services": ["orders"],
+            "service_health_checks": {"orders": "/healthz 299-200"},
+        },
+        "service_health_checks",
+        "status range 299-200 of 'orders' must go from low to high",
+    ),
+    (
+        {
+            "cluster_mode": "existing",
+            "services": ["orders"],
+            "service_health_checks": {"cart": "/ 200"},
+        },
+        "service_health_checks",
+        "'cart' is not one of the services (orders)",
+    ),
     ({"service_endpoint_pattern": "ftp://{service}"}, "service_endpoint_pattern", "http://"),
     ({"service_endpoint_pattern": "http://orders:8080"}, "service_endpoint_pattern", "{service}"),
     ({**S3, "state_bucket": "My_Bucket"}, "state_bucket", "valid S3 bucket name"),
@@ -115,6 +142,7 @@ REJECTED: list[tuple[dict[str, Any], str, str]] = [
         "at least one log group pattern",
     ),
     ({"alarm_email": "not-an-email"}, "alarm_email", "e-mail address"),
+    ({"warning_email": "team@"}, "warning_email", "e-mail address"),
     (
         {"additional_tags": {"Environment": "production"}},
         "additional_tags",

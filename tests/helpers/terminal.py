@@ -20,7 +20,9 @@ DEFAULT_PROMPTS = [
     "aws_region",
     "cluster_mode",
     "cluster_name",
+    "container_insights",
     "vpc_mode",
+    "new_vpc_egress",
     "services",
     "service_endpoint_pattern",
     "canary_runtime",
@@ -28,6 +30,7 @@ DEFAULT_PROMPTS = [
     "backend",
     "cross_account_mode",
     "alarm_email",
+    "warning_email",
     "additional_tags",
 ]
 CONFIRM = "Write the module to"

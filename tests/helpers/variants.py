@@ -1,16 +1,21 @@
 """The test matrix: answer sets in which every value of every structural answer appears.
 
-| variant            | cluster  | vpc      | endpoints | backend | accounts | runtime |
-|--------------------|----------|----------|-----------|---------|----------|---------|
-| organization       | new      | new      | (always)  | local   | OUs      | python  |
-| defaults           | new      | new      | (always)  | local   | none     | python  |
-| existing-default   | existing | default  | yes       | s3      | one      | nodejs  |
-| existing-existing  | existing | existing | yes       | local   | several  | python  |
-| new-existing-nat   | new      | existing | no (NAT)  | s3      | none     | nodejs  |
-| new-default-nat    | new      | default  | no (NAT)  | local   | one      | python  |
-| all-options        | existing | existing | yes       | s3      | several  | nodejs  |
-| many-services      | new      | new      | (always)  | local   | none     | python  |
-| no-canaries        | new      | new      | (always)  | local   | none     | nodejs  |
+| variant            | cluster  | vpc      | egress    | endpoints | backend | accounts | runtime |
+|--------------------|----------|----------|-----------|-----------|---------|----------|---------|
+| organization       | new      | new      | nat       | (always)  | local   | OUs      | python  |
+| defaults           | new      | new      | endpoints | (always)  | local   | none     | python  |
+| existing-default   | existing | default  | -         | yes       | s3      | one      | nodejs  |
+| existing-existing  | existing | existing | -         | yes       | local   | several  | python  |
+| new-existing-nat   | new      | existing | -         | no (NAT)  | s3      | none     | nodejs  |
+| new-default-nat    | new      | default  | -         | no (NAT)  | local   | one      | python  |
+| all-options        | existing | existing | -         | yes       | s3      | several  | nodejs  |
+| many-services      | new      | new      | endpoints | (always)  | local   | none     | python  |
+| no-canaries        | new      | new      | none      | (always)  | local   | none     | nodejs  |
+| insights-enhanced  | new      | new      | endpoints | (always)  | local   | none     | python  |
+| insights-disabled  | new      | default  | -         | yes       | local   | none     | python  |
+
+A new cluster's Container Insights is enabled, except in insights-enhanced and
+insights-disabled.
 
 Every wizard path is rendered here and checked by the tests (failure class F8).
 """
@@ -84,13 +89,24 @@ VARIANTS: dict[str, dict[str, Any]] = {
         **S3_BACKEND,
     },
     "many-services": {"services": [f"svc-{i:03d}" for i in range(45)]},
-    "no-canaries": {"service_endpoint_pattern": "", "canary_runtime": "nodejs"},
+    "no-canaries": {
+        "service_endpoint_pattern": "",
+        "canary_runtime": "nodejs",
+        "new_vpc_egress": "none",
+    },
+    "insights-enhanced": {"container_insights": "enhanced"},
+    "insights-disabled": {
+        "container_insights": "disabled",
+        "vpc_mode": "default",
+        "services": ["orders", "payments", "users"],
+    },
     "organization": {
         "environment_suffix": "prod",
         "cross_account_mode": "organization",
         "organization_id": "o-a1b2c3d4e5",
         "organizational_units": ["ou-ab12-cdef3456", "ou-ab12-7890abcd"],
         "oam_metric_namespaces": ["AWS/ECS", "ECS/ContainerInsights", "MyApp/Orders"],
+        "new_vpc_egress": "nat",
     },
 }
 

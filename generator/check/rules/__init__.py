@@ -8,7 +8,11 @@ and yields immutable Findings. Add a rule by writing a class with `id`, `descrip
 from __future__ import annotations
 
 from generator.check.findings import Finding
-from generator.check.rules.alarms import PageBeforeDeploy, ServiceUnverified
+from generator.check.rules.alarms import (
+    HeartbeatBeforeFirstRun,
+    PageBeforeDeploy,
+    ServiceUnverified,
+)
 from generator.check.rules.backend import EmptyBackend
 from generator.check.rules.base import Rule, RuleContext
 from generator.check.rules.canaries import PlaceholderCanary
@@ -38,6 +42,7 @@ from generator.check.rules.network import (
     ExistingEndpointUnchecked,
     ExistingPrivateDnsEndpointUnchecked,
     OptInZones,
+    TaskSubnetsWithoutEgress,
 )
 from generator.check.rules.runtimes import CanaryRuntime
 from generator.check.rules.schedules import AlarmPeriod, CanarySchedule
@@ -84,9 +89,11 @@ RULES: dict[str, Rule] = {
         CanarySchedule(),
         AlarmPeriod(),
         OptInZones(),
+        TaskSubnetsWithoutEgress(),
         CanaryRuntime(),
         IamPropagation(),
         PageBeforeDeploy(),
+        HeartbeatBeforeFirstRun(),
         ServiceUnverified(),
         EncryptedTopicKey(),
         UnusedLogGroup(),

@@ -4,6 +4,10 @@
 PAGE-BEFORE-DEPLOY: an alarm that notifies and treats missing data as breaching (itself, or a
     member of a composite alarm that notifies), with no `actions_suppressor`: it pages from the
     first minute, before what it watches exists (a canary of a service not yet deployed).
+HEARTBEAT-FIRST-RUN: an alarm on a cron canary that treats missing data as breaching
+    and pages (itself, or in a composite rule) without a gate that is OK only once the canary
+    has run: a cron canary has no data until its schedule's first run, so the alarm pages as
+    soon as it is created, for a service that is deployed and fine.
 SERVICE-UNVERIFIED: alarms on services of a cluster the module looks up, with no `check`
     block that looks each service up (`data "aws_ecs_service"`): a misspelt service name
     gives alarms with no data, INSUFFICIENT_DATA forever, never ALARM.
@@ -11,6 +15,7 @@ SERVICE-UNVERIFIED: alarms on services of a cluster the module looks up, with no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -70,6 +75,83 @@ class PageBeforeDeploy:
             "(e.g. an alarm in ALARM while ECS reports no DesiredTaskCount for the service)",
             alarm,
         )
+
+
+class HeartbeatBeforeFirstRun:
+    id = "HEARTBEAT-FIRST-RUN"
+    description = "alarms that page when a cron canary has no data wait for its first run"
+    severity = Severity.WARNING
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        cron_canaries = {
+            str(values.get("name"))
+            for canary in ctx.hcl.resources("aws_synthetics_canary")
+            for values in _instances(ctx, canary)
+            if any(
+                str(s.get("expression", "")).startswith("cron(") for s in _schedules(values, canary)
+            )
+        }
+        if not cron_canaries:
+            return
+        composites = [
+            values
+            for composite in ctx.hcl.resources("aws_cloudwatch_composite_alarm")
+            for values in _instances(ctx, composite)
+            if _notifies(values)
+        ]
+        for alarm in ctx.hcl.resources("aws_cloudwatch_metric_alarm"):
+            for values in _instances(ctx, alarm):
+                if values.get("treat_missing_data") != "breaching":
+                    continue
+                if not cron_canaries & _canary_dimensions(values, alarm):
+                    continue
+                name = str(values.get("alarm_name", ""))
+                if _notifies(values) or any(
+                    _ungated_member(str(c.get("alarm_rule", "")), name) for c in composites
+                ):
+                    yield finding(
+                        self,
+                        f"{alarm.address} ({name}) treats missing data as breaching on a cron "
+                        "canary, which has no data until its schedule's first run: it pages "
+                        "as soon as it is created; count it only once the canary has run, e.g. "
+                        'in the composite rule (ALARM("<it>") AND OK("<first-run>")), with a '
+                        "first-run alarm on the canary's SuccessPercent SampleCount whose "
+                        'missing data is "ignore"',
+                        alarm,
+                    )
+                    break
+
+
+def _schedules(values: Mapping[str, Any], canary: Block) -> list[Mapping[str, Any]]:
+    planned = values.get("schedule")
+    if isinstance(planned, list):
+        return [s for s in planned if isinstance(s, Mapping)]
+    return [s.body for s in canary.nested("schedule")]
+
+
+def _canary_dimensions(values: Mapping[str, Any], alarm: Block) -> set[str]:
+    """The CanaryName dimensions an alarm reads: its own metric's, or its metric queries'
+    (planned, or else written literally in its metric_query blocks)."""
+    dimensions = [values.get("dimensions")]
+    queries = values.get("metric_query")
+    if isinstance(queries, list):
+        metrics = [m for q in queries if isinstance(q, Mapping) for m in q.get("metric") or []]
+    else:
+        metrics = [m.body for q in alarm.generated("metric_query") for m in q.nested("metric")]
+    dimensions += [m.get("dimensions") for m in metrics if isinstance(m, Mapping)]
+    return {
+        str(d["CanaryName"]) for d in dimensions if isinstance(d, Mapping) and "CanaryName" in d
+    }
+
+
+def _ungated_member(rule: str, name: str) -> bool:
+    """Whether `rule` has ALARM(name) other than as `ALARM(name) AND OK(...)`/`AND NOT ...`
+    (or the gate first): a term that a gate does not hold back."""
+    alarm = rf'ALARM\(\s*"?{re.escape(name)}"?\s*\)'
+    gate = r"(?:OK\([^)]*\)|NOT\s+\w+\([^)]*\))"
+    terms = len(re.findall(alarm, rule))
+    gated = len(re.findall(rf"{alarm}\s+AND\s+{gate}|{gate}\s+AND\s+{alarm}", rule))
+    return terms > gated
 
 
 class ServiceUnverified:

@@ -6,7 +6,9 @@ widgets 0-500; widget type metric|text|log|alarm|explorer with `properties`; x 0
 together; width 1-24; height 1-1000; metric widgets need `region`, `period` a multiple of 60,
 `view` timeSeries|singleValue|gauge|bar|pie|table, a gauge needs yAxis.left min and max; each
 metric is [Namespace, MetricName, DimName, DimValue, ..., {rendering properties}] and each
-expression is [{expression, label, id}]; alarm widgets list 1-100 alarms; text widgets have
+expression is [{expression, label, id}]; a horizontal annotation has a numeric `value` and
+optionally `label`, `color`, `fill` (above|below), `visible` and `yAxis` (left|right); alarm
+widgets list 1-100 alarms; text widgets have
 `markdown`; log widgets `region` and `query`. The 500-per-widget / 2,500-per-dashboard metric
 limits are CloudWatch service quotas.
 """
@@ -123,6 +125,7 @@ def _metric_widget(where: str, props: dict[str, Any]) -> Iterator[str]:
     if "period" in props and not _period_ok(props["period"]):
         yield f"{where}.period is {props['period']!r}: expected a multiple of 60"
     yield from _view(where, props)
+    yield from _horizontal_annotations(where, props)
     metrics = props.get("metrics")
     alarms = (props.get("annotations") or {}).get("alarms")
     if metrics is None:
@@ -136,6 +139,39 @@ def _metric_widget(where: str, props: dict[str, Any]) -> Iterator[str]:
         yield f"{where}.metrics has {len(metrics)} entries: at most {MAX_METRICS_PER_WIDGET}"
     for i, entry in enumerate(metrics):
         yield from _metric_entry(f"{where}.metrics[{i}]", entry, first=i == 0)
+
+
+HORIZONTAL_ANNOTATION_KEYS = {"value", "label", "color", "fill", "visible", "yAxis"}
+
+
+def _horizontal_annotations(where: str, props: dict[str, Any]) -> Iterator[str]:
+    """Threshold lines: a `value` each, on the left or the right axis."""
+    lines = (props.get("annotations") or {}).get("horizontal")
+    if lines is None:
+        return
+    if not isinstance(lines, list):
+        yield f"{where}.annotations.horizontal must be an array"
+        return
+    for i, line in enumerate(lines):
+        yield from _horizontal_line(f"{where}.annotations.horizontal[{i}]", line)
+
+
+def _horizontal_line(at: str, line: Any) -> Iterator[str]:
+    if not isinstance(line, dict):
+        yield f"{at} is not an object"
+        return
+    unknown = sorted(set(line) - HORIZONTAL_ANNOTATION_KEYS)
+    if unknown:
+        yield f"{at}: unknown key(s) {', '.join(unknown)}"
+    value = line.get("value")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        yield f"{at}.value must be a number"
+    if line.get("yAxis", "left") not in ("left", "right"):
+        yield f"{at}: yAxis {line['yAxis']!r} is not left or right"
+    if line.get("fill", "above") not in ("above", "below"):
+        yield f"{at}: fill {line['fill']!r} is not above or below"
+    if "color" in line and not _matches(_COLOR, line["color"]):
+        yield f"{at}: color {line['color']!r} is not #rrggbb"
 
 
 def _view(where: str, props: dict[str, Any]) -> Iterator[str]:

@@ -1,7 +1,9 @@
 """LOG-GROUP-UNUSED: a module that monitors an existing ECS cluster (a looked-up
 `aws_ecs_cluster`) and creates log groups no task definition of the module writes to: the
 existing services keep logging where their task definitions say, so these stay empty while
-the real ones are ignored. Use the services' own log groups (their awslogs-group).
+the real ones are ignored. Use the services' own log groups (their awslogs-group). A log
+group an EventBridge rule writes to (an `aws_cloudwatch_event_target`, such as the module's
+stopped-task events) is written to, and not reported.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ class UnusedLogGroup:
     def run(self, ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.monitors_existing_cluster():
             return
-        writers = ctx.hcl.resources("aws_ecs_task_definition")
+        writers = [
+            *ctx.hcl.resources("aws_ecs_task_definition"),
+            *ctx.hcl.resources("aws_cloudwatch_event_target"),
+        ]
         for group in ctx.hcl.resources("aws_cloudwatch_log_group"):
             # alike F2's loop (lookups.py) on purpose: skip what is referred to, report the rest
             if any(w.refers_to(group.address) for w in writers):

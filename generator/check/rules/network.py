@@ -11,6 +11,9 @@ VPC-ENDPOINT-DNS: an interface endpoint with private DNS in a VPC the module loo
     of one service with private DNS in one VPC fail ("conflicting DNS domain") at apply.
 VPC-ENDPOINT-POLICY: an endpoint without a policy: AWS's default admits every principal and
     every action of the service.
+TASK-SUBNET-EGRESS: a VPC the module creates, in a module that creates an ECS cluster, with
+    neither a route out (NAT gateway, internet gateway) nor an ECR interface endpoint: tasks
+    placed in its subnets cannot pull their images (docs/aws-facts.md, "New VPC egress").
 AZ-OPT-IN: an availability-zone lookup without the `opt-in-status = opt-in-not-required`
     filter: opted-in Local and Wavelength Zones sort first, and Lambda and interface
     endpoints do not run there (docs/aws-facts.md, "Availability zones").
@@ -169,6 +172,36 @@ class EndpointWithoutPolicy:
                 "role's PutMetricData, or its artifact bucket)",
                 endpoint,
             )
+
+
+class TaskSubnetsWithoutEgress:
+    id = "TASK-SUBNET-EGRESS"
+    description = (
+        "a VPC created with an ECS cluster lets tasks reach ECR and CloudWatch Logs "
+        "(a NAT or internet route, or interface endpoints)"
+    )
+    severity = Severity.WARNING
+
+    def run(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.hcl.resources("aws_ecs_cluster") or _has_egress(ctx):
+            return
+        for vpc in ctx.hcl.resources("aws_vpc"):
+            yield finding(
+                self,
+                f"{vpc.address}: ECS tasks placed in its subnets have no way to ECR or "
+                "CloudWatch Logs (no NAT gateway, no internet gateway route, no ECR interface "
+                "endpoint): they stop with CannotPullContainerError; add interface endpoints "
+                "for ecr.api, ecr.dkr and logs (image layers come through an S3 gateway "
+                "endpoint), or a route to a NAT gateway",
+                vpc,
+            )
+
+
+def _has_egress(ctx: RuleContext) -> bool:
+    if ctx.hcl.resources("aws_nat_gateway") or ctx.hcl.resources("aws_internet_gateway"):
+        return True
+    endpoints = (*ctx.hcl.resources("aws_vpc_endpoint"), *ctx.hcl.data("aws_vpc_endpoint_service"))
+    return any("ecr.dkr" in expanded(ctx, e.body) for e in endpoints)
 
 
 class OptInZones:

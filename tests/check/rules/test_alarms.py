@@ -101,3 +101,82 @@ check "orders_exists" {
 """
     )
     assert run("SERVICE-UNVERIFIED", module({"main.tf": checked})) == []
+
+
+CRON_CANARY_TF = """
+resource "aws_synthetics_canary" "orders" {
+  name = "orders"
+
+  schedule {
+    expression = "cron(0 8 ? * MON-FRI *)"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "heartbeat" {
+  alarm_name         = "orders-heartbeat"
+  treat_missing_data = "breaching"
+
+  metric_query {
+    id = "runs"
+
+    metric {
+      namespace   = "CloudWatchSynthetics"
+      metric_name = "SuccessPercent"
+      stat        = "SampleCount"
+      period      = 3600
+      dimensions  = { CanaryName = "orders" }
+    }
+  }
+}
+
+resource "aws_cloudwatch_composite_alarm" "orders" {
+  alarm_name    = "orders-health"
+  alarm_rule    = "ALARM(\\"orders-heartbeat\\") OR ALARM(\\"orders-cpu\\")"
+  alarm_actions = ["arn:aws:sns:us-east-1:123456789012:alarms"]
+
+  actions_suppressor {
+    alarm = "orders-not-deployed"
+  }
+}
+"""
+
+
+def test_a_cron_canary_heartbeat_without_a_first_run_gate_is_reported(module, run):
+    (found,) = run("HEARTBEAT-FIRST-RUN", module({"alarms.tf": CRON_CANARY_TF}))
+    assert (found.file, found.line, found.severity) == ("alarms.tf", 10, Severity.WARNING)
+    assert "first run" in found.message and "OK(" in found.message
+
+
+def test_a_heartbeat_gated_by_the_first_run_is_silent(module, run):
+    gated = CRON_CANARY_TF.replace(
+        'ALARM(\\"orders-heartbeat\\") OR',
+        '(ALARM(\\"orders-heartbeat\\") AND OK(\\"orders-canary-first-run\\")) OR',
+    )
+    assert run("HEARTBEAT-FIRST-RUN", module({"alarms.tf": gated})) == []
+
+
+def test_a_rate_canary_heartbeat_is_silent(module, run):
+    rate = CRON_CANARY_TF.replace("cron(0 8 ? * MON-FRI *)", "rate(5 minutes)")
+    assert run("HEARTBEAT-FIRST-RUN", module({"alarms.tf": rate})) == []
+
+
+def test_a_planned_heartbeat_that_notifies_itself_is_reported(module, run, plan_of):
+    tf = CRON_CANARY_TF.replace('"cron(0 8 ? * MON-FRI *)"', "var.schedule")
+    plan = plan_of(
+        {
+            "address": "aws_synthetics_canary.orders",
+            "values": {"name": "orders", "schedule": [{"expression": "cron(0 8 * * ? *)"}]},
+        },
+        {
+            "address": "aws_cloudwatch_metric_alarm.heartbeat",
+            "values": {
+                "alarm_name": "orders-heartbeat",
+                "treat_missing_data": "breaching",
+                "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:alarms"],
+                "metric_query": [{"metric": [{"dimensions": {"CanaryName": "orders"}}]}],
+            },
+        },
+    )
+    (found,) = run("HEARTBEAT-FIRST-RUN", module({"alarms.tf": tf}, plan=plan))
+    assert found.line == 10
+    assert run("HEARTBEAT-FIRST-RUN", module({"alarms.tf": tf})) == [], "unknown schedule"

@@ -33,6 +33,16 @@ from tests.helpers.dashboards import body, metric_widget
         (body(metric_widget(metrics=[["A", "B", {"yAxis": "top"}]])), "not left or right"),
         (body(metric_widget(metrics=[["A", "B", {"period": 30}]])), "not a multiple of 60"),
         (body(metric_widget(metrics=[["A", {"expression": "m1"}]])), "alone"),
+        (body(metric_widget(annotations={"horizontal": {"value": 1}})), "must be an array"),
+        (body(metric_widget(annotations={"horizontal": [{"label": "x"}]})), "value must be"),
+        (body(metric_widget(annotations={"horizontal": [{"value": "80"}]})), "value must be"),
+        (body(metric_widget(annotations={"horizontal": [{"value": 1, "yAxis": "up"}]})), "yAxis"),
+        (body(metric_widget(annotations={"horizontal": [{"value": 1, "fill": "x"}]})), "fill"),
+        (
+            body(metric_widget(annotations={"horizontal": [{"value": 1, "color": "red"}]})),
+            "#rrggbb",
+        ),
+        (body(metric_widget(annotations={"horizontal": [{"value": 1, "colour": "r"}]})), "colour"),
         (body({"type": "alarm", "properties": {"alarms": []}}), "1-100 alarm ARNs"),
         (body({"type": "text", "properties": {}}), "markdown is required"),
         (body({"type": "log", "properties": {"region": "r"}}), "query is required"),
@@ -43,3 +53,11 @@ from tests.helpers.dashboards import body, metric_widget
 )
 def test_body_structure_problems(value, expected):
     assert any(expected in p for p in problems(value)), list(problems(value))
+
+
+def test_threshold_lines_on_either_axis_are_valid():
+    lines = [
+        {"label": "cpu-high warning", "value": 80, "color": "#ff7f0e"},
+        {"label": "lb-5xx-rate critical", "value": 0.5, "yAxis": "right", "fill": "above"},
+    ]
+    assert list(problems(body(metric_widget(annotations={"horizontal": lines})))) == []

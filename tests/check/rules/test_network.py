@@ -189,3 +189,52 @@ def test_the_modules_own_vpc_needs_no_check(module, run):
 def test_an_endpoint_without_private_dns_needs_no_check(module, run):
     no_dns = PRIVATE_DNS_TF.replace("private_dns_enabled = true", "private_dns_enabled = false")
     assert run("VPC-ENDPOINT-DNS", module({"network.tf": no_dns})) == []
+
+
+NEW_VPC_TF = """
+resource "aws_ecs_cluster" "this" {
+  name = "platform"
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  vpc_id     = aws_vpc.this.id
+  cidr_block = "10.0.1.0/24"
+}
+"""
+
+
+def test_a_new_vpc_with_no_way_to_ecr_is_reported(module, run):
+    (found,) = run("TASK-SUBNET-EGRESS", module({"network.tf": NEW_VPC_TF}))
+    assert (found.file, found.line, found.severity) == ("network.tf", 6, Severity.WARNING)
+    assert "CannotPullContainerError" in found.message and "ecr.dkr" in found.message
+
+
+def test_ecr_endpoints_or_a_nat_gateway_are_egress(module, run):
+    endpoints = (
+        NEW_VPC_TF
+        + """
+data "aws_vpc_endpoint_service" "tasks" {
+  for_each = toset(["ecr.api", "ecr.dkr", "logs"])
+  service  = each.key
+}
+"""
+    )
+    nat = (
+        NEW_VPC_TF
+        + """
+resource "aws_nat_gateway" "this" {
+  subnet_id = aws_subnet.private.id
+}
+"""
+    )
+    for tf in (endpoints, nat):
+        assert run("TASK-SUBNET-EGRESS", module({"network.tf": tf})) == []
+
+
+def test_a_vpc_without_a_cluster_is_silent(module, run):
+    tf = NEW_VPC_TF.replace('resource "aws_ecs_cluster"', 'data "aws_ecs_cluster"')
+    assert run("TASK-SUBNET-EGRESS", module({"network.tf": tf})) == []
