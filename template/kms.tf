@@ -48,7 +48,10 @@ data "aws_iam_policy_document" "kms" {
 
   # EventBridge publishes the ECS events to the encrypted SNS topic; without this statement
   # it drops them silently (AWS Knowledge Center: "Why isn't my Amazon SNS topic receiving
-  # EventBridge notifications?"; docs/aws-facts.md, "ECS events").
+  # EventBridge notifications?"; docs/aws-facts.md, "ECS events"). No aws:SourceAccount or
+  # aws:SourceArn condition: SNS does not support them in a key policy for EventBridge to an
+  # encrypted topic, and delivery fails with one (Amazon SNS Developer Guide, "Key
+  # management"). The topic policy (sns.tf) names the rules that may publish.
   statement {
     sid       = "EventBridgePublish"
     actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
@@ -57,12 +60,6 @@ data "aws_iam_policy_document" "kms" {
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
     }
   }
 

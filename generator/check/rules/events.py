@@ -2,7 +2,9 @@
 that does not let events.amazonaws.com use it. EventBridge then cannot publish: the events
 are dropped, with no error anywhere but the rule's FailedInvocations metric
 (docs/aws-facts.md, "ECS events"). The key policy must allow the service principal
-kms:GenerateDataKey* and kms:Decrypt; an AWS managed key (alias/aws/sns) never can.
+kms:GenerateDataKey* and kms:Decrypt, with no aws:SourceAccount, aws:SourceArn or
+aws:SourceOrgID condition (SNS does not support those for EventBridge-to-encrypted topics: a
+statement with one grants nothing); an AWS managed key (alias/aws/sns) never can.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from generator.check.rules.policies import as_list, statements
 PRINCIPAL = "events.amazonaws.com"
 NEEDED = ("kms:GenerateDataKey", "kms:Decrypt")
 _DOCUMENT = "data.aws_iam_policy_document."
+# Condition keys SNS does not support in a KMS key policy for EventBridge-to-encrypted topics
+# (Amazon SNS Developer Guide, "Key management", docs/aws-facts.md "ECS events").
+UNSUPPORTED_CONDITIONS = ("aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid")
 
 
 def _allows(patterns: list[Any], action: str) -> bool:
@@ -34,9 +39,19 @@ def _json_grants(document: Any) -> bool:
         principal = statement.get("Principal")
         services = as_list(principal.get("Service")) if isinstance(principal, dict) else []
         actions = as_list(statement.get("Action"))
-        if PRINCIPAL in services and all(_allows(actions, a) for a in NEEDED):
+        conditions = statement.get("Condition")
+        keys = [k for c in conditions.values() for k in c] if isinstance(conditions, dict) else []
+        if (
+            PRINCIPAL in services
+            and all(_allows(actions, a) for a in NEEDED)
+            and not _source_conditioned(keys)
+        ):
             return True
     return False
+
+
+def _source_conditioned(condition_keys: list[Any]) -> bool:
+    return any(str(k).lower() in UNSUPPORTED_CONDITIONS for k in condition_keys)
 
 
 def _document_grants(document: Block) -> bool | None:
@@ -55,6 +70,9 @@ def _document_grants(document: Block) -> bool | None:
                 principal.body.get("type") == "Service"
                 and PRINCIPAL in as_list(identifiers)
                 and all(_allows(as_list(actions), a) for a in NEEDED)
+                and not _source_conditioned(
+                    [c.body.get("variable") for c in statement.generated("condition")]
+                )
             ):
                 return True
     return False
@@ -98,7 +116,9 @@ class EncryptedTopicKey:
                         if topic.refers_to(key.address) and _key_grants(ctx.hcl, key) is False:
                             problem = (
                                 f"{key.address}, whose policy does not allow {PRINCIPAL}"
-                                " kms:GenerateDataKey* and kms:Decrypt"
+                                " kms:GenerateDataKey* and kms:Decrypt, or only under an"
+                                " aws:SourceAccount/aws:SourceArn condition, which SNS does"
+                                " not support for EventBridge"
                             )
                 if problem:
                     yield finding(
@@ -106,7 +126,8 @@ class EncryptedTopicKey:
                         f"{target.address} publishes to {topic.address}, encrypted with "
                         f"{problem}: EventBridge cannot publish and drops every event, with no "
                         "error but the rule's FailedInvocations metric; add a key policy "
-                        f"statement for the service principal {PRINCIPAL}",
+                        f"statement for the service principal {PRINCIPAL}, without "
+                        "source conditions",
                         target,
                         Severity.ERROR,
                     )

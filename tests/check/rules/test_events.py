@@ -86,3 +86,30 @@ def test_unencrypted_topics_and_unreadable_policies_are_silent(module, run):
     assert run("EVENTS-TOPIC-KEY", module({"main.tf": plain, "kms.tf": ALARMS_ONLY})) == []
     built = TOPIC_TF.replace("data.aws_iam_policy_document.kms.json", "local.key_policy")
     assert run("EVENTS-TOPIC-KEY", module({"main.tf": built})) == [], "cannot be read: no guess"
+
+
+def test_a_grant_under_a_source_condition_is_an_error(module, run):
+    """SNS does not support aws:SourceAccount or aws:SourceArn in a key policy for
+    EventBridge-to-encrypted topics: the grant under one lets nothing through."""
+    conditioned = WITH_EVENTS.replace(
+        '      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]\n    }\n',
+        '      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]\n    }\n'
+        "    condition {\n"
+        '      test     = "StringEquals"\n'
+        '      variable = "aws:SourceAccount"\n'
+        '      values   = ["123456789012"]\n'
+        "    }\n",
+    )
+    assert conditioned != WITH_EVENTS
+    (found,) = run("EVENTS-TOPIC-KEY", module({"main.tf": TOPIC_TF, "kms.tf": conditioned}))
+    assert "aws:SourceAccount" in found.message and "without source conditions" in found.message
+    statement = (
+        '{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},'
+        ' "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"%s}'
+    )
+    for condition, found in (("", 0), (', "Condition": {"ArnLike": {"aws:SourceArn": "*"}}', 1)):
+        document = '{"Version": "2012-10-17", "Statement": [%s]}' % (statement % condition)
+        literal = TOPIC_TF.replace(
+            "data.aws_iam_policy_document.kms.json", "<<EOT\n" + document + "\nEOT"
+        )
+        assert len(run("EVENTS-TOPIC-KEY", module({"main.tf": literal}))) == found, condition
