@@ -84,15 +84,15 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 # template/locals.tf alarm_definitions, one alarm per severity tier a definition has: per
 # service cpu-high and memory-high (warning and critical each), tasks-below-desired (critical;
 # metric math on 2 metrics), and not-deployed (the composites' suppressor); per canary
-# canary-success-low and canary-failed (critical) and canary-duration-high (both tiers), and
-# canary-heartbeat and canary-first-run for a cron schedule, which only services.auto.tfvars
-# sets. CloudWatch bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
+# canary-success-low and canary-failed (critical), canary-duration-high (both tiers) and
+# canary-first-run (template/canary_first_run.tf), and canary-heartbeat for a cron schedule,
+# which only services.auto.tfvars sets. CloudWatch bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
 # DeploymentCount (quiet while a service is not deployed or being deployed).
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 6, 8
 # A new cluster with Container Insights disabled: no tasks-below-desired, and not-deployed
 # reads one metric (AWS/ECS CPUUtilization samples).
 SERVICE_ALARMS_WITHOUT_INSIGHTS, SERVICE_ALARM_METRICS_WITHOUT_INSIGHTS = 5, 5
-CANARY_ALARMS, CANARY_ALARM_METRICS = 4, 4
+CANARY_ALARMS, CANARY_ALARM_METRICS = 5, 5
 # Per service behind a load balancer: lb-5xx-rate (metric math on 3 metrics) and
 # lb-latency-p99 in both tiers, lb-unhealthy (warning) and lb-healthy-low (critical). Known
 # from the answers for an existing cluster's services (service_load_balancers); set later in
@@ -113,8 +113,9 @@ LOG_ERROR_PATTERNS = 2
 # second target of each task-stopped EventBridge rule.
 SERVICE_QUERIES, LOG_GROUPS_PER_QUERY = 2, 50
 SERVICES_PER_DASHBOARD = 20  # template/dashboards.tf
-# template/events.tf: per 20 services an EventBridge rule for failed deployments and one for
-# unexpectedly stopped tasks, each with one target (the alarm topic). Rules matching AWS
+# template/events.tf: per 20 services an EventBridge rule for failed deployments, one for
+# tasks ECS cannot place or start, and one for unexpectedly stopped tasks, each with a topic
+# as its target. Rules matching AWS
 # service events on the default event bus are free (EventBridge pricing).
 SERVICES_PER_EVENT_RULE = 20
 # template/service_discovery.tf: local.service_domain
@@ -248,8 +249,14 @@ class _Shape:
         return math.ceil(self.services / SERVICES_PER_DASHBOARD)
 
     @property
+    def event_rule_groups(self) -> int:
+        """Groups of services that share an EventBridge rule of each kind (events.tf)."""
+        return math.ceil(self.services / SERVICES_PER_EVENT_RULE)
+
+    @property
     def event_rules(self) -> int:
-        return 2 * math.ceil(self.services / SERVICES_PER_EVENT_RULE)
+        # failed deployments, tasks ECS cannot place or start, and stopped tasks
+        return 3 * self.event_rule_groups
 
     @property
     def service_alarms(self) -> tuple[int, int]:
@@ -319,7 +326,8 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         # the existing cluster's services log to their own groups
         "aws_cloudwatch_event_rule": shape.event_rules,
         # the alarm topic for every rule, the stopped tasks' log group for task-stopped rules
-        "aws_cloudwatch_event_target": shape.event_rules + shape.event_rules // 2,
+        # each rule's topic, and the stopped-task rules' log group too
+        "aws_cloudwatch_event_target": shape.event_rules + shape.event_rule_groups,
         "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster) + 1,
         "aws_cloudwatch_log_metric_filter": shape.logged * LOG_ERROR_PATTERNS,
         "aws_cloudwatch_log_resource_policy": 1,
