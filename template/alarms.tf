@@ -123,9 +123,9 @@ resource "aws_cloudwatch_composite_alarm" "service" {
 
   alarm_name        = each.value.name
   alarm_description = "Any ${each.value.tier} alarm of service ${each.value.service} is in ALARM: ${each.value.tier == "critical" ? "pages" : "notifies, does not page"} (no notification while the service is not deployed, or is being deployed)."
-  # A cron canary's heartbeat counts once the canary has run (canary_first_run.tf).
+  # A canary's success and heartbeat alarms count once the canary has run (canary_first_run.tf).
   alarm_rule = join(" OR ", [for key in each.value.members : (
-    endswith(key, "/canary-heartbeat")
+    contains(local.first_run_gated_kinds, local.alarms[key].kind)
     ? "(ALARM(\"${local.created_alarm_names[key]}\") AND OK(\"${local.canary_first_run_names[local.alarms[key].service]}\"))"
     : "ALARM(\"${local.created_alarm_names[key]}\")"
   )])

@@ -177,11 +177,11 @@ def test_enhanced_costs_by_hand() -> None:
     lines = monthly(answers)
     assert "Container Insights metrics" not in lines
     assert lines["Container Insights observations"] == pytest.approx(5.9616 * 0.21)  # 1.251936
-    assert lines["Metric alarms"] == pytest.approx(2 * (8 + 1 + 4) * 0.10)
+    assert lines["Metric alarms"] == pytest.approx(2 * (8 + 1 + 5) * 0.10)
     est = estimate(answers)
     # Free tier: 100 runs, 10 alarm metrics, 2 dashboards, the 2 log error metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 2 * 0.30)
-    assert est.list_total == pytest.approx(101.442912 - 10.20 + 1.251936)
+    assert est.list_total == pytest.approx(101.642912 - 10.20 + 1.251936)
 
 
 def test_disabled_costs_by_hand() -> None:
@@ -189,9 +189,9 @@ def test_disabled_costs_by_hand() -> None:
     answers = full({"container_insights": "disabled"})
     lines = monthly(answers)
     assert lines["Container Insights metrics"] == 0
-    assert lines["Metric alarms"] == pytest.approx(2 * (5 + 1 + 4) * 0.10)  # 2.00
-    assert resource_counts(answers)["aws_cloudwatch_metric_alarm"] == 2 * 5 + 2 * 4 + 2
-    assert estimate(answers).list_total == pytest.approx(101.442912 - 10.20 - 0.60)
+    assert lines["Metric alarms"] == pytest.approx(2 * (5 + 1 + 5) * 0.10)  # 2.20
+    assert resource_counts(answers)["aws_cloudwatch_metric_alarm"] == 2 * 5 + 2 * 5 + 2
+    assert estimate(answers).list_total == pytest.approx(101.642912 - 10.20 - 0.60)
 
 
 def test_the_cost_difference_is_shown_for_every_answer() -> None:

@@ -35,8 +35,9 @@ def test_defaults_by_hand() -> None:
         {
             "Synthetics canary runs": 2 * 8_640 * 0.0012,  # 20.736
             # per service 8 metrics: cpu and memory twice (warning and critical), tasks and
-            # not-deployed 2 each, and log-errors; per canary 4: success, failed, duration twice
-            "Metric alarms": 2 * (8 + 1 + 4) * 0.10,  # 2.60
+            # not-deployed 2 each, and log-errors; per canary 5: success, failed, duration twice,
+            # and first-run
+            "Metric alarms": 2 * (8 + 1 + 5) * 0.10,  # 2.80
             "Composite alarms": 2 * 2 * 0.50,  # critical and warning per service
             "Dashboards": (1 + 1) * 3.00,
             "Container Insights metrics": (2 * 12 + 10) * 0.30,  # 10.20
@@ -50,10 +51,10 @@ def test_defaults_by_hand() -> None:
             "Route 53 DNS queries": 2 * 8_640 / 1e6 * 0.40,  # 0.006912
         }
     )
-    assert est.list_total == pytest.approx(101.442912)
+    assert est.list_total == pytest.approx(101.642912)
     # Free tier: 100 runs, 10 alarm metrics, 3 dashboards (2 used), 10 custom metrics.
     assert est.free_tier == pytest.approx(100 * 0.0012 + 10 * 0.10 + 2 * 3.00 + 10 * 0.30)
-    assert est.total == pytest.approx(91.322912)
+    assert est.total == pytest.approx(91.522912)
 
 
 def test_many_services_existing_cluster_default_vpc_behind_nat_by_hand() -> None:
@@ -98,7 +99,7 @@ def test_existing_vpc_every_minute_by_hand() -> None:
     assert monthly(answers, schedule="rate(1 minute)") == pytest.approx(
         {
             "Synthetics canary runs": 3 * 43_200 * 0.0012,  # 155.52
-            "Metric alarms": 3 * 13 * 0.10,
+            "Metric alarms": 3 * 14 * 0.10,
             "Composite alarms": 3 * 2 * 0.50,
             "Dashboards": 2 * 3.00,
             "Container Insights metrics": (3 * 12 + 10) * 0.30,  # 13.80
@@ -111,8 +112,8 @@ def test_existing_vpc_every_minute_by_hand() -> None:
         }
     )
     est = estimate(answers, schedule="rate(1 minute)")
-    assert est.list_total == pytest.approx(206.57184)
-    assert est.total == pytest.approx(206.57184 - 10.12)
+    assert est.list_total == pytest.approx(206.87184)
+    assert est.total == pytest.approx(206.87184 - 10.12)
 
 
 @pytest.mark.parametrize(
@@ -173,9 +174,9 @@ def test_services_behind_a_load_balancer_by_hand() -> None:
             },
         }
     )
-    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 12 + 2 * 10) * 0.10)  # 5.60
+    assert monthly(answers)["Metric alarms"] == pytest.approx((3 * 13 + 2 * 10) * 0.10)  # 5.90
     counts = resource_counts(answers)
-    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2 * 6
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 5) + 2 * 6
     assert counts["aws_cloudwatch_composite_alarm"] == 3 * 2, "one per service and tier"
 
 
@@ -192,11 +193,11 @@ def test_services_with_a_known_log_group_by_hand() -> None:
         }
     )
     lines = monthly(answers)
-    assert lines["Metric alarms"] == pytest.approx((3 * 12 + 2) * 0.10)  # 3.80
+    assert lines["Metric alarms"] == pytest.approx((3 * 13 + 2) * 0.10)  # 4.10
     assert lines["Log error metrics"] == pytest.approx(2 * 0.30)
     counts = resource_counts(answers)
     assert counts["aws_cloudwatch_log_metric_filter"] == 2 * 2
-    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 4) + 2
+    assert counts["aws_cloudwatch_metric_alarm"] == 3 * (6 + 5) + 2
     # errors and slowest requests on a and b; stopped tasks on the events' own log group
     assert counts["aws_cloudwatch_query_definition"] == 3
     assert counts["aws_cloudwatch_log_group"] == 1, "only the stopped tasks' events"
@@ -280,7 +281,7 @@ def test_cross_account_observability_costs_nothing_and_says_so(variant: str) -> 
 def test_cost_command_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--defaults"]) == 0
     out = capsys.readouterr().out
-    assert "$91.32  a month ($101.44 without the free tier)" in out
+    assert "$91.52  a month ($101.64 without the free tier)" in out
     assert PRICES_AS_OF in out and "Amazon CloudWatch pricing" in out
     assert "Free tier (per account" in out and "Not included" in out
 

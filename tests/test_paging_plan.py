@@ -91,11 +91,12 @@ def test_a_cron_canary_that_stops_running_pages(planned: dict[str, Any]) -> None
     assert f'aws_cloudwatch_metric_alarm.service["{rate}/canary-heartbeat"]' not in planned
 
 
-def test_a_cron_canary_does_not_page_before_its_first_run(planned: dict[str, Any]) -> None:
-    """A cron canary created outside its schedule's hours has no runs yet: its heartbeat was in
-    ALARM from the first evaluation and the composite of a deployed service paged once for
-    nothing. The heartbeat counts only once a first-run alarm is OK: missing data ignored, so
-    INSUFFICIENT_DATA until the first run and OK from then on."""
+def test_a_canary_does_not_page_before_its_first_run(planned: dict[str, Any]) -> None:
+    """A canary has no runs before its first, and its alarms exist before it does: its success
+    alarm (and a cron canary's heartbeat, for hours outside the schedule) was in ALARM from the
+    first evaluation and the composite of a deployed service paged once for nothing. They count
+    only once a first-run alarm is OK: missing data ignored, so INSUFFICIENT_DATA until the
+    first run and OK from then on."""
     cron, rate = services_of(VARIANTS["defaults"])[:2]
     gate = planned[f'aws_cloudwatch_metric_alarm.canary_first_run["{cron}"]']
     assert gate["alarm_name"] == f"observability-dev-{cron}-canary-first-run"
@@ -103,22 +104,26 @@ def test_a_cron_canary_does_not_page_before_its_first_run(planned: dict[str, Any
         "CloudWatchSynthetics",
         "SuccessPercent",
         "SampleCount",
-        3600,
+        60,
     )
     assert gate["dimensions"] == {"CanaryName": f"observability-dev-{cron}"}
     assert gate["treat_missing_data"] == "ignore"
     assert (gate["comparison_operator"], gate["threshold"]) == ("LessThanThreshold", 1)
     assert not gate.get("alarm_actions") and not gate.get("ok_actions")
-    heartbeat = _alarm(planned, cron, "canary-heartbeat")["alarm_name"]
     rule = planned[f'aws_cloudwatch_composite_alarm.service["{cron}"]']["alarm_rule"]
-    assert f'(ALARM("{heartbeat}") AND OK("{gate["alarm_name"]}"))' in rule
-    # the heartbeat appears only in that clause; the other alarms count as before
-    assert rule.count(heartbeat) == 1
+    for kind in ("canary-heartbeat", "canary-success-low"):
+        gated = _alarm(planned, cron, kind)["alarm_name"]
+        assert f'(ALARM("{gated}") AND OK("{gate["alarm_name"]}"))' in rule
+        assert rule.count(f'"{gated}"') == 1, "only in that clause"
+    # the other alarms count as before
     assert f'ALARM("observability-dev-{cron}-cpu-high") OR ' in rule
-    # a rate canary runs at once when created: no gate
-    assert f'aws_cloudwatch_metric_alarm.canary_first_run["{rate}"]' not in planned
+    assert rule.count(" AND ") == 2
+    # a rate canary's success alarm waits for its first run too (it has no heartbeat)
+    rate_gate = planned[f'aws_cloudwatch_metric_alarm.canary_first_run["{rate}"]']
     rate_rule = planned[f'aws_cloudwatch_composite_alarm.service["{rate}"]']["alarm_rule"]
-    assert " AND " not in rate_rule
+    success = _alarm(planned, rate, "canary-success-low")["alarm_name"]
+    assert f'(ALARM("{success}") AND OK("{rate_gate["alarm_name"]}"))' in rate_rule
+    assert rate_rule.count(" AND ") == 1
 
 
 def test_tasks_below_desired_outlasts_a_slow_deployment(planned: dict[str, Any]) -> None:
