@@ -41,9 +41,10 @@ def planned(report: Report) -> dict[str, list[dict[str, Any]]]:
 def test_alarm_and_canary_counts_are_as_designed(planned: dict[str, list[dict[str, Any]]]) -> None:
     counts = Counter({kind: len(values) for kind, values in planned.items()})
     # Per service: cpu and memory (warning and critical each), tasks, canary success, canary
-    # duration (warning and critical), canary runs failed, not-deployed (the composites'
-    # suppressor), and log errors (a warning); one composite per severity tier.
-    assert counts["aws_cloudwatch_metric_alarm"] == 11 * 500
+    # duration (warning and critical), canary runs failed, the canary's first run (the success
+    # alarm's gate), not-deployed (the composites' suppressor), and log errors (a warning); one
+    # composite per severity tier.
+    assert counts["aws_cloudwatch_metric_alarm"] == 12 * 500
     assert counts["aws_cloudwatch_composite_alarm"] == 2 * 500
     assert counts["aws_synthetics_canary"] == 500
     # Each service's own, and the stopped tasks' events.

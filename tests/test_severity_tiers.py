@@ -37,6 +37,10 @@ DEFAULT_TIERS: dict[str, dict[str, tuple[float, int, int]]] = {
 ALARM = re.compile(r'ALARM\("([^"]+)"\)')
 
 
+# Alarms that gate a service's composites rather than count in them: the suppressor, and the
+# first run of its canary (OK() in the rule).
+GATES = ("-not-deployed", "-canary-first-run")
+
 def _resources(module: Path, kind: str) -> dict[str, dict[str, Any]]:
     return planned_values(module, kind)
 
@@ -87,7 +91,7 @@ def test_each_alarm_has_its_tiers_with_their_defaults(
         kinds = {
             name.removeprefix(prefix).removesuffix("-warning")
             for name in alarms
-            if name.startswith(prefix) and not name.endswith("-not-deployed")
+            if name.startswith(prefix) and not name.endswith(GATES)
         }
         assert {"cpu-high", "memory-high", "tasks-below-desired"} <= kinds
         for kind in kinds:
@@ -139,7 +143,7 @@ def test_one_composite_per_service_and_tier(variant: str, rendered: Callable[[st
     assert len(composites) == 2 * len(services)
     for service in services:
         prefix = f"{_prefix(variant)}{service}-"
-        mine = {a for a in alarms if a.startswith(prefix) and not a.endswith("-not-deployed")}
+        mine = {a for a in alarms if a.startswith(prefix) and not a.endswith(GATES)}
         # the critical one keeps the address it had before tiers
         critical = composites[f'aws_cloudwatch_composite_alarm.service["{service}"]']
         warning = composites[f'aws_cloudwatch_composite_alarm.service["{service}/warning"]']
@@ -155,6 +159,8 @@ def test_one_composite_per_service_and_tier(variant: str, rendered: Callable[[st
         for composite in (critical, warning):
             (suppressor,) = composite["actions_suppressor"]
             assert suppressor["alarm"] == f"{prefix}not-deployed"
+        # the canary's first run gates its success alarm, on the page's side
+        assert f'OK("{prefix}canary-first-run")' in critical["alarm_rule"]
     # Critical pages through the alarm topic, warning notifies the warning topic (the ARNs
     # are known only after apply: the configuration says which).
     actions = re.findall(

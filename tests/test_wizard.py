@@ -476,7 +476,7 @@ def test_dry_run_prints_summary_and_files_and_writes_nothing(
     assert code == 0
     out = capsys.readouterr().out
     assert "services                  orders" in out
-    assert "11 cloudwatch_metric_alarm" in out and "Total" in out
+    assert "12 cloudwatch_metric_alarm" in out and "Total" in out
     assert "Alarms notify per service once it is deployed" in out
     for name in (
         "versions.tf",
