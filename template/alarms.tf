@@ -75,7 +75,11 @@ resource "aws_cloudwatch_metric_alarm" "not_deployed" {
   alarm_description   = "Service ${each.key}: ${local.not_deployed_signal.description}: its alarms do not notify."
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = 1
-  evaluation_periods  = 1
+  # 2 of the last 3 minutes: a Container Insights datapoint that arrives late counts as 0
+  # desired tasks (FILL) for one evaluation, and one quiet minute must not hold the service's
+  # pages back for the extension period (ten minutes) after it.
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
   # No datapoints: the cluster has no such service (yet).
   treat_missing_data = "breaching"
 

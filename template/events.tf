@@ -1,7 +1,9 @@
-# ECS events to the alarm topic: what no metric shows. A deployment the circuit breaker rolls
-# back (SERVICE_DEPLOYMENT_FAILED); a task of a service that stopped unexpectedly: its
-# essential container exited (a crash, an OutOfMemoryError, a non-zero exit code), or it
-# failed to start; and a service whose tasks ECS cannot place or start at all. Tasks ECS
+# ECS events: what no metric shows. A deployment the circuit breaker rolls back
+# (SERVICE_DEPLOYMENT_FAILED) and a service whose tasks ECS cannot place or start at all page
+# (the alarm topic). A task of a service that stopped unexpectedly (its essential container
+# exited: a crash, an OutOfMemoryError, a non-zero exit code; or it failed to start)
+# notifies (the warning topic): ECS replaces it, and one that keeps failing pages through
+# SERVICE_TASK_START_IMPAIRED and tasks-below-desired, once, not once per task. Tasks ECS
 # stops itself (deployments, scale-in) have another stopCode and do not notify
 # (docs/aws-facts.md, "ECS events").
 #
@@ -17,6 +19,7 @@ locals {
   event_rules = merge([
     for index, names in chunklist(var.service_names, local.services_per_event_rule) : {
       format("deployment-failed-%02d", index + 1) = {
+        topic       = "alarms"
         description = "ECS deployments of ${join(", ", names)} that failed (the circuit breaker rolled them back)"
         pattern = {
           source        = ["aws.ecs"]
@@ -34,6 +37,7 @@ locals {
         input_template = "\"ECS deployment FAILED at <time> for <service>: <reason>. Console: https://${local.console_host}/ecs/v2/clusters/${local.cluster_name}/services?region=${var.aws_region}\""
       }
       format("service-impaired-%02d", index + 1) = {
+        topic       = "alarms"
         description = "ECS cannot place or start tasks of ${join(", ", names)} (no capacity, a configuration error, tasks that keep failing to start)"
         pattern = {
           source        = ["aws.ecs"]
@@ -52,6 +56,7 @@ locals {
         input_template = "\"ECS cannot run the tasks of <service> (<event> at <time>): <reason>. Console: https://${local.console_host}/ecs/v2/clusters/${local.cluster_name}/services?region=${var.aws_region}\""
       }
       format("task-stopped-%02d", index + 1) = {
+        topic       = "warnings"
         description = "Tasks of ${join(", ", names)} that stopped unexpectedly (essential container exited, or failed to start)"
         pattern = {
           source        = ["aws.ecs"]
@@ -93,15 +98,15 @@ resource "aws_cloudwatch_event_rule" "ecs" {
   }
 }
 
-# The topic is KMS-encrypted: its key policy and topic policy let events.amazonaws.com use it
-# (kms.tf, sns.tf). Without them EventBridge drops the events and reports only a
+# The topics are KMS-encrypted: their key's policy and their topic policies let
+# events.amazonaws.com use them (kms.tf, sns.tf). Without them EventBridge drops the events and reports only a
 # FailedInvocations metric (docs/aws-facts.md, "ECS events").
 resource "aws_cloudwatch_event_target" "ecs" {
   for_each = local.event_rules
 
   rule      = aws_cloudwatch_event_rule.ecs[each.key].name
-  target_id = "alarm-topic"
-  arn       = aws_sns_topic.alarms.arn
+  target_id = each.value.topic == "warnings" ? "warning-topic" : "alarm-topic"
+  arn       = each.value.topic == "warnings" ? aws_sns_topic.warnings.arn : aws_sns_topic.alarms.arn
 
   input_transformer {
     input_paths    = each.value.input_paths

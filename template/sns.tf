@@ -1,4 +1,5 @@
-# Critical alarms page through this topic (and the ECS events reach it, events.tf).
+# Critical alarms page through this topic, and so do the ECS events of failed deployments and
+# of tasks ECS cannot start (events.tf).
 resource "aws_sns_topic" "alarms" {
   name              = local.names.alarm_topic
   kms_master_key_id = aws_kms_key.this.arn
@@ -6,30 +7,7 @@ resource "aws_sns_topic" "alarms" {
 
 resource "aws_sns_topic_policy" "alarms" {
   arn    = aws_sns_topic.alarms.arn
-  policy = data.aws_iam_policy_document.alarm_topic.json
-}
-
-# Only this module's alarms and EventBridge rules, in this account, may publish.
-data "aws_iam_policy_document" "alarm_topic" {
-  source_policy_documents = [data.aws_iam_policy_document.alarms_publish["alarms"].json]
-
-  # The module's EventBridge rules publish the ECS events (events.tf).
-  statement {
-    sid       = "EventBridgePublish"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.alarms.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:events:${var.aws_region}:${local.account_id}:rule/${local.name_prefix}-*"]
-    }
-  }
+  policy = data.aws_iam_policy_document.alarms_publish["alarms"].json
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -60,8 +38,9 @@ resource "aws_sns_topic_policy" "warnings" {
   policy = data.aws_iam_policy_document.alarms_publish["warnings"].json
 }
 
-# The module's alarms, in this account, may publish to each topic; no EventBridge rule targets
-# the warning topic.
+# Only this module's alarms and EventBridge rules, in this account, may publish to each topic:
+# the ECS events of failed deployments and of tasks ECS cannot start page (the alarm topic),
+# those of stopped tasks notify (the warning topic; events.tf).
 data "aws_iam_policy_document" "alarms_publish" {
   for_each = { alarms = aws_sns_topic.alarms.arn, warnings = aws_sns_topic.warnings.arn }
 
@@ -85,6 +64,23 @@ data "aws_iam_policy_document" "alarms_publish" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgePublish"
+    actions   = ["sns:Publish"]
+    resources = [each.value]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:events:${var.aws_region}:${local.account_id}:rule/${local.name_prefix}-*"]
     }
   }
 }

@@ -163,3 +163,13 @@ def test_steps_that_cannot_fit_the_run_stop_the_plan(
     messages = " ".join(f.message for f in report.findings)
     assert f"Service {service}: 6 steps share a run of at most" in messages
     assert "Use fewer checks" in messages
+
+
+def test_one_quiet_minute_does_not_hold_pages_back(planned: dict[str, Any]) -> None:
+    """A late Container Insights datapoint reads as no desired tasks for one evaluation
+    (FILL): with 1 of 1 the suppressor went into ALARM, and the service's pages waited out the
+    extension period. It wants 2 of the last 3 minutes."""
+    for service in services_of(VARIANTS["defaults"]):
+        quiet = planned[f'aws_cloudwatch_metric_alarm.not_deployed["{service}"]']
+        assert (quiet["evaluation_periods"], quiet["datapoints_to_alarm"]) == (3, 2)
+        assert quiet["treat_missing_data"] == "breaching", "still: no such service yet"

@@ -243,9 +243,18 @@ def test_ecs_events_reach_the_alarm_topic_readably(
     targets = [
         t
         for t in planned_by_address(module, "aws_cloudwatch_event_target")
-        if t["target_id"] == "alarm-topic"
+        if t["target_id"] in ("alarm-topic", "warning-topic")
     ]
     assert len(targets) == len(rules)
+    # failed deployments and tasks ECS cannot start page; a stopped task notifies (ECS
+    # replaces it; one that keeps failing pages as impaired, once)
+    kinds = re.compile(r"(deployment-failed|service-impaired|task-stopped)-\d+$")
+    topics = {kinds.search(t["rule"]).group(1): t["target_id"] for t in targets}  # type: ignore[union-attr]
+    assert topics == {
+        "deployment-failed": "alarm-topic",
+        "service-impaired": "alarm-topic",
+        "task-stopped": "warning-topic",
+    }, topics
     for target in targets:
         (transformer,) = target["input_transformer"]
         template = transformer["input_template"]
@@ -278,7 +287,7 @@ def test_the_topic_and_its_key_let_eventbridge_publish(rendered: Callable[[str],
 
     options = SerializationOptions(with_comments=False, strip_string_quotes=True)
     module = rendered("defaults")
-    for file, document in (("kms.tf", "kms"), ("sns.tf", "alarm_topic")):
+    for file, document in (("kms.tf", "kms"), ("sns.tf", "alarms_publish")):
         with (module / file).open() as handle:
             parsed = hcl2.load(handle, serialization_options=options)
         (body,) = [

@@ -172,7 +172,7 @@ def test_one_composite_per_service_and_tier(variant: str, rendered: Callable[[st
     }
 
 
-def test_the_warning_topic_is_encrypted_and_only_the_modules_alarms_publish(
+def test_the_warning_topic_is_encrypted_and_only_the_modules_alarms_and_rules_publish(
     rendered: Callable[[str], Path],
 ) -> None:
     module = rendered("defaults")
@@ -186,9 +186,12 @@ def test_the_warning_topic_is_encrypted_and_only_the_modules_alarms_publish(
     assert warning["kms_master_key_id"]["references"][0] == "aws_kms_key.this.arn"
     policy = _configured(module, "aws_sns_topic_policy.warnings")["policy"]
     assert policy["references"][0] == 'data.aws_iam_policy_document.alarms_publish["warnings"].json'
-    # one statement per topic (for_each over both): CloudWatch alarms of this module publish
+    # per topic (for_each over both): CloudWatch alarms of this module publish, and its
+    # EventBridge rules (stopped tasks notify, the rest pages: test_service_signals)
     document = _configured(module, "data.aws_iam_policy_document.alarms_publish")
-    (statement,) = document["statement"]
+    statement, events = document["statement"]
+    (rules,) = events["principals"]
+    assert rules["identifiers"]["constant_value"] == ["events.amazonaws.com"]
     assert statement["actions"]["constant_value"] == ["sns:Publish"]
     assert statement["resources"]["references"] == ["each.value"]
     (principal,) = statement["principals"]
@@ -198,9 +201,8 @@ def test_the_warning_topic_is_encrypted_and_only_the_modules_alarms_publish(
     assert "local.name_prefix" in conditions["aws:SourceArn"]["values"]["references"]
     for_each = _for_each(module, "data.aws_iam_policy_document.alarms_publish")
     assert {"aws_sns_topic.alarms.arn", "aws_sns_topic.warnings.arn"} <= set(for_each)
-    # the alarm topic's own document takes it in, with EventBridge's statement
-    alarm_topic = _configured(module, "data.aws_iam_policy_document.alarm_topic")
-    assert alarm_topic["source_policy_documents"]["references"][0] == (
+    alarm_topic = _configured(module, "aws_sns_topic_policy.alarms")["policy"]
+    assert alarm_topic["references"][0] == (
         'data.aws_iam_policy_document.alarms_publish["alarms"].json'
     )
     policies = _resources(module, "aws_sns_topic_policy")
