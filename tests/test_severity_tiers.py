@@ -41,6 +41,7 @@ ALARM = re.compile(r'ALARM\("([^"]+)"\)')
 # first run of its canary (OK() in the rule).
 GATES = ("-not-deployed", "-canary-first-run")
 
+
 def _resources(module: Path, kind: str) -> dict[str, dict[str, Any]]:
     return planned_values(module, kind)
 
