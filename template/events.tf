@@ -16,6 +16,11 @@ locals {
   # 4,096): services are named 20 to a rule, checked below. 500 services make 25 rules of
   # each of the three kinds, within the 300 rules an event bus takes by default.
   services_per_event_rule = 20
+  # The ARN service events name a service by, in `resources`:
+  # arn:<partition>:ecs:<region>:<account>:service/<cluster>/<name>.
+  service_arns = {
+    for name in var.service_names : name => "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:service/${local.cluster_name}/${name}"
+  }
   event_rules = merge([
     for index, names in chunklist(var.service_names, local.services_per_event_rule) : {
       format("deployment-failed-%02d", index + 1) = {
@@ -24,9 +29,8 @@ locals {
         pattern = {
           source        = ["aws.ecs"]
           "detail-type" = ["ECS Deployment State Change"]
-          # The service's ARN: arn:<partition>:ecs:<region>:<account>:service/<cluster>/<name>.
-          resources = [for name in names : "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:service/${local.cluster_name}/${name}"]
-          detail    = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
+          resources     = [for name in names : local.service_arns[name]]
+          detail        = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
         }
         # <resources> would be a JSON array; the message names the service by its ARN.
         input_paths = {
@@ -42,7 +46,7 @@ locals {
         pattern = {
           source        = ["aws.ecs"]
           "detail-type" = ["ECS Service Action"]
-          resources     = [for name in names : "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:service/${local.cluster_name}/${name}"]
+          resources     = [for name in names : local.service_arns[name]]
           # The service action events of types WARN and ERROR that leave a service short of
           # tasks; the others are steady states, throttling, or daemon placement.
           detail = { eventName = ["SERVICE_TASK_START_IMPAIRED", "SERVICE_TASK_PLACEMENT_FAILURE", "SERVICE_TASK_CONFIGURATION_FAILURE"] }
