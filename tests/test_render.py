@@ -581,10 +581,11 @@ def test_every_service_of_an_existing_cluster_is_verified(
         return
     assert verified == {f"service_{s}_exists" for s in services_of(VARIANTS[name])}
     for key in verified:
-        (message,) = [a["error_message"] for a in checks[key]["assert"]]
-        assert (
-            "cluster" in message and key.removeprefix("service_").removesuffix("_exists") in message
-        )
+        exists, long_arn = [a["error_message"] for a in checks[key]["assert"]]
+        service = key.removeprefix("service_").removesuffix("_exists")
+        assert "cluster" in exists and service in exists
+        # the event rules match the long ARN only (the generated test plans a short one)
+        assert service in long_arn and "short ARN" in long_arn and "service-arn-migration" in long_arn
 
 
 def test_an_existing_cluster_without_container_insights_stops_the_plan(

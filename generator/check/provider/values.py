@@ -230,6 +230,15 @@ def ecs_cluster(config: Values, env: Environment) -> Values:
     }
 
 
+def ecs_service(config: Values, env: Environment) -> Values:
+    """An ACTIVE service with the long ARN, which names its cluster (every service created
+    since 2021; docs/aws-facts.md, "ECS events")."""
+    code = _region(config, env)
+    cluster = str(config["cluster_arn"]).rsplit("/", 1)[-1]
+    arn = f"arn:aws:ecs:{code}:{ACCOUNT_ID}:service/{cluster}/{config['service_name']}"
+    return {"id": arn, "arn": arn, "status": "ACTIVE", "region": code}
+
+
 def synthetics_runtime_version(config: Values, env: Environment) -> Values:
     prefix = str(config["prefix"])
     version = config.get("version") or RUNTIME_VERSIONS.get(prefix, "1.0")
@@ -298,6 +307,7 @@ DATA_SOURCES: dict[str, Reader] = {
     "aws_route_tables": route_tables,
     "aws_vpc_endpoint_service": vpc_endpoint_service,
     "aws_ecs_cluster": ecs_cluster,
+    "aws_ecs_service": ecs_service,
     "aws_synthetics_runtime_version": synthetics_runtime_version,
     "aws_ssm_parameter": ssm_parameter,
     "aws_iam_policy_document": iam_policy_document,

@@ -40,6 +40,9 @@ def test_service_lookups():
     cluster = values.ecs_cluster({"cluster_name": "svc"}, ENV)
     assert cluster["arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/svc"
     assert cluster["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+    service = values.ecs_service({"cluster_arn": cluster["arn"], "service_name": "orders"}, ENV)
+    assert service["arn"] == "arn:aws:ecs:eu-west-1:123456789012:service/svc/orders", "long"
+    assert service["status"] == "ACTIVE"
     node = values.synthetics_runtime_version({"prefix": "syn-nodejs-puppeteer"}, ENV)
     assert node["version_name"] == "syn-nodejs-puppeteer-15.0"
     assert node["deprecation_date"] is None
