@@ -585,7 +585,9 @@ def test_every_service_of_an_existing_cluster_is_verified(
         service = key.removeprefix("service_").removesuffix("_exists")
         assert "cluster" in exists and service in exists
         # the event rules match the long ARN only (the generated test plans a short one)
-        assert service in long_arn and "short ARN" in long_arn and "service-arn-migration" in long_arn
+        assert (
+            service in long_arn and "short ARN" in long_arn and "service-arn-migration" in long_arn
+        )
 
 
 def test_an_existing_cluster_without_container_insights_stops_the_plan(
