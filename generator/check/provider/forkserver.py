@@ -377,14 +377,22 @@ def _end(children: list[int]) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    deadline = time.monotonic() + 5
-    for pid in children:
-        while time.monotonic() < deadline:
+    wait_gone(children, seconds=5)
+
+
+def wait_gone(pids: list[int], seconds: float) -> bool:
+    """Wait up to `seconds` in all until every process of `pids` is gone; whether they are."""
+    deadline = time.monotonic() + seconds
+    for pid in pids:
+        while True:
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:
                 break
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(0.01)
+    return True
 
 
 def main(argv: list[str]) -> None:

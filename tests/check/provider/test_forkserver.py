@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from provide.foundation.crypto import Certificate
 
 from generator.check.provider import install
+from generator.check.provider.forkserver import wait_gone
 from generator.check.provider.reattach import Shared
 
 
@@ -72,14 +72,7 @@ def test_fork_server_starts_providers_that_die_with_their_launcher(tmp_path):
         os.kill(child, 0)  # serving
         launcher.kill()  # as Terraform kills a provider that does not stop
         launcher.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(child, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
+        if not wait_gone([child], seconds=10):
             pytest.fail("the provider outlived its launcher")
     finally:
         if launcher is not None and launcher.poll() is None:
@@ -146,17 +139,6 @@ def _shared_pids(directory: Path) -> list[int]:
     ]
 
 
-def _gone(pid: int, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.mark.parametrize("ending", ["stdin-closed", "server-killed"])
 def test_shared_providers_listen_where_asked_and_end_with_the_server(
     tmp_path: Path, ending: str
@@ -180,4 +162,4 @@ def test_shared_providers_listen_where_asked_and_end_with_the_server(
         server.stdin.close()
         server.wait(timeout=10)
         server.stdout.close()
-    assert _gone(pid), "the shared provider outlived its fork server"
+    assert wait_gone([pid], seconds=10), "the shared provider outlived its fork server"
