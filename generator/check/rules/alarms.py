@@ -21,7 +21,13 @@ from typing import Any
 
 from generator.check.findings import Finding, Severity
 from generator.check.hcl import Block
-from generator.check.rules.base import RuleContext, finding, plan_instances
+from generator.check.rules.base import (
+    RuleContext,
+    finding,
+    known_instances,
+    literal_values,
+    plan_instances,
+)
 
 
 def _notifies(values: Mapping[str, Any]) -> bool:
@@ -86,9 +92,10 @@ class HeartbeatBeforeFirstRun:
         cron_canaries = {
             str(values.get("name"))
             for canary in ctx.hcl.resources("aws_synthetics_canary")
-            for values in _instances(ctx, canary)
+            for values in known_instances(ctx, canary)
             if any(
-                str(s.get("expression", "")).startswith("cron(") for s in _schedules(values, canary)
+                str(s.get("expression", "")).startswith("cron(")
+                for s in values.get("schedule") or []
             )
         }
         if not cron_canaries:
@@ -103,7 +110,8 @@ class HeartbeatBeforeFirstRun:
             for values in _instances(ctx, alarm):
                 if values.get("treat_missing_data") != "breaching":
                     continue
-                if not cron_canaries & _canary_dimensions(values, alarm):
+                read = values if ctx.plan is not None else literal_values(alarm)
+                if not cron_canaries & _canary_dimensions(read):
                     continue
                 name = str(values.get("alarm_name", ""))
                 if _notifies(values) or any(
@@ -122,23 +130,11 @@ class HeartbeatBeforeFirstRun:
                     break
 
 
-def _schedules(values: Mapping[str, Any], canary: Block) -> list[Mapping[str, Any]]:
-    planned = values.get("schedule")
-    if isinstance(planned, list):
-        return [s for s in planned if isinstance(s, Mapping)]
-    return [s.body for s in canary.nested("schedule")]
-
-
-def _canary_dimensions(values: Mapping[str, Any], alarm: Block) -> set[str]:
-    """The CanaryName dimensions an alarm reads: its own metric's, or its metric queries'
-    (planned, or else written literally in its metric_query blocks)."""
-    dimensions = [values.get("dimensions")]
-    queries = values.get("metric_query")
-    if isinstance(queries, list):
-        metrics = [m for q in queries if isinstance(q, Mapping) for m in q.get("metric") or []]
-    else:
-        metrics = [m.body for q in alarm.generated("metric_query") for m in q.nested("metric")]
-    dimensions += [m.get("dimensions") for m in metrics if isinstance(m, Mapping)]
+def _canary_dimensions(values: Mapping[str, Any]) -> set[str]:
+    """The CanaryName dimensions an alarm reads (values in the plan's shape): its own
+    metric's, or its metric queries'."""
+    metrics = [m for q in values.get("metric_query") or [] for m in q.get("metric") or []]
+    dimensions = [values.get("dimensions"), *(m.get("dimensions") for m in metrics)]
     return {
         str(d["CanaryName"]) for d in dimensions if isinstance(d, Mapping) and "CanaryName" in d
     }
