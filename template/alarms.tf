@@ -117,6 +117,16 @@ resource "aws_cloudwatch_metric_alarm" "not_deployed" {
 locals {
   created_alarm_names        = { for key, alarm in aws_cloudwatch_metric_alarm.service : key => alarm.alarm_name }
   created_not_deployed_names = { for name, alarm in aws_cloudwatch_metric_alarm.not_deployed : name => alarm.alarm_name }
+
+  # Each composite's rule. A canary's success and heartbeat alarms count once the canary has
+  # run (canary_first_run.tf).
+  composite_rules = {
+    for composite_key, composite in local.composite_alarm_instances : composite_key => join(" OR ", [for key in composite.members : (
+      contains(local.first_run_gated_kinds, local.alarms[key].kind)
+      ? "(ALARM(\"${local.created_alarm_names[key]}\") AND OK(\"${local.canary_first_run_names[local.alarms[key].service]}\"))"
+      : "ALARM(\"${local.created_alarm_names[key]}\")"
+    )])
+  }
 }
 
 # The alarms that notify: per service one that pages (critical, the alarm topic) and one that
@@ -127,14 +137,9 @@ resource "aws_cloudwatch_composite_alarm" "service" {
 
   alarm_name        = each.value.name
   alarm_description = "Any ${each.value.tier} alarm of service ${each.value.service} is in ALARM: ${each.value.tier == "critical" ? "pages" : "notifies, does not page"} (no notification while the service is not deployed, or is being deployed)."
-  # A canary's success and heartbeat alarms count once the canary has run (canary_first_run.tf).
-  alarm_rule = join(" OR ", [for key in each.value.members : (
-    contains(local.first_run_gated_kinds, local.alarms[key].kind)
-    ? "(ALARM(\"${local.created_alarm_names[key]}\") AND OK(\"${local.canary_first_run_names[local.alarms[key].service]}\"))"
-    : "ALARM(\"${local.created_alarm_names[key]}\")"
-  )])
-  alarm_actions = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
-  ok_actions    = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
+  alarm_rule        = local.composite_rules[each.key]
+  alarm_actions     = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
+  ok_actions        = [each.value.tier == "critical" ? aws_sns_topic.alarms.arn : aws_sns_topic.warnings.arn]
 
   actions_suppressor {
     alarm            = local.created_not_deployed_names[each.value.service]
@@ -145,7 +150,7 @@ resource "aws_cloudwatch_composite_alarm" "service" {
   lifecycle {
     # PutCompositeAlarm takes a rule of at most 10,240 characters (docs/aws-facts.md, "Composite alarms").
     precondition {
-      condition     = length(join(" OR ", [for key in each.value.members : "ALARM(\"${local.alarms[key].name}\")"])) <= 10240
+      condition     = length(local.composite_rules[each.key]) <= 10240
       error_message = "Composite alarm ${each.value.name}: its rule would exceed the 10,240 characters CloudWatch accepts: shorten project_name or the service name."
     }
   }
