@@ -88,7 +88,15 @@ def run_checkov(module_dir: Path, run: CheckRun | None = None) -> tuple[Finding,
     # checkov's own temporary files go with the run's, even if it is killed
     env = {**os.environ, "TMPDIR": str(run.temporary_directory())}
     command = [*checkov_command(), *ARGUMENTS]
-    done = run.run(command, name="checkov", cwd=module_dir, env=env, timeout=TIMEOUT_SECONDS)
+    # a session of its own: the CPU share of a session, while the rest of the check runs (run.py)
+    done = run.run(
+        command,
+        name="checkov",
+        cwd=module_dir,
+        env=env,
+        timeout=TIMEOUT_SECONDS,
+        own_session=True,
+    )
     return _findings_of(done.returncode, done.stdout, done.stderr)
 
 

@@ -4,9 +4,10 @@ A `CheckRun` holds what a check has under way: the stages started, the findings 
 the child processes running (Terraform, the fork server, checkov), the background threads,
 its temporary directories and what to close at the end. Used as a context manager, it ends all of them
 whichever way the run ends: normally, on an error, or on an interrupt, in which case the
-children are killed first (each runs in a session of its own, so the processes it starts,
-such as Terraform's providers, go with it), so that waiting for the threads and removing
-the temporary directories take no time. docs/check-safety.md states what this promises.
+children are killed first (each leads a process group of its own, so the processes it
+starts, such as Terraform's providers, go with it), so that waiting for the threads and
+removing the temporary directories take no time. docs/check-safety.md states what this
+promises.
 
 `exit_on_signals()` turns SIGINT and SIGTERM into `Interrupted` in the main thread, once:
 the CLI maps it to exit 130 or 143.
@@ -194,13 +195,24 @@ class CheckRun:
         """Call `close` when the run ends, after the threads, before removing directories."""
         self._closers.append(close)
 
-    def spawn(self, command: Sequence[str], **options: object) -> subprocess.Popen[str]:
-        """Start a child in a session of its own, ended with the run if it is interrupted."""
+    def spawn(
+        self, command: Sequence[str], *, own_session: bool = False, **options: object
+    ) -> subprocess.Popen[str]:
+        """Start a child leading a process group of its own (in a session of its own if
+        `own_session`), ended with the run if it is interrupted.
+
+        Linux's autogroup scheduling (on by default: /proc/sys/kernel/sched_autogroup_enabled)
+        shares the CPU out equally between sessions, not between processes. checkov, a
+        single process that takes longest, gets a session of its own, and so a core's share
+        however many processes the rest of the check runs in the check's session; had every
+        child a session of its own, checkov would get a fifth of the machine and finish last.
+        """
+        grouping = {"start_new_session": True} if own_session else {"process_group": 0}
         with _signals_deferred(), self._lock:  # no interrupt between the start and the record
             if self.cancelled:
                 raise Cancelled()
             child: subprocess.Popen[str] = subprocess.Popen(  # type: ignore[call-overload]
-                command, start_new_session=True, **options
+                command, **grouping, **options
             )
             self._children.add(child)
         return child
@@ -213,11 +225,14 @@ class CheckRun:
         cwd: Path,
         env: dict[str, str] | None,
         timeout: float,
+        own_session: bool = False,
     ) -> Completed:
         """Run a child to completion, capturing its output as text (undecodable bytes
-        replaced). A timeout kills it and raises EnvironmentProblem naming it `name`."""
+        replaced). A timeout kills it and raises EnvironmentProblem naming it `name`.
+        `own_session` as for spawn()."""
         child = self.spawn(
             command,
+            own_session=own_session,
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -7,8 +7,9 @@ long-lived child per copy of the module (terraform.py) instead of one child per 
 the library loads once, and Terraform's in-process cache of provider schemas carries a
 provider's schema from one command to the next, so fewer providers start.
 
-The child is `python -m generator.check.terraform_worker`, started by the check in a session
-of its own (run.py), so that an interrupted check ends it with every provider it started.
+The child is `python -m generator.check.terraform_worker`, started by the check as the leader
+of a process group of its own (run.py), so that an interrupted check ends it with every
+provider it started.
 It reads one request per line on stdin, a JSON object
 
     {"argv": ["plan", ...], "cwd": DIR, "stdout": FILE, "stderr": FILE}
