@@ -3,9 +3,10 @@ against checkov alone on the same module, as the check runs it (same command, sa
 policies). Target: the default module's check within 1.1x of checkov alone.
 
 Runs alternate (check, checkov, check, ...) so both see the same machine load; each figure is
-the median. With `perf` installed, each run's CPU time is counted too (`perf stat -e
-task-clock`: every process it started, user and system, including the providers the fork
-server forks, which rusage misses). `--compare BIN` runs another `cw-scaffold` (the code
+the median. With `perf` installed, each command's CPU time is counted too, in a run of its
+own (`perf stat -e task-clock`: every process it started, user and system, including the
+providers the fork server forks, which rusage misses; under perf, the check's wall time is
+not what a user sees). `--compare BIN` runs another `cw-scaffold` (the code
 before a change) in the same rotation. Also reports the AWS-VALUE rule's own time on the
 module's plan, cold (models loaded in that process) and warm.
 
@@ -30,22 +31,33 @@ from generator.check import check
 from generator.check.checkov import ARGUMENTS, checkov_command
 
 
-def measured(command: list[str], cwd: Path | None = None) -> tuple[float, float | None]:
-    """Wall seconds of `command`, and its CPU seconds (all its processes) if perf is here."""
-    perf = shutil.which("perf")
-    counted = [perf, "stat", "-x", ",", "-e", "task-clock", "--"] if perf else []
+def wall_seconds(command: list[str], cwd: Path | None = None) -> float:
+    """Wall seconds of `command`, run as a user runs it (no profiler around it)."""
     start = time.perf_counter()
-    done = subprocess.run(
-        [*counted, *command], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"{command[0]} failed: {done.stderr[-2000:]}")
-    cpu = None
+    return wall
+
+
+def cpu_seconds(command: list[str], cwd: Path | None = None) -> float | None:
+    """CPU seconds of `command` and every process it started, if perf is here. A run of its
+    own: under `perf stat` the check's wall time is not what a user sees."""
+    perf = shutil.which("perf")
+    if perf is None:
+        return None
+    done = subprocess.run(
+        [perf, "stat", "-x", ",", "-e", "task-clock", "--", *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     for line in done.stderr.splitlines():
         if line.endswith("task-clock") or ",task-clock," in line:
-            cpu = float(line.split(",")[0]) / 1000
-    return wall, cpu
+            return float(line.split(",")[0]) / 1000
+    return None
 
 
 def rule_seconds(module: Path) -> tuple[float, float]:
@@ -58,7 +70,7 @@ from generator.check.hcl import load_module
 from generator.check.rules import RULES, RuleContext
 report = check(Path({str(module)!r}), checkov=False)
 import generator.check.constraints.tree as tree, generator.check.constraints.models as models
-tree.constraints_for.cache_clear(); models.service_model.cache_clear(); tree.resource_schemas.cache_clear()
+tree.constraints_for.cache_clear(); models.service_model.cache_clear(); tree.resource_schemas.cache_clear(); tree.shipped_table.cache_clear()
 ctx = RuleContext(module_dir=Path({str(module)!r}), hcl=load_module(Path({str(module)!r})), plan=report.plan)
 for label in ("cold", "warm"):
     start = time.perf_counter(); list(RULES["AWS-VALUE"].run(ctx)); print(time.perf_counter() - start)
@@ -94,8 +106,9 @@ def main() -> None:
     for _ in range(args.repeat):
         loads.append(os.getloadavg()[0])
         for name, command in commands.items():
-            wall, cpu = measured(command, cwd=module if name == "checkov" else None)
-            walls[name].append(wall)
+            cwd = module if name == "checkov" else None
+            walls[name].append(wall_seconds(command, cwd))
+            cpu = cpu_seconds(command, cwd)
             if cpu is not None:
                 cpus[name].append(cpu)
         print(
