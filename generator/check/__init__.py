@@ -76,7 +76,7 @@ def check(
             # the stand-ins' fork server imports pyvider while the HCL is parsed
             providers = start_providers(run)
         model = load_module(module_dir)
-        # AWS-VALUE's constraint tables (~0.5 s of API models, cold) load meanwhile too.
+        # AWS-VALUE's constraints (the shipped table, or the API models) load meanwhile too.
         warming = run.background().submit(_warm_constraints, model) if terraform else None
         if terraform:
             from generator.check.terraform import run_terraform

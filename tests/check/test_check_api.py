@@ -110,6 +110,8 @@ def test_missing_hcl_parser_names_the_extra(tmp_path, monkeypatch):
 def test_missing_action_database_names_the_extra(tmp_path, monkeypatch):
     policy = 'data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["s3:GetObject"]\n  }\n}\n'
     iam_catalog._catalog.cache_clear()
+    monkeypatch.setitem(sys.modules, "policy_sentry", None)
+    monkeypatch.setitem(sys.modules, "policy_sentry.shared", None)
     monkeypatch.setitem(sys.modules, "policy_sentry.querying.all", None)
     try:
         with pytest.raises(EnvironmentProblem, match=r"policy_sentry .*cw-scaffold\[check\]"):

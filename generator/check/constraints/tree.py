@@ -7,6 +7,12 @@ API string, a number and an integer/double, a list and a list, a nested block an
 structure or list of structures) and the member constrains something. The result is cached
 per type, and built only for the types a plan holds.
 
+Building them means loading the provider schema and the botocore models, about half a CPU
+second for a module's types. So the package ships the result for every type
+(constraints/table.json.gz, generator/check/shipped.py), which loads in a few hundredths of a
+second, for the botocore version it was built from; with any other botocore the constraints
+are built from that version's models.
+
 `problems(constraint, value)` walks a planned value: unknown (absent or null) values are
 skipped, and so are empty strings and empty collections, which the provider treats as unset.
 """
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,8 +29,10 @@ from typing import Any
 
 from generator.check.constraints import models
 from generator.check.constraints.mapping import Target, exception, target
+from generator.check.shipped import shipped
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "aws.json.gz"
+TABLE = Path(__file__).with_name("table.json.gz")
 _NUMBERS = {"integer", "long", "double", "float"}
 Path_ = tuple[str | int, ...]  # attribute names and list indices, from the resource down
 
@@ -78,11 +86,68 @@ class Scope:
 @cache
 def constraints_for(resource_type: str) -> Mapping[str, Constraint]:
     """attribute → Constraint for the attributes of `resource_type` the API constrains."""
+    table = shipped_table()
+    if table is None:
+        return built_constraints(resource_type)
+    return {name: decoded(data) for name, data in table.get(resource_type, {}).items()}
+
+
+def built_constraints(resource_type: str) -> Mapping[str, Constraint]:
+    """constraints_for(), built from the provider schema and this botocore's models."""
     tgt = target(resource_type)
     schema = resource_schemas().get(resource_type)
     if tgt is None or schema is None:
         return {}
     return _Builder(resource_type, tgt).fields(schema, top_scopes(tgt), "")
+
+
+@cache
+def shipped_table() -> Mapping[str, Mapping[str, Any]] | None:
+    """The shipped constraints (type → attribute → encoded Constraint) when they were built
+    from the botocore installed here, else None."""
+    table: Mapping[str, Mapping[str, Any]] | None = shipped(TABLE, "botocore")
+    return table
+
+
+def table_data(resource_types: Iterable[str]) -> dict[str, Any]:
+    """The shipped table's data for `resource_types`, built here (types without constraints
+    are left out)."""
+    data = {}
+    for resource_type in resource_types:
+        built = built_constraints(resource_type)
+        if built:
+            data[resource_type] = {name: encoded(c) for name, c in built.items()}
+    return data
+
+
+def encoded(c: Constraint) -> dict[str, Any]:
+    """`c` as JSON data, leaving out what is unset."""
+    data: dict[str, Any] = {"source": c.source, "kind": c.kind}
+    for name in ("enum", "pattern", "min", "max"):
+        value = getattr(c, name)
+        if value is not None and value != ():
+            data[name] = list(value) if name == "enum" else value
+    for name in ("item", "key"):
+        inner = getattr(c, name)
+        if inner is not None:
+            data[name] = encoded(inner)
+    if c.fields:
+        data["fields"] = {name: encoded(sub) for name, sub in c.fields.items()}
+    return data
+
+
+def decoded(data: Mapping[str, Any]) -> Constraint:
+    return Constraint(
+        source=data["source"],
+        kind=data["kind"],
+        enum=tuple(data.get("enum", ())),
+        pattern=data.get("pattern"),
+        min=data.get("min"),
+        max=data.get("max"),
+        item=decoded(data["item"]) if "item" in data else None,
+        key=decoded(data["key"]) if "key" in data else None,
+        fields={name: decoded(sub) for name, sub in data.get("fields", {}).items()},
+    )
 
 
 def top_scopes(tgt: Target) -> list[Scope]:
