@@ -9,9 +9,9 @@ findings), a forked child starts from the state right after the import, as a new
 would. Same arguments and results as `checkov ARG...` run in the directory.
 
 Protocol, one JSON object per line: it prints {"ready": true} once checkov is imported; each
-request {"directory": D, "tmpdir": T, "stdout": F1, "stderr": F2} runs the scan in D with
-TMPDIR=T, its output written to the files F1 and F2, and is answered {"exit": CODE}. It ends
-when its standard input does.
+request {"directory": D, "stdout": F1, "stderr": F2} runs the scan in D, its output written to
+the files F1 and F2, and is answered {"exit": CODE}. It ends when its standard input does.
+Scans keep the interpreter's TMPDIR, where lark keeps its grammar cache (checkov.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ def _scan(request: dict[str, str], arguments: list[str]) -> int:
         code = 70
         try:
             os.chdir(request["directory"])
-            os.environ["TMPDIR"] = request["tmpdir"]
             for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
                 handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(handle, fd)

@@ -6,6 +6,7 @@ use the checkov found the way `check` finds it (CW_SCAFFOLD_CHECKOV, this interp
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -159,6 +160,22 @@ def test_clean_module_and_inline_skip(tmp_path):
         .replace("  kms_key_id        = var.key_arn\n", "")
     )
     assert [f.rule for f in run_checkov(write(tmp_path, skipped))] == ["CKV_AWS_338"]
+
+
+def test_checkov_keeps_its_parser_cache_in_the_users_tmpdir(tmp_path, monkeypatch):
+    """checkov runs with the user's TMPDIR, as alone: lark keeps its grammar tables there
+    between runs (rebuilding them cost each scan ~0.7 CPU-s), and the check's own temporary
+    directories are gone when it ends."""
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmpdir))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # the check's own directories go there too
+    (tmp_path / "module").mkdir()
+    module = write(tmp_path / "module", CLEAN_TF)
+    for _ in range(2):
+        assert check(module, terraform=False, require_checkov=True).findings == ()
+        cached = sorted(p.name for p in tmpdir.iterdir())
+        assert len(cached) == 1 and cached[0].startswith(".lark_cache_"), cached
 
 
 def test_module_config_file_applies(tmp_path):
