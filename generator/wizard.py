@@ -15,7 +15,13 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from generator.cost import SERVICE_DOMAIN, estimate, format_estimate, resource_counts
+from generator.cost import (
+    SERVICE_DOMAIN,
+    estimate,
+    format_estimate,
+    logged_services,
+    resource_counts,
+)
 from generator.discovery import CANARY_ENDPOINT_SERVICES, Discovery, DiscoveryOff
 from generator.errors import InvalidAnswer, UserError
 from generator.questions import (
@@ -435,10 +441,8 @@ def _insights_summary(answers: Mapping[str, Any]) -> str:
 
 def _log_signals(answers: Mapping[str, Any]) -> str:
     """Which services' error lines are counted (their log group is known), and the queries."""
-    services = list(answers.get("services") or [])
-    known = answers.get("service_log_groups") or {}
-    logged = [s for s in services if answers.get("cluster_mode") == "new" or s in known]
-    unknown = sorted(set(services) - set(logged))
+    logged = logged_services(answers)
+    unknown = sorted(set(answers.get("services") or []) - set(logged))
     prefix = f"{answers.get('project_name')}-{answers.get('environment_suffix')}"
     return (
         f"Error lines counted (log-errors alarm): {', '.join(logged) or 'none'}"
@@ -498,8 +502,9 @@ def summary(answers: Mapping[str, Any]) -> str:
     rows.append(_tiers_line(answers))
     rows.append(_log_signals(answers))
     rows.append(
-        "ECS events go to the alarm topic as readable messages: failed deployments (circuit"
-        " breaker) and tasks stopped unexpectedly (crash, OutOfMemoryError, failed start)."
+        "ECS events arrive as readable messages: failed deployments (circuit breaker) and"
+        " services whose tasks ECS cannot place or start page (the alarm topic); tasks stopped"
+        " unexpectedly (crash, OutOfMemoryError, failed start) notify (the warning topic)."
     )
     rows.append(_insights_summary(answers))
     egress = NEW_VPC_EGRESS.get(str(answers.get("new_vpc_egress")))

@@ -298,3 +298,6 @@ def test_the_summary_says_who_is_paged_and_who_is_notified() -> None:
     assert "notify the warning topic (team@example.com) and never page" in text
     assert re.search(r"\b4 cloudwatch_composite_alarm\b", text), "2 services x 2 tiers"
     assert "two per service: critical (pages) and warning (notifies)" in text
+    # the ECS events by topic as events.tf routes them: stopped tasks only notify
+    assert "cannot place or start page (the alarm topic)" in text
+    assert "failed start) notify (the warning topic)" in text
