@@ -29,6 +29,7 @@ __all__ = [
     "estimate_for",
     "format_estimate",
     "insights_choices",
+    "logged_services",
     "resource_counts",
     "runs_per_month",
 ]
@@ -86,8 +87,9 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 # metric math on 2 metrics), and not-deployed (the composites' suppressor); per canary
 # canary-success-low and canary-failed (critical), canary-duration-high (both tiers) and
 # canary-first-run (template/canary_first_run.tf), and canary-heartbeat for a cron schedule,
-# which only services.auto.tfvars sets. CloudWatch bills an alarm per metric it evaluates. not-deployed is metric math on DesiredTaskCount and
-# DeploymentCount (quiet while a service is not deployed or being deployed).
+# which only services.auto.tfvars sets. CloudWatch bills an alarm per metric it evaluates.
+# not-deployed is metric math on DesiredTaskCount and DeploymentCount (quiet while a service
+# is not deployed or being deployed).
 SERVICE_ALARMS, SERVICE_ALARM_METRICS = 6, 8
 # A new cluster with Container Insights disabled: no tasks-below-desired, and not-deployed
 # reads one metric (AWS/ECS CPUUtilization samples).
@@ -227,11 +229,7 @@ class _Shape:
                 if answers["cluster_mode"] == "new"
                 else "enabled"
             ),
-            logged=(
-                services
-                if answers["cluster_mode"] == "new"
-                else len(set(answers.get("service_log_groups") or {}) & set(answers["services"]))
-            ),
+            logged=len(logged_services(answers)),
             egress=answers.get("new_vpc_egress", "endpoints") if vpc_mode == "new" else None,
         )
 
@@ -308,6 +306,16 @@ class _Shape:
         )
 
 
+def logged_services(answers: Mapping[str, Any]) -> list[str]:
+    """The services whose log group the module knows, and so counts the error lines of: every
+    service of a new cluster; an existing cluster's that service_log_groups names."""
+    services = list(answers.get("services") or [])
+    if answers.get("cluster_mode") == "new":
+        return services
+    known = answers.get("service_log_groups") or {}
+    return [s for s in services if s in known]
+
+
 def _cross_account_mode(answers: Mapping[str, Any]) -> str:
     """The answer, or what a project from before the question implied (copier.yml's default)."""
     mode = answers.get("cross_account_mode")
@@ -325,7 +333,6 @@ def resource_counts(answers: Mapping[str, Any]) -> dict[str, int]:
         "aws_cloudwatch_dashboard": shape.dashboards,
         # the existing cluster's services log to their own groups
         "aws_cloudwatch_event_rule": shape.event_rules,
-        # the alarm topic for every rule, the stopped tasks' log group for task-stopped rules
         # each rule's topic, and the stopped-task rules' log group too
         "aws_cloudwatch_event_target": shape.event_rules + shape.event_rule_groups,
         "aws_cloudwatch_log_group": shape.services * int(shape.new_cluster) + 1,

