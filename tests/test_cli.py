@@ -94,6 +94,37 @@ def test_usage_mistakes_are_explained(
     assert not (tmp_path / "module").exists()
 
 
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [({}, 2), ({"main.tf": 'terraform {\n  backend "s3" {}\n}\n'}, 1)],
+    ids=["not-a-module", "a-finding"],
+)
+def test_the_command_exits_with_the_status_of_what_it_did(
+    tmp_path: Path, files: dict[str, str], status: int
+) -> None:
+    """`cw-scaffold` (generator.cli:run, as `python -m generator`): main()'s status, and
+    its output, survive the exit that skips the last garbage collection."""
+    import subprocess
+    import sys
+
+    module = tmp_path / "module"
+    if files:
+        module.mkdir()
+        for name, text in files.items():
+            (module / name).write_text(text)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(module), "--no-terraform", "--no-checkov"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == status, result.stderr
+    if files:
+        assert "F1" in result.stdout
+    else:
+        assert "is not a directory" in result.stderr
+
+
 def test_module_entry_point_runs(tmp_path: Path) -> None:
     import subprocess
     import sys

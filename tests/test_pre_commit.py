@@ -36,7 +36,7 @@ def test_generated_project_runs_cw_scaffold_check_before_each_commit(
     assert hook["pass_filenames"] is False, "check takes the module directory, not files"
     program, *args = shlex.split(hook["entry"])
     scripts = importlib.metadata.entry_points(group="console_scripts", name=program)
-    assert [script.value for script in scripts] == ["generator.cli:main"]
+    assert [script.value for script in scripts] == ["generator.cli:run"]  # main(), then exit
     parsed = _build_parser().parse_args(args)
     assert (parsed.command, parsed.dir) == ("check", Path())
     for changed in ["alarms.tf", "services.auto.tfvars", "tests/module.tftest.hcl"]:

@@ -44,12 +44,9 @@ def check(
     (exit 2) for a module it cannot check here; an interrupt (KeyboardInterrupt) ends every
     child process and removes the temporary files before it propagates.
     """
-    from generator.check.hcl import load_module, require_hcl2
+    from generator.check.hcl import require_hcl2
     from generator.check.preflight import refuse_large_files, terraform_files
-    from generator.check.report import ordered
-    from generator.check.rules import RuleContext, run_rules
     from generator.check.sources import boundary_of, refuse_links_out
-    from generator.check.suppressions import apply_suppressions
 
     module_dir = Path(module_dir).resolve()
     if not module_dir.is_dir():
@@ -66,27 +63,34 @@ def check(
         checkov = checkov and _checkov_installed(require_checkov)
         if not checkov:
             skipped.append("checkov")
-        # checkov only reads the module directory, and takes longest: it starts first, and
-        # runs while the HCL is parsed and Terraform runs.
+        # checkov only reads the module directory, and takes longest: it starts first, before
+        # even the rest of the check is imported, and runs while the HCL is parsed and
+        # Terraform runs.
         scan = run.background().submit(_checkov_findings, module_dir, run) if checkov else None
-        providers = None
-        if terraform:
-            from generator.check.terraform import start_providers
+        from generator.check.hcl import load_module
+        from generator.check.rules import RuleContext, run_rules
 
-            # the stand-ins' fork server imports pyvider while the HCL is parsed
-            providers = start_providers(run)
-        model = load_module(module_dir)
-        # AWS-VALUE's constraints (the shipped table, or the API models) load meanwhile too.
-        warming = run.background().submit(_warm_constraints, model) if terraform else None
-        if terraform:
-            from generator.check.terraform import run_terraform
+        # Terraform's workers and providers end, and its copies of the module go, as soon
+        # as its stages are done, not once checkov is.
+        with run.part() as terraform_part:
+            providers = None
+            if terraform:
+                from generator.check.terraform import start_providers
 
-            outcome = run_terraform(
-                module_dir, run=run, model=model, inputs=inputs, providers=providers
-            )
-            run.findings += outcome.findings
-            plan = outcome.plan
-            placeholders = frozenset(outcome.placeholders)
+                # the stand-ins' fork server imports pyvider while the HCL is parsed
+                providers = start_providers(terraform_part)
+            model = load_module(module_dir)
+            # AWS-VALUE's constraints (the shipped table, or the API models) load meanwhile.
+            warming = run.background().submit(_warm_constraints, model) if terraform else None
+            if terraform:
+                from generator.check.terraform import run_terraform
+
+                outcome = run_terraform(
+                    module_dir, run=terraform_part, model=model, inputs=inputs, providers=providers
+                )
+                run.findings += outcome.findings
+                plan = outcome.plan
+                placeholders = frozenset(outcome.placeholders)
         run.start("rules")
         if warming is not None:
             warming.result()
@@ -96,6 +100,9 @@ def check(
         if scan is not None:
             run.start("checkov")
             run.findings += scan.result()
+    from generator.check.report import ordered
+    from generator.check.suppressions import apply_suppressions
+
     findings, suppressed = apply_suppressions(module_dir, run.findings)
     return Report(
         module=str(module_dir),

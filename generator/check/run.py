@@ -15,6 +15,7 @@ the CLI maps it to exit 130 or 143.
 
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import shutil
@@ -120,14 +121,31 @@ def fewer_collections() -> Iterator[None]:
     """Within the block, Python's cyclic garbage collector runs a hundred times less often.
 
     Parsing HCL and loading the API models allocate millions of objects that live on, and
-    the collector's passes over them took a good part of the check's own CPU time.
+    the collector's passes over them took a good part of the check's own CPU time. Nested
+    blocks (the CLI's around check()'s) keep the outermost one's setting.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0] * 100, *thresholds[1:])
+    with _Collections.lock:
+        if not _Collections.depth:
+            _Collections.thresholds = gc.get_threshold()
+            first, *older = _Collections.thresholds
+            gc.set_threshold(first * 100, *older)
+        _Collections.depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        with _Collections.lock:
+            _Collections.depth -= 1
+            if not _Collections.depth:
+                gc.set_threshold(*_Collections.thresholds)
+
+
+class _Collections:
+    """How many fewer_collections() blocks are open, and the collector's setting before
+    the outermost one."""
+
+    lock = threading.Lock()
+    depth = 0
+    thresholds: tuple[int, ...] = ()
 
 
 class CheckRun:
@@ -183,6 +201,18 @@ class CheckRun:
                 directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir="/tmp"))
             self._directories.append(directory)
         return directory
+
+    @contextmanager
+    def part(self) -> Iterator[CheckRun]:
+        """A part of the run whose threads, closers and temporary directories end with the
+        part (as the run's would: normally, on an error or on an interrupt) rather than with
+        the run. Its stages, findings and children are the run's. The Terraform stages are
+        one: their workers and providers end, and their copies of the module go, while
+        checkov still runs."""
+        part = copy.copy(self)
+        part._executors, part._closers, part._directories = [], [], []
+        with part:
+            yield part
 
     def background(self) -> ThreadPoolExecutor:
         """A one-thread executor, shut down when the run ends (after its children died, if

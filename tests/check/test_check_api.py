@@ -167,3 +167,48 @@ def test_real_terraform_plan_feeds_the_rules(tmp_path):
     assert ("F3", 23) in found  # the body exists only once jsonencode has run
     assert ("KMS-ROTATION", 35) in found  # false only once the condition is evaluated
     assert not any(f.rule.startswith("TF-") for f in report.findings), report.findings
+
+
+# A stand-in for checkov that, like checkov, only reads: it waits for the check's temporary
+# directories (Terraform's copies of the module) to appear, then for them to go, and says
+# what it saw before its own minute ran out.
+WAITING_CHECKOV = """\
+#!{python}
+import json, os, sys, time
+from pathlib import Path
+
+scratch = Path(os.environ["TMPDIR"])
+def copies():
+    return [p for p in scratch.iterdir() if p.name.startswith("cw-scaffold-check-")]
+deadline = time.monotonic() + 60
+while not copies() and time.monotonic() < deadline:
+    time.sleep(0.05)
+seen = "never appeared" if not copies() else "gone"
+while copies() and time.monotonic() < deadline:
+    time.sleep(0.05)
+if copies():
+    seen = "still there"
+(scratch / "seen").write_text(seen)
+print(json.dumps({{"passed": 0, "failed": 0, "parsing_errors": 0}}))
+"""
+
+
+def test_terraforms_copies_go_as_soon_as_its_stages_end_while_checkov_runs(tmp_path, monkeypatch):
+    import shutil
+    import tempfile
+
+    # short: a TMPDIR too long for the providers' sockets would move the copies to /tmp
+    scratch = Path(tempfile.mkdtemp(prefix="cwt-", dir="/tmp"))
+    checkov = tmp_path / "checkov"
+    checkov.write_text(WAITING_CHECKOV.format(python=sys.executable))
+    checkov.chmod(0o755)
+    monkeypatch.setenv("CW_SCAFFOLD_CHECKOV", str(checkov))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    try:
+        report = check(write(tmp_path, {"main.tf": PLANNED_TF}))
+        seen = (scratch / "seen").read_text()
+    finally:
+        shutil.rmtree(scratch)
+    assert report.stages[-1] == "checkov" and "terraform plan" in report.stages
+    assert seen == "gone"

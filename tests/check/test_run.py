@@ -1,8 +1,10 @@
 """CheckRun: the children a run starts, with everything they start, end with it; its
-temporary directories go; signals become Interrupted once."""
+temporary directories go, a part's as soon as the part ends; signals become Interrupted
+once; nested fewer_collections() blocks keep the outermost setting."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.check.findings import Finding, Severity
 from generator.check.run import (
     LONGEST_SOCKET_SUFFIX,
     SOCKET_PATH_LIMIT,
@@ -21,6 +24,7 @@ from generator.check.run import (
     CheckRun,
     Interrupted,
     exit_on_signals,
+    fewer_collections,
 )
 from generator.errors import EnvironmentProblem
 
@@ -113,3 +117,46 @@ def test_the_first_signal_raises_interrupted_later_ones_are_ignored(signum: int)
         os.kill(os.getpid(), signum)  # while cleaning up: ignored
         time.sleep(0.2)
     assert signal.getsignal(signum) is before
+
+
+def test_a_part_ends_its_closers_and_directories_and_the_run_goes_on() -> None:
+    closed: list[str] = []
+    with CheckRun() as run:
+        sleeper = run.spawn([sys.executable, "-c", "import time; time.sleep(60)"])
+        with run.part() as part:
+            scratch = part.temporary_directory()
+            part.at_exit(lambda: closed.append("part"))
+            part.start("terraform plan")
+            part.findings.append(Finding("TF-PLAN", Severity.INFO, "from the part"))
+        run.at_exit(lambda: closed.append("run"))
+        # the part's directory and closer are gone; the run's child still runs
+        assert not scratch.exists() and closed == ["part"]
+        assert alive(sleeper.pid)
+        # what the part started and found is the run's
+        assert run.stages == ["terraform plan"]
+        assert [f.message for f in run.findings] == ["from the part"]
+        run.end(sleeper)
+    assert closed == ["part", "run"]
+
+
+def test_an_interrupt_in_a_part_ends_the_whole_run() -> None:
+    with pytest.raises(KeyboardInterrupt), CheckRun() as run:
+        sleeper = run.spawn([sys.executable, "-c", "import time; time.sleep(60)"])
+        with run.part() as part:
+            scratch = part.temporary_directory()
+            raise KeyboardInterrupt
+    deadline = time.monotonic() + 2
+    while alive(sleeper.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(sleeper.pid) and not scratch.exists() and run.cancelled
+
+
+def test_nested_fewer_collections_keep_the_outer_setting_until_the_outer_ends() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        fewer = gc.get_threshold()
+        assert fewer[0] == before[0] * 100
+        with fewer_collections():
+            assert gc.get_threshold() == fewer
+        assert gc.get_threshold() == fewer
+    assert gc.get_threshold() == before
