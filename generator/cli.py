@@ -329,7 +329,7 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from generator.check.run import exit_on_signals, fewer_collections
+    from generator.check.run import exit_on_signals
 
     if args.list_constraints:
         from generator.check.constraints import listing
@@ -344,8 +344,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return 0
     # SIGINT / SIGTERM: the check ends its children, removes its temporary files and
     # prints no verdict; main() exits 130 / 143.
-    # fewer_collections: check()'s setting, kept until the report is printed
-    with exit_on_signals(), fewer_collections():
+    with exit_on_signals():
         from generator.check import Inputs, Severity, check
         from generator.check.report import exit_status, render_json, render_sarif, render_text
 
@@ -420,12 +419,17 @@ def _version() -> str:
 def run() -> NoReturn:
     """The `cw-scaffold` command: main(), then exit with its status.
 
-    The objects a check leaves behind (parsed HCL, the plan, the constraint tables) are
-    frozen first: the interpreter's last garbage collection would otherwise walk them all,
-    some 70 ms, only to exit. Atexit handlers still run.
+    The garbage collector runs as rarely as within a check (fewer_collections) until the
+    output is printed, and what the command built (parsed HCL, the plan, the constraint
+    tables) is then frozen: the collections that ran as the check ended and as the
+    interpreter exited walked all of it (~40 ms each), only to exit. Atexit handlers
+    still run.
     """
-    status = main()
-    gc.freeze()
+    from generator.check.run import fewer_collections
+
+    with fewer_collections():
+        status = main()
+        gc.freeze()
     sys.exit(status)
 
 
