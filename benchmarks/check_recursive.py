@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, machine, table
+from _common import REPO, as_installed, machine, table
 
 sys.path.insert(0, str(REPO))  # the test fixtures are the benchmark's modules
 
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=13)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     args = parser.parse_args()
+    as_installed()
     root = Path(tempfile.mkdtemp(prefix="cw-bench-recursive-"))
     for index in range(args.copies):
         write_tree(root / f"team-{index:02d}")

@@ -11,7 +11,16 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from _common import BIN, machine, median_seconds, plain_template, render_module, run, table
+from _common import (
+    BIN,
+    as_installed,
+    machine,
+    median_seconds,
+    plain_template,
+    render_module,
+    run,
+    table,
+)
 
 
 def main() -> None:
@@ -19,6 +28,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--services", type=int, nargs="+", default=[1, 10, 100])
     args = parser.parse_args()
+    as_installed()
     template = plain_template()
     work = Path(tempfile.mkdtemp(prefix="cw-bench-check-"))
     modules = {"default (2 services)": work / "default"}

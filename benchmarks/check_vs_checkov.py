@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import BIN, machine, plain_template, run, table
+from _common import BIN, as_installed, machine, plain_template, run, table
 
 from generator.check import check
 from generator.check.checkov import ARGUMENTS, checkov_command
@@ -86,6 +86,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", help="another cw-scaffold executable, run in the rotation")
     args = parser.parse_args()
+    as_installed()
     module = Path(tempfile.mkdtemp(prefix="cw-bench-vs-")) / "default"
     run(
         str(BIN / "cw-scaffold"),

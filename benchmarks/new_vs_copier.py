@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import BIN, machine, plain_template, run, table
+from _common import BIN, as_installed, machine, plain_template, run, table
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -35,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
+    as_installed()
     template = plain_template()
     work = Path(tempfile.mkdtemp(prefix="cw-bench-new-"))
 

@@ -11,7 +11,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from _common import machine, median_seconds, plain_template, render_module, table, tree_size
+from _common import (
+    as_installed,
+    machine,
+    median_seconds,
+    plain_template,
+    render_module,
+    table,
+    tree_size,
+)
 
 
 def main() -> None:
@@ -19,6 +27,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--services", type=int, nargs="+", default=[1, 10, 100, 500])
     args = parser.parse_args()
+    as_installed()
     template = plain_template()
     work = Path(tempfile.mkdtemp(prefix="cw-bench-render-"))
     rows = []

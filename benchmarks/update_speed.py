@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from _common import BIN, machine, median_seconds, plain_template, run, services, table
+from _common import BIN, as_installed, machine, median_seconds, plain_template, run, services, table
 
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
 
@@ -20,6 +20,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    as_installed()
     template = plain_template()
     run(*GIT, "init", "-q", "-b", "main", cwd=template)
     run(*GIT, "add", "-A", cwd=template)
