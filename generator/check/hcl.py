@@ -2,15 +2,20 @@
 
 python-hcl2 (8.x) parses each file; its block bodies are serialized to plain Python values
 (expressions stay strings such as "${var.x}"), and every block keeps the file and line where
-it starts, so a finding can point at it. The loader also picks up what rules look at besides
+it starts, so a finding can point at it. The parser is python-hcl2's grammar without Lark's
+position tracking, which cost half of the parse: _mark_lines() gives blocks and attributes
+their lines instead (see _parser for where its tables are kept). The loader also picks up what rules look at besides
 `*.tf`: `terraform.tfvars`, the tests' `*.tftest.hcl`, and canary scripts.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
+import os
 import re
+import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -188,11 +193,10 @@ def _read(
     problems: list[Finding],
 ) -> list[T]:
     """Parse one file and convert its top-level body; on failure, record why and skip it."""
-    import hcl2
     from lark.exceptions import LarkError
 
     try:
-        return list(convert(hcl2.parses(path.read_text(encoding="utf-8")).body, _rel(root, path)))
+        return list(convert(_parse(path.read_text(encoding="utf-8")).body, _rel(root, path)))
     except (LarkError, UnicodeDecodeError, RuntimeError, ValueError) as exc:
         # Terraform's own validate reports real syntax errors; here the file is only skipped.
         problems.append(
@@ -205,6 +209,83 @@ def _read(
             )
         )
         return []
+
+
+def _parse(text: str) -> Any:
+    """python-hcl2's parse of `text` (its StartRule), with the line of each block and
+    attribute set by _mark_lines() rather than by Lark's position tracking (see _parser)."""
+    from hcl2.api import transform
+
+    # as hcl2.parses does: the grammar wants a newline at the end of the file
+    tree = _parser().parse(text + "\n")
+    _mark_lines(tree)
+    return transform(tree)
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    """python-hcl2's LALR parser, without Lark's position tracking: that fills in the start
+    and end of every node of the tree as it is built, half of the parse's time, where the
+    rules need only the lines of blocks and attributes.
+
+    Lark analyses the grammar once (~1.3 CPU-s) and keeps the tables in the user's cache
+    directory, which no other user can write to (Lark loads the file with pickle). Where
+    there is no such directory to write to, python-hcl2's own parser serves: it tracks
+    positions, and caches its tables in its package's directory.
+    """
+    import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    cache = _parser_cache()
+    if cache is None:
+        return hcl2.parser.parser()
+    return Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        cache=str(cache),
+        propagate_positions=False,
+        postlex=PostLexer(),
+    )
+
+
+def _parser_cache() -> Path | None:
+    """Where Lark keeps the parser's tables: a file per python-hcl2 and Python version
+    (Lark rebuilds a file made for another) in $XDG_CACHE_HOME/cw-scaffold (~/.cache by
+    default); None when there is no file there and it cannot be made."""
+    from importlib.metadata import version
+
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    directory = Path(base) / "cw-scaffold"
+    python = f"{sys.version_info.major}{sys.version_info.minor}"
+    cache = directory / f"hcl2-parser-{version('python-hcl2')}-py{python}.lark"
+    if cache.is_file():
+        return cache
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return cache if os.access(directory, os.W_OK) else None
+
+
+def _mark_lines(tree: Any) -> None:
+    """Give each block and attribute in `tree` (the file's start, a body or a block), and
+    in the blocks in it, the line where it starts (its first token's), as Lark's position
+    tracking would: python-hcl2 hands it on to the rule it makes of the node."""
+    from lark import Tree
+
+    for child in tree.children:
+        if not isinstance(child, Tree) or child.data not in ("body", "block", "attribute"):
+            continue
+        if child.data != "body":
+            first = child
+            while isinstance(first, Tree):
+                first = first.children[0]
+            child.meta.line = first.line
+            child.meta.empty = False
+        if child.data != "attribute":
+            _mark_lines(child)
 
 
 def _values(value: Any) -> Any:
@@ -222,7 +303,7 @@ def _values(value: Any) -> Any:
 
 
 def _line(rule: Any) -> int:
-    # python-hcl2 keeps Lark's position metadata on each rule, but exposes it only as _meta.
+    # python-hcl2 keeps the node's position metadata (_mark_lines) on each rule, as _meta.
     meta = getattr(rule, "_meta", None)
     return int(getattr(meta, "line", 0) or 0)
 

@@ -88,3 +88,65 @@ def test_refers_to_matches_whole_addresses():
     assert not refers_to("${aws_iam_role.canary2.arn}", "aws_iam_role.canary")
     assert not refers_to("${data.aws_iam_role.canary.arn}", "aws_iam_role.canary")
     assert refers_to({"k": ["${data.aws_vpc.this.id}"]}, "data.aws_vpc.this")
+
+
+NESTED = """\
+resource "aws_iam_role" "this" {
+  # a comment first
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+  })
+
+  inline_policy {
+    name   = "p"
+    policy = "{}"
+  }
+  dynamic "inline_policy" {
+    for_each = []
+    content {
+      name = "q"
+    }
+  }
+}
+"""
+
+
+def lines(model):
+    def of(block):
+        return (block.kind, block.line, dict(block.attribute_lines), [of(b) for b in block.blocks])
+
+    return [of(block) for block in model.blocks]
+
+
+def test_the_parsers_tables_are_cached_for_the_user_and_lines_hold_without_them(
+    tmp_path, monkeypatch
+):
+    """The parser's tables are kept in $XDG_CACHE_HOME/cw-scaffold; where that cannot be
+    made, python-hcl2's own parser serves, and every block and attribute keeps its line."""
+    from generator.check import hcl
+
+    root = write(tmp_path / "module", {"main.tf": NESTED})
+    expected = [
+        (
+            "resource",
+            1,
+            {"name": 3, "assume_role_policy": 4},
+            [
+                ("inline_policy", 8, {"name": 9, "policy": 10}, []),
+                ("dynamic", 12, {"for_each": 13}, [("content", 14, {"name": 15}, [])]),
+            ],
+        )
+    ]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    hcl._parser.cache_clear()
+    try:
+        assert lines(load_module(root)) == expected
+        (kept,) = (tmp_path / "cache" / "cw-scaffold").iterdir()
+        assert kept.name.startswith("hcl2-parser-") and kept.stat().st_size > 0
+        (tmp_path / "a-file").write_text("")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+        hcl._parser.cache_clear()
+        assert lines(load_module(root)) == expected
+    finally:
+        hcl._parser.cache_clear()
