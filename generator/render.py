@@ -125,7 +125,11 @@ def copier_temporary_files() -> Iterator[None]:
     compares) into one directory that is removed whatever happens: an interrupt in the middle
     of copier's clone, before copier has noted what to clean up, leaves nothing behind."""
     previous = tempfile.tempdir
-    scratch = Path(tempfile.gettempdir()) / f"cw-scaffold-copier-{secrets.token_hex(6)}"
+    # The process's first gettempdir() probes the directory with a file of its own, which an
+    # interrupt between its creation and its removal would leave behind.
+    with _signals_deferred():
+        base = tempfile.gettempdir()
+    scratch = Path(base) / f"cw-scaffold-copier-{secrets.token_hex(6)}"
     try:
         _make_private_dir(scratch)
         tempfile.tempdir = str(scratch)
