@@ -425,7 +425,7 @@ def run() -> NoReturn:
     interpreter exited walked all of it (~40 ms each), only to exit. Atexit handlers
     still run.
     """
-    from generator.check.run import fewer_collections
+    from generator.collector import fewer_collections
 
     with fewer_collections():
         status = main()

@@ -124,11 +124,12 @@ def copier_temporary_files() -> Iterator[None]:
     """Send copier's temporary files (its clone of a git template, the copies an update
     compares) into one directory that is removed whatever happens: an interrupt in the middle
     of copier's clone, before copier has noted what to clean up, leaves nothing behind."""
-    previous = tempfile.tempdir
     # The process's first gettempdir() probes the directory with a file of its own, which an
-    # interrupt between its creation and its removal would leave behind.
+    # interrupt between its creation and its removal would leave behind; it also sets
+    # tempfile.tempdir, which is what is restored after.
     with _signals_deferred():
         base = tempfile.gettempdir()
+    previous = tempfile.tempdir
     scratch = Path(base) / f"cw-scaffold-copier-{secrets.token_hex(6)}"
     try:
         _make_private_dir(scratch)

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from generator.check.findings import Finding, Report, Severity
 from generator.check.inputs import Inputs
-from generator.check.run import CheckRun, Progress, fewer_collections
+from generator.check.run import CheckRun, Progress
 from generator.check.sources import CannotCheck
+from generator.collector import fewer_collections
 from generator.errors import UserError
 
 if TYPE_CHECKING:

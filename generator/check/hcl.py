@@ -15,9 +15,11 @@ import importlib.util
 import json
 import os
 import re
+import stat
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -151,6 +153,7 @@ def require_hcl2() -> None:
 def load_module(root: Path) -> HclModule:
     """Parse every file of the module in `root` that rules look at."""
     require_hcl2()
+    _parser()  # made here, not in _read: a parser that cannot be made is no file's fault
     problems: list[Finding] = []
     blocks = [b for p in sorted(root.glob("*.tf")) for b in _read(root, p, _blocks, problems)]
     test_files = sorted({*root.glob("*.tftest.hcl"), *root.glob("tests/*.tftest.hcl")})
@@ -228,10 +231,10 @@ def _parser() -> Any:
     and end of every node of the tree as it is built, half of the parse's time, where the
     rules need only the lines of blocks and attributes.
 
-    Lark analyses the grammar once (~1.3 CPU-s) and keeps the tables in the user's cache
-    directory, which no other user can write to (Lark loads the file with pickle). Where
-    there is no such directory to write to, python-hcl2's own parser serves: it tracks
-    positions, and caches its tables in its package's directory.
+    Lark analyses the grammar once (~1.3 CPU-s) and keeps the tables in a file of the user's
+    cache directory (_parser_cache), which it loads with pickle. Where there is no such
+    directory to be trusted or made, python-hcl2's own parser serves: it tracks positions,
+    and caches its tables in its package's directory.
     """
     import hcl2.parser
     from hcl2.postlexer import PostLexer
@@ -240,33 +243,68 @@ def _parser() -> Any:
     cache = _parser_cache()
     if cache is None:
         return hcl2.parser.parser()
-    return Lark.open(
-        "hcl2.lark",
-        rel_to=hcl2.parser.__file__,
-        parser="lalr",
-        cache=str(cache),
-        propagate_positions=False,
-        postlex=PostLexer(),
-    )
+    # Lark writes the file in place, and check --recursive starts several processes at once:
+    # one at a time reads it, or builds and writes it.
+    with _locked(cache.with_name(".lock")):
+        return Lark.open(
+            "hcl2.lark",
+            rel_to=hcl2.parser.__file__,
+            parser="lalr",
+            cache=str(cache),
+            propagate_positions=False,
+            postlex=PostLexer(),
+        )
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (made if missing) for the block."""
+    import fcntl
+
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _parser_cache() -> Path | None:
-    """Where Lark keeps the parser's tables: a file per python-hcl2 and Python version
-    (Lark rebuilds a file made for another) in $XDG_CACHE_HOME/cw-scaffold (~/.cache by
-    default); None when there is no file there and it cannot be made."""
-    from importlib.metadata import version
+    """Where Lark keeps the parser's tables: a file per python-hcl2, Lark and Python version
+    in $XDG_CACHE_HOME/cw-scaffold (~/.cache by default), a directory only the user can
+    write to; None when there is no such directory and it cannot be made."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    directory = Path(base) / "cw-scaffold"
-    python = f"{sys.version_info.major}{sys.version_info.minor}"
-    cache = directory / f"hcl2-parser-{version('python-hcl2')}-py{python}.lark"
-    if cache.is_file():
-        return cache
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        versions = f"{version('python-hcl2')}-{version('lark')}"
+    except (RuntimeError, KeyError, PackageNotFoundError):  # no home directory, no metadata
+        return None
+    if not base.is_absolute():  # the XDG spec: a relative path is to be ignored
+        return None
+    directory = base / "cw-scaffold"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
-    return cache if os.access(directory, os.W_OK) else None
+    if not _owned_by_user(directory) or not os.access(directory, os.W_OK):
+        return None
+    python = f"{sys.version_info.major}{sys.version_info.minor}"
+    return directory / f"hcl2-parser-{versions}-py{python}.lark"
+
+
+def _owned_by_user(directory: Path) -> bool:
+    """Whether `directory` is a directory, not a link, owned by this user and writable by
+    no one else (so that no one else can put a file in it)."""
+    try:
+        status = directory.lstat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(status.st_mode)
+        and status.st_uid == os.getuid()
+        and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
 
 def _mark_lines(tree: Any) -> None:

@@ -16,7 +16,6 @@ the CLI maps it to exit 130 or 143.
 from __future__ import annotations
 
 import copy
-import gc
 import os
 import shutil
 import signal
@@ -116,38 +115,6 @@ def _signals_deferred() -> Iterator[None]:
             raise Interrupted(signum)
 
 
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Within the block, Python's cyclic garbage collector runs a hundred times less often.
-
-    Parsing HCL and loading the API models allocate millions of objects that live on, and
-    the collector's passes over them took a good part of the check's own CPU time. Nested
-    blocks (the CLI's around check()'s) keep the outermost one's setting.
-    """
-    with _Collections.lock:
-        if not _Collections.depth:
-            _Collections.thresholds = gc.get_threshold()
-            first, *older = _Collections.thresholds
-            gc.set_threshold(first * 100, *older)
-        _Collections.depth += 1
-    try:
-        yield
-    finally:
-        with _Collections.lock:
-            _Collections.depth -= 1
-            if not _Collections.depth:
-                gc.set_threshold(*_Collections.thresholds)
-
-
-class _Collections:
-    """How many fewer_collections() blocks are open, and the collector's setting before
-    the outermost one."""
-
-    lock = threading.Lock()
-    depth = 0
-    thresholds: tuple[int, ...] = ()
-
-
 class CheckRun:
     """One check run's state; see the module docstring."""
 
@@ -206,9 +173,10 @@ class CheckRun:
     def part(self) -> Iterator[CheckRun]:
         """A part of the run whose threads, closers and temporary directories end with the
         part (as the run's would: normally, on an error or on an interrupt) rather than with
-        the run. Its stages, findings and children are the run's. The Terraform stages are
-        one: their workers and providers end, and their copies of the module go, while
-        checkov still runs."""
+        the run. Its stages, findings and children are the run's, and so is cancelling: an
+        error or interrupt in the part ends every child of the run (checkov included), as
+        the run's own would. The Terraform stages are one: their workers and providers end,
+        and their copies of the module go, while checkov still runs."""
         part = copy.copy(self)
         part._executors, part._closers, part._directories = [], [], []
         with part:

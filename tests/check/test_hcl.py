@@ -122,8 +122,13 @@ def lines(model):
 def test_the_parsers_tables_are_cached_for_the_user_and_lines_hold_without_them(
     tmp_path, monkeypatch
 ):
-    """The parser's tables are kept in $XDG_CACHE_HOME/cw-scaffold; where that cannot be
-    made, python-hcl2's own parser serves, and every block and attribute keeps its line."""
+    """The parser's tables are kept in $XDG_CACHE_HOME/cw-scaffold, a directory only the
+    user can write to; where there is no such directory (a file in the way, one that others
+    can write to, no home directory at all), python-hcl2's own parser serves, and every
+    block and attribute keeps its line."""
+    import pwd
+    import stat
+
     from generator.check import hcl
 
     root = write(tmp_path / "module", {"main.tf": NESTED})
@@ -142,11 +147,24 @@ def test_the_parsers_tables_are_cached_for_the_user_and_lines_hold_without_them(
     hcl._parser.cache_clear()
     try:
         assert lines(load_module(root)) == expected
-        (kept,) = (tmp_path / "cache" / "cw-scaffold").iterdir()
-        assert kept.name.startswith("hcl2-parser-") and kept.stat().st_size > 0
+        directory = tmp_path / "cache" / "cw-scaffold"
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        (kept,) = (f for f in directory.iterdir() if f.name.startswith("hcl2-parser-"))
+        assert kept.stat().st_size > 0
         (tmp_path / "a-file").write_text("")
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+        assert hcl._parser_cache() is None
+        shared = tmp_path / "shared"
+        (shared / "cw-scaffold").mkdir(parents=True)
+        (shared / "cw-scaffold").chmod(0o777)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
+        assert hcl._parser_cache() is None
+        monkeypatch.delenv("XDG_CACHE_HOME")
+        monkeypatch.delenv("HOME")
+        monkeypatch.setattr(pwd, "getpwuid", lambda uid: (_ for _ in ()).throw(KeyError(uid)))
+        assert hcl._parser_cache() is None
         hcl._parser.cache_clear()
-        assert lines(load_module(root)) == expected
+        model = load_module(root)
+        assert lines(model) == expected and model.problems == ()
     finally:
         hcl._parser.cache_clear()

@@ -1,10 +1,9 @@
 """CheckRun: the children a run starts, with everything they start, end with it; its
 temporary directories go, a part's as soon as the part ends; signals become Interrupted
-once; nested fewer_collections() blocks keep the outermost setting."""
+once."""
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import subprocess
@@ -24,7 +23,6 @@ from generator.check.run import (
     CheckRun,
     Interrupted,
     exit_on_signals,
-    fewer_collections,
 )
 from generator.errors import EnvironmentProblem
 
@@ -149,14 +147,3 @@ def test_an_interrupt_in_a_part_ends_the_whole_run() -> None:
     while alive(sleeper.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(sleeper.pid) and not scratch.exists() and run.cancelled
-
-
-def test_nested_fewer_collections_keep_the_outer_setting_until_the_outer_ends() -> None:
-    before = gc.get_threshold()
-    with fewer_collections():
-        fewer = gc.get_threshold()
-        assert fewer[0] == before[0] * 100
-        with fewer_collections():
-            assert gc.get_threshold() == fewer
-        assert gc.get_threshold() == fewer
-    assert gc.get_threshold() == before
