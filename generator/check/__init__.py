@@ -45,7 +45,7 @@ def check(
     (exit 2) for a module it cannot check here; an interrupt (KeyboardInterrupt) ends every
     child process and removes the temporary files before it propagates.
     """
-    from generator.check.hcl import require_hcl2
+    from generator.check.hcl import load_module, require_hcl2
     from generator.check.preflight import refuse_large_files, terraform_files
     from generator.check.sources import boundary_of, refuse_links_out
 
@@ -68,7 +68,6 @@ def check(
         # even the rest of the check is imported, and runs while the HCL is parsed and
         # Terraform runs.
         scan = run.background().submit(_checkov_findings, module_dir, run) if checkov else None
-        from generator.check.hcl import load_module
         from generator.check.rules import RuleContext, run_rules
 
         # Terraform's workers and providers end, and its copies of the module go, as soon

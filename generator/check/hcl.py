@@ -4,8 +4,9 @@ python-hcl2 (8.x) parses each file; its block bodies are serialized to plain Pyt
 (expressions stay strings such as "${var.x}"), and every block keeps the file and line where
 it starts, so a finding can point at it. The parser is python-hcl2's grammar without Lark's
 position tracking, which cost half of the parse: _mark_lines() gives blocks and attributes
-their lines instead (see _parser for where its tables are kept). The loader also picks up what rules look at besides
-`*.tf`: `terraform.tfvars`, the tests' `*.tftest.hcl`, and canary scripts.
+their lines instead (see _parser for where its tables are kept). The loader also picks up
+what rules look at besides `*.tf`: `terraform.tfvars`, the tests' `*.tftest.hcl`, and canary
+scripts.
 """
 
 from __future__ import annotations
@@ -287,15 +288,15 @@ def _parser_cache() -> Path | None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
-    if not _owned_by_user(directory) or not os.access(directory, os.W_OK):
+    if not _private_to_user(directory):
         return None
     python = f"{sys.version_info.major}{sys.version_info.minor}"
     return directory / f"hcl2-parser-{versions}-py{python}.lark"
 
 
-def _owned_by_user(directory: Path) -> bool:
-    """Whether `directory` is a directory, not a link, owned by this user and writable by
-    no one else (so that no one else can put a file in it)."""
+def _private_to_user(directory: Path) -> bool:
+    """Whether `directory` is a directory, not a link, owned by this user, and writable by
+    this user and no one else (so that no one else can put a file in it)."""
     try:
         status = directory.lstat()
     except OSError:
@@ -304,6 +305,7 @@ def _owned_by_user(directory: Path) -> bool:
         stat.S_ISDIR(status.st_mode)
         and status.st_uid == os.getuid()
         and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        and os.access(directory, os.W_OK)
     )
 
 
