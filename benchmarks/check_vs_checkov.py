@@ -10,6 +10,13 @@ not what a user sees). `--compare BIN` runs another `cw-scaffold` (the code
 before a change) in the same rotation. Also reports the AWS-VALUE rule's own time on the
 module's plan, cold (models loaded in that process) and warm.
 
+Wall times on a shared machine vary by more than the gap being measured (checkov alone from
+4.6 to 7.6 s on one 2-core machine in one day). So the benchmark also measures what the rest
+of the check costs checkov directly: how long checkov's threads waited for a core while the
+check ran it (`run_delay` in /proc/PID/task/TID/schedstat, Linux), in runs of their own
+(`--delay-runs`). checkov alone waits ~0 s; every second it waits in a check is a second
+the check takes longer.
+
 usage: python benchmarks/check_vs_checkov.py [--repeat N] [--compare BIN]
 """
 
@@ -60,6 +67,48 @@ def cpu_seconds(command: list[str], cwd: Path | None = None) -> float | None:
     return None
 
 
+# Runs checkov as a child, reads its threads' schedstat every 20 ms, and adds checkov's wait
+# for a core (seconds) to the file named by CW_BENCH_DELAY_FILE when it ends.
+DELAY_WRAPPER = """#!{python}
+import glob, os, subprocess, sys, time
+child = subprocess.Popen({command!r} + sys.argv[1:])
+waited = 0.0
+while child.poll() is None:
+    total = 0
+    for path in glob.glob(f"/proc/{{child.pid}}/task/*/schedstat"):
+        try:
+            total += int(open(path).read().split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    waited = max(waited, total / 1e9)
+    time.sleep(0.02)
+with open(os.environ["CW_BENCH_DELAY_FILE"], "a") as out:
+    out.write(f"{{waited}}\\n")
+sys.exit(child.returncode)
+"""
+
+
+def checkov_waits(checks: dict[str, list[str]], runs: int) -> dict[str, list[float]] | None:
+    """Seconds checkov waited for a core in each of `runs` runs of each check command (run
+    in turn), with checkov wrapped to measure it; None where schedstat is not there."""
+    if not Path("/proc/self/schedstat").exists():
+        return None
+    scratch = Path(tempfile.mkdtemp(prefix="cw-bench-delay-"))
+    wrapper = scratch / "checkov"
+    wrapper.write_text(DELAY_WRAPPER.format(python=sys.executable, command=checkov_command()))
+    wrapper.chmod(0o755)
+    record = scratch / "waits"
+    env = {**os.environ, "CW_SCAFFOLD_CHECKOV": str(wrapper), "CW_BENCH_DELAY_FILE": str(record)}
+    waits: dict[str, list[float]] = {name: [] for name in checks}
+    for _ in range(runs):
+        for name, command in checks.items():
+            record.write_text("")
+            subprocess.run(command, env=env, capture_output=True, check=False)
+            waits[name].append(float(record.read_text() or "nan"))
+    shutil.rmtree(scratch)
+    return waits
+
+
 def rule_seconds(module: Path) -> tuple[float, float]:
     """AWS-VALUE alone on the module's plan, in a fresh process: (cold, warm)."""
     script = f"""
@@ -85,6 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", help="another cw-scaffold executable, run in the rotation")
+    parser.add_argument("--delay-runs", type=int, default=5, help="runs measuring checkov's wait")
     args = parser.parse_args()
     as_installed()
     module = Path(tempfile.mkdtemp(prefix="cw-bench-vs-")) / "default"
@@ -124,6 +174,8 @@ def main() -> None:
     full_s, alone_s = statistics.median(walls["check"]), statistics.median(walls["checkov"])
     ratios = [a / b for a, b in zip(walls["check"], walls["checkov"], strict=True)]
     cold, warm = rule_seconds(module)
+    checks = {name: command for name, command in commands.items() if name != "checkov"}
+    waits = checkov_waits(checks, args.delay_runs) if args.delay_runs else None
     print(
         f"machine: {machine()}; median of {args.repeat} alternating runs; 1-minute load"
         f" average {min(loads):.1f}-{max(loads):.1f} (`uptime`) as they started"
@@ -142,6 +194,11 @@ def main() -> None:
         for name in commands
         if cpus[name]
     ]
+    if waits is not None:
+        for name in checks:
+            label = f"checkov's wait for a core in `{commands[name][0]} check`"
+            spread = f"{min(waits[name]):.2f}-{max(waits[name]):.2f}"
+            rows.append([label, f"{statistics.median(waits[name]):.2f} ({spread})"])
     rows.append(["AWS-VALUE rule, cold / warm", f"{cold:.2f} / {warm:.3f}"])
     print(table(["default module", "seconds"], rows))
 

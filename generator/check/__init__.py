@@ -86,7 +86,12 @@ def check(
                 from generator.check.terraform import run_terraform
 
                 outcome = run_terraform(
-                    module_dir, run=terraform_part, model=model, inputs=inputs, providers=providers
+                    module_dir,
+                    run=terraform_part,
+                    model=model,
+                    inputs=inputs,
+                    providers=providers,
+                    yield_to=scan,
                 )
                 run.findings += outcome.findings
                 plan = outcome.plan

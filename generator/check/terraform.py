@@ -21,8 +21,9 @@ Terraform works in temporary copies of the module (with the local modules it cal
 their places relative to it), so `.terraform`, lock files, state, plan
 files and archives never appear in the user's directory. What does not wait on the main line
 (init, validate, plan, show in one copy) runs beside it in a second copy: fmt during init,
-and, once validate has passed, init and test during plan and show. Findings are listed in
-the order of the table above all the same. Terraform's environment is built
+and, once validate has passed, init and test during plan and show (after them while checkov
+still scans: see _TerraformRun). Findings are listed in the order of the table above all the
+same. Terraform's environment is built
 here, not inherited: TF_* variables of the caller are dropped, the CLI configuration
 (TF_CLI_CONFIG_FILE) points at the stand-ins and at nothing on the network, and checkpoint
 calls are off. A module's terraform.tfvars and *.auto.tfvars apply as usual; nothing
@@ -59,7 +60,7 @@ import select
 import subprocess
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -464,12 +465,16 @@ def _placeholder_refused(finding: Finding, placeholders: Path) -> Finding:
     )
 
 
-def _test(workspace: _Workspace, init: Future[list[Finding]]) -> list[Finding]:
+def _test(
+    workspace: _Workspace, init: Future[list[Finding]], start_after: list[Future[Any]]
+) -> list[Finding]:
     """Findings for failed runs and test-file errors, each naming its run, once `init` of
-    the workspace is done."""
+    the workspace is done and the first of `start_after` (if any) is."""
     init_findings = init.result()
     if _has_errors(init_findings):
         return init_findings
+    if start_after:
+        wait(start_after, return_when=FIRST_COMPLETED)
     result = workspace.terraform("test", "-json", "-no-color")
     messages = _json_lines(result.stdout)
     failed_runs = {
@@ -515,6 +520,7 @@ def run_terraform(
     model: HclModule | None = None,
     inputs: Inputs | None = None,
     providers: _Providers | None = None,
+    yield_to: Future[Any] | None = None,
 ) -> TerraformOutcome:
     """Run fmt, init, validate, plan and (when asked, if any, if safe) test on a module,
     offline.
@@ -522,7 +528,8 @@ def run_terraform(
     `progress`, if given, is called with "terraform <stage>" as each stage starts; `run`
     is the check run this belongs to (one of its own if not given), `model` the module's
     HCL if already loaded, `inputs` the user's --var and --var-file, `providers` the
-    run's from `start_providers` if already started.
+    run's from `start_providers` if already started, `yield_to` another process's work
+    under way meanwhile (checkov's scan), which the tests leave a core to (_TerraformRun).
     Raises CannotCheck when the module cannot be checked here, EnvironmentProblem when
     Terraform or the stand-in provider cannot run here.
     """
@@ -533,7 +540,12 @@ def run_terraform(
     if run is None:
         with CheckRun(progress) as own:
             return run_terraform(
-                module_dir, run_tests=run_tests, run=own, model=model, inputs=inputs
+                module_dir,
+                run_tests=run_tests,
+                run=own,
+                model=model,
+                inputs=inputs,
+                yield_to=yield_to,
             )
     module_dir = module_dir.resolve()
     tree, model = look_over(module_dir, model)
@@ -567,6 +579,7 @@ def run_terraform(
         values=values,
         skip_tests=skip_tests,
         background=run.background(),
+        yield_to=yield_to,
     ).stages()
 
 
@@ -595,6 +608,13 @@ class _TerraformRun:
     untouched copy (`side`) first gets `fmt` (during init), then, when there are tests to
     run, its own init (during validate) and `test` (during plan and show): Terraform never
     runs twice in one directory at once, and results are listed in stage order as before.
+
+    While other work is under way (`yield_to`: checkov's scan, one process and the longest
+    part of a check), `test` waits for plan and show to end, or for that work, whichever
+    ends first. A plan and a test at once, on 2 cores, kept checkov from its core for
+    0.3-1.1 s on the default module, and so delayed the whole check; one after the other
+    they still end well before checkov. Once checkov is done, the test starts at once, so
+    a large module's plan and test, which outlast checkov, still run side by side.
     """
 
     run: CheckRun
@@ -605,6 +625,7 @@ class _TerraformRun:
     values: PlanValues  # what plan is given: --var, --var-file and placeholders
     skip_tests: str | None  # why the tests are not run, if they are not
     background: ThreadPoolExecutor  # the side copy's thread
+    yield_to: Future[Any] | None = None  # work the tests leave a core to until plan ends
     started: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -649,11 +670,16 @@ class _TerraformRun:
             return self.outcome()
         self.start("plan")
         test_job: Future[list[Finding]] | None = None
+        planned: Future[None] = Future()
         if side_init is not None:
             self.start("test")
             self._wait_for_providers(BESIDE, self.side)
-            test_job = self.beside(_test, side_init)
-        plan_findings, plan = _plan(self.main, self.values)
+            after = [planned, self.yield_to] if self.yield_to is not None else []
+            test_job = self.beside(_test, side_init, after)
+        try:
+            plan_findings, plan = _plan(self.main, self.values)
+        finally:
+            planned.set_result(None)  # an interrupted plan too: the test then sees it
         self.findings += plan_findings
         if test_job is not None:
             self.findings += test_job.result()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator.check import Severity, check
+from generator.check import Severity, check, terraform
 from generator.check.findings import Finding
 from generator.check.rules import iam_catalog
 from generator.errors import EnvironmentProblem, UserError
@@ -205,6 +207,14 @@ def test_terraforms_copies_go_as_soon_as_its_stages_end_while_checkov_runs(tmp_p
     monkeypatch.setenv("CW_SCAFFOLD_CHECKOV", str(checkov))
     monkeypatch.setenv("TMPDIR", str(scratch))
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    scanning: list[bool] = []  # whether checkov was scanning as Terraform's stages began
+    run_terraform = terraform.run_terraform
+
+    def told_of_checkov(*args: Any, yield_to: Future[Any] | None = None, **kwargs: Any) -> Any:
+        scanning.append(yield_to is not None and not yield_to.done())
+        return run_terraform(*args, yield_to=yield_to, **kwargs)
+
+    monkeypatch.setattr(terraform, "run_terraform", told_of_checkov)
     try:
         report = check(write(tmp_path, {"main.tf": PLANNED_TF}))
         seen = (scratch / "seen").read_text()
@@ -212,3 +222,4 @@ def test_terraforms_copies_go_as_soon_as_its_stages_end_while_checkov_runs(tmp_p
         shutil.rmtree(scratch)
     assert report.stages[-1] == "checkov" and "terraform plan" in report.stages
     assert seen == "gone"
+    assert scanning == [True], "the tests yield to checkov's scan (terraform._TerraformRun)"

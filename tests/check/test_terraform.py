@@ -14,7 +14,9 @@ import pickle
 import pstats
 import re
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -636,3 +638,74 @@ def test_a_command_past_its_time_limit_leaves_no_process_behind(
     with pytest.raises(EnvironmentProblem, match="terraform plan did not finish within 0 s"):
         run_terraform(write_module(tmp_path / "module", SMALL))
     assert processes.marked(marker) == []
+
+
+SMALL_WITH_TEST = {
+    **SMALL,
+    "tests/topic.tftest.hcl": """\
+    mock_provider "aws" {}
+
+    run "named" {
+      command = plan
+      assert {
+        condition     = startswith(aws_sns_topic.alarms.name, "alarms-")
+        error_message = "wrong name"
+      }
+    }
+    """,
+}
+
+
+def _record_commands(
+    monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]
+) -> list[tuple[str, str]]:
+    """Each Terraform command's ("start" | "end", command) in the order they happen, in
+    either copy of the module; `before(command)` is called as each one starts."""
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    command = terraform._Workspace.terraform
+
+    def recorded(self: terraform._Workspace, *args: str) -> Any:
+        before(args[0])
+        with lock:
+            events.append(("start", args[0]))
+        try:
+            return command(self, *args)
+        finally:
+            with lock:
+                events.append(("end", args[0]))
+
+    monkeypatch.setattr(terraform._Workspace, "terraform", recorded)
+    return events
+
+
+def test_tests_wait_for_the_plan_while_checkov_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanning: Future[None] = Future()  # checkov, still scanning throughout
+    events = _record_commands(monkeypatch, lambda command: None)
+    outcome = run_terraform(write_module(tmp_path, SMALL_WITH_TEST), yield_to=scanning)
+    assert outcome.findings == ()
+    assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
+    assert events.index(("start", "test")) > events.index(("end", "show"))
+
+
+@pytest.mark.parametrize("checkov", ["done-as-the-plan-starts", "not-running"])
+def test_tests_start_during_the_plan_once_checkov_is_done_or_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checkov: str
+) -> None:
+    scanning: Future[None] | None = Future() if checkov == "done-as-the-plan-starts" else None
+    tests_started = threading.Event()
+
+    def before(command: str) -> None:
+        if command == "test":
+            tests_started.set()
+        elif command == "plan" and scanning is not None:
+            scanning.set_result(None)
+        elif command == "show":  # the plan's last command waits for the tests to start
+            assert tests_started.wait(timeout=60), "the tests did not start during the plan"
+
+    events = _record_commands(monkeypatch, before)
+    outcome = run_terraform(write_module(tmp_path, SMALL_WITH_TEST), yield_to=scanning)
+    assert outcome.findings == ()
+    assert events.index(("start", "test")) < events.index(("end", "show"))
