@@ -143,10 +143,18 @@ class CheckRun:
                 self.cancel()
             for executor in self._executors:
                 executor.shutdown(wait=True, cancel_futures=True)
+            # A closer that fails leaves the others to run and the directories to go; its
+            # error is raised afterwards, unless the run is already ending on another.
+            failed: Exception | None = None
             for close in reversed(self._closers):
-                close()
+                try:
+                    close()
+                except Exception as exc:  # noqa: BLE001 - re-raised below
+                    failed = failed or exc
             for directory in self._directories:
                 shutil.rmtree(directory, ignore_errors=True)
+            if failed is not None and error is None:
+                raise failed
 
     @property
     def cancelled(self) -> bool:

@@ -147,3 +147,28 @@ def test_an_interrupt_in_a_part_ends_the_whole_run() -> None:
     while alive(sleeper.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(sleeper.pid) and not scratch.exists() and run.cancelled
+
+
+def test_a_closer_that_fails_leaves_the_others_to_run_and_the_directories_to_go() -> None:
+    closed: list[str] = []
+
+    def fails() -> None:
+        raise EnvironmentProblem("the fork server would not stop")
+
+    with pytest.raises(EnvironmentProblem, match="would not stop"), CheckRun() as run:
+        scratch = run.temporary_directory()
+        run.at_exit(lambda: closed.append("first"))
+        run.at_exit(fails)
+        run.at_exit(lambda: closed.append("last"))
+    assert closed == ["last", "first"] and not scratch.exists()
+
+
+def test_a_failing_closer_does_not_hide_the_error_the_run_ends_on() -> None:
+    def fails() -> None:
+        raise EnvironmentProblem("the fork server would not stop")
+
+    with pytest.raises(KeyboardInterrupt), CheckRun() as run:
+        scratch = run.temporary_directory()
+        run.at_exit(fails)
+        raise KeyboardInterrupt
+    assert not scratch.exists()
