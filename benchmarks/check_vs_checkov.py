@@ -12,10 +12,11 @@ module's plan, cold (models loaded in that process) and warm.
 
 Wall times on a shared machine vary by more than the gap being measured (checkov alone from
 4.6 to 7.6 s on one 2-core machine in one day). So the benchmark also measures what the rest
-of the check costs checkov directly: how long checkov's threads waited for a core while the
-check ran it (`run_delay` in /proc/PID/task/TID/schedstat, Linux), in runs of their own
-(`--delay-runs`). checkov alone waits ~0 s; every second it waits in a check is a second
-the check takes longer.
+of the check costs checkov directly: how long checkov's threads (and the processes it forks)
+waited for a core, alone and while the check ran it (`run_delay` in
+/proc/PID/task/TID/schedstat, Linux), in rotations of their own (`--delay-runs`). What
+checkov waits inside a check beyond what it waits alone is time the check takes longer; other
+load on the machine raises both.
 
 usage: python benchmarks/check_vs_checkov.py [--repeat N] [--compare BIN]
 """
@@ -67,30 +68,58 @@ def cpu_seconds(command: list[str], cwd: Path | None = None) -> float | None:
     return None
 
 
-# Runs checkov as a child, reads its threads' schedstat every 20 ms, and adds checkov's wait
-# for a core (seconds) to the file named by CW_BENCH_DELAY_FILE when it ends.
+# Runs checkov as a child and, every 20 ms, reads the run_delay (nanoseconds spent ready to
+# run but waiting for a core) of each thread of checkov and of the processes it forks (looked
+# for every 0.1 s); writes the total of each thread's last reading, in seconds, to the file
+# named by CW_BENCH_DELAY_FILE when checkov ends. Alone, checkov's wait is near 0.
 DELAY_WRAPPER = """#!{python}
-import glob, os, subprocess, sys, time
+import os, subprocess, sys, time
 child = subprocess.Popen({command!r} + sys.argv[1:])
-waited = 0.0
+last = {{}}  # (pid, tid) -> its latest run_delay
+
+def descendants(root):
+    parents = {{}}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{{entry.name}}/stat") as stat:
+                    parents[int(entry.name)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    family = {{root}}
+    while True:
+        more = {{pid for pid, parent in parents.items() if parent in family}} - family
+        if not more:
+            return family
+        family |= more
+
+family, looked = {{child.pid}}, 0.0
 while child.poll() is None:
-    total = 0
-    for path in glob.glob(f"/proc/{{child.pid}}/task/*/schedstat"):
+    if time.monotonic() - looked > 0.1:
+        family, looked = descendants(child.pid), time.monotonic()
+    for pid in family:
         try:
-            total += int(open(path).read().split()[1])
-        except (OSError, ValueError, IndexError):
-            pass
-    waited = max(waited, total / 1e9)
+            threads = os.listdir(f"/proc/{{pid}}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                with open(f"/proc/{{pid}}/task/{{tid}}/schedstat") as schedstat:
+                    last[(pid, tid)] = int(schedstat.read().split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
     time.sleep(0.02)
 with open(os.environ["CW_BENCH_DELAY_FILE"], "a") as out:
-    out.write(f"{{waited}}\\n")
+    out.write(f"{{sum(last.values()) / 1e9}}\\n")
 sys.exit(child.returncode)
 """
 
 
-def checkov_waits(checks: dict[str, list[str]], runs: int) -> dict[str, list[float]] | None:
-    """Seconds checkov waited for a core in each of `runs` runs of each check command (run
-    in turn), with checkov wrapped to measure it; None where schedstat is not there."""
+def checkov_waits(
+    module: Path, checks: dict[str, list[str]], runs: int
+) -> dict[str, list[float]] | None:
+    """Seconds checkov waited for a core, alone (in `module`) and in each check command, in
+    `runs` rotations, with checkov wrapped to measure it; None where schedstat is not there."""
     if not Path("/proc/self/schedstat").exists():
         return None
     scratch = Path(tempfile.mkdtemp(prefix="cw-bench-delay-"))
@@ -99,12 +128,18 @@ def checkov_waits(checks: dict[str, list[str]], runs: int) -> dict[str, list[flo
     wrapper.chmod(0o755)
     record = scratch / "waits"
     env = {**os.environ, "CW_SCAFFOLD_CHECKOV": str(wrapper), "CW_BENCH_DELAY_FILE": str(record)}
-    waits: dict[str, list[float]] = {name: [] for name in checks}
+    commands = {
+        "checkov": ([str(wrapper), *ARGUMENTS], module),
+        **{n: (c, None) for n, c in checks.items()},
+    }
+    waits: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, command in checks.items():
+        for name, (command, cwd) in commands.items():
             record.write_text("")
-            subprocess.run(command, env=env, capture_output=True, check=False)
-            waits[name].append(float(record.read_text() or "nan"))
+            done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+            if done.returncode not in (0, 1) or not record.read_text():
+                sys.exit(f"{name} failed under the wait wrapper: {done.stderr[-2000:]}")
+            waits[name].append(float(record.read_text()))
     shutil.rmtree(scratch)
     return waits
 
@@ -175,7 +210,7 @@ def main() -> None:
     ratios = [a / b for a, b in zip(walls["check"], walls["checkov"], strict=True)]
     cold, warm = rule_seconds(module)
     checks = {name: command for name, command in commands.items() if name != "checkov"}
-    waits = checkov_waits(checks, args.delay_runs) if args.delay_runs else None
+    waits = checkov_waits(module, checks, args.delay_runs) if args.delay_runs else None
     print(
         f"machine: {machine()}; median of {args.repeat} alternating runs; 1-minute load"
         f" average {min(loads):.1f}-{max(loads):.1f} (`uptime`) as they started"
@@ -195,8 +230,10 @@ def main() -> None:
         if cpus[name]
     ]
     if waits is not None:
-        for name in checks:
-            label = f"checkov's wait for a core in `{commands[name][0]} check`"
+        for name in waits:
+            label = "checkov's wait for a core, " + (
+                "alone" if name == "checkov" else f"in `{commands[name][0]} check`"
+            )
             spread = f"{min(waits[name]):.2f}-{max(waits[name]):.2f}"
             rows.append([label, f"{statistics.median(waits[name]):.2f} ({spread})"])
     rows.append(["AWS-VALUE rule, cold / warm", f"{cold:.2f} / {warm:.3f}"])

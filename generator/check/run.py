@@ -143,18 +143,24 @@ class CheckRun:
                 self.cancel()
             for executor in self._executors:
                 executor.shutdown(wait=True, cancel_futures=True)
-            # A closer that fails leaves the others to run and the directories to go; its
-            # error is raised afterwards, unless the run is already ending on another.
+            # A closer that fails leaves the others to run, the children it was to end to
+            # be killed and the directories to go; its error is raised afterwards, or noted
+            # on the error the run is already ending on.
             failed: Exception | None = None
             for close in reversed(self._closers):
                 try:
                     close()
-                except Exception as exc:  # noqa: BLE001 - re-raised below
-                    failed = failed or exc
+                except Exception as exc:  # noqa: BLE001 - raised or noted below
+                    if failed is None:
+                        failed = exc
+            if failed is not None:
+                self.cancel()
             for directory in self._directories:
                 shutil.rmtree(directory, ignore_errors=True)
-            if failed is not None and error is None:
-                raise failed
+            if failed is not None:
+                if error is None:
+                    raise failed
+                error.add_note(f"while cleaning up after it: {failed!r}")
 
     @property
     def cancelled(self) -> bool:

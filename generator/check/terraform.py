@@ -465,16 +465,12 @@ def _placeholder_refused(finding: Finding, placeholders: Path) -> Finding:
     )
 
 
-def _test(
-    workspace: _Workspace, init: Future[list[Finding]], start_after: list[Future[Any]]
-) -> list[Finding]:
+def _test(workspace: _Workspace, init: Future[list[Finding]]) -> list[Finding]:
     """Findings for failed runs and test-file errors, each naming its run, once `init` of
-    the workspace is done and the first of `start_after` (if any) is."""
+    the workspace is done."""
     init_findings = init.result()
     if _has_errors(init_findings):
         return init_findings
-    if start_after:
-        wait(start_after, return_when=FIRST_COMPLETED)
     result = workspace.terraform("test", "-json", "-no-color")
     messages = _json_lines(result.stdout)
     failed_runs = {
@@ -614,7 +610,10 @@ class _TerraformRun:
     ends first. A plan and a test at once, on 2 cores, kept checkov from its core for
     0.3-1.1 s on the default module, and so delayed the whole check; one after the other
     they still end well before checkov. Once checkov is done, the test starts at once, so
-    a large module's plan and test, which outlast checkov, still run side by side.
+    a large module's plan and test, which outlast checkov, still run side by side. A module
+    between the two (a plan that ends before checkov, tests that outlast it) can take longer,
+    at most by its plan's time. `check --recursive` scans with one checkov for the whole tree
+    and yields to nothing.
     """
 
     run: CheckRun
@@ -648,6 +647,17 @@ class _TerraformRun:
             # the shared providers did not start: Terraform starts its own, as it would
             workspace.worker.restart(self.providers.env)
 
+    def _test_after_plan(
+        self, workspace: _Workspace, init: Future[list[Finding]], planned: Future[None]
+    ) -> list[Finding]:
+        """`_test`, once plan and show are done (`planned`), or the work the tests yield to
+        is, or the run is cancelled. It polls: that work need not end with the run."""
+        while self.yield_to is not None and not (
+            planned.done() or self.yield_to.done() or self.run.cancelled
+        ):
+            wait([planned, self.yield_to], timeout=0.1, return_when=FIRST_COMPLETED)
+        return _test(workspace, init)
+
     def stages(self) -> TerraformOutcome:
         """Run the stages, with what does not depend on the main line beside it."""
         self.start("fmt")
@@ -671,15 +681,14 @@ class _TerraformRun:
         self.start("plan")
         test_job: Future[list[Finding]] | None = None
         planned: Future[None] = Future()
-        if side_init is not None:
-            self.start("test")
-            self._wait_for_providers(BESIDE, self.side)
-            after = [planned, self.yield_to] if self.yield_to is not None else []
-            test_job = self.beside(_test, side_init, after)
         try:
+            if side_init is not None:
+                self.start("test")
+                self._wait_for_providers(BESIDE, self.side)
+                test_job = self.beside(self._test_after_plan, side_init, planned)
             plan_findings, plan = _plan(self.main, self.values)
         finally:
-            planned.set_result(None)  # an interrupted plan too: the test then sees it
+            planned.set_result(None)  # a failed or interrupted plan too: the tests go on
         self.findings += plan_findings
         if test_job is not None:
             self.findings += test_job.result()

@@ -167,8 +167,24 @@ def test_a_failing_closer_does_not_hide_the_error_the_run_ends_on() -> None:
     def fails() -> None:
         raise EnvironmentProblem("the fork server would not stop")
 
-    with pytest.raises(KeyboardInterrupt), CheckRun() as run:
+    with pytest.raises(KeyboardInterrupt) as raised, CheckRun() as run:
         scratch = run.temporary_directory()
         run.at_exit(fails)
         raise KeyboardInterrupt
     assert not scratch.exists()
+    assert raised.value.__notes__ == [
+        "while cleaning up after it: EnvironmentProblem('the fork server would not stop')"
+    ]
+
+
+def test_the_children_a_failing_closer_was_to_end_are_killed() -> None:
+    def fails() -> None:
+        raise EnvironmentProblem("the worker would not stop")
+
+    with pytest.raises(EnvironmentProblem), CheckRun() as run:
+        sleeper = run.spawn([sys.executable, "-c", "import time; time.sleep(60)"])
+        run.at_exit(fails)
+    deadline = time.monotonic() + 2
+    while alive(sleeper.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(sleeper.pid)

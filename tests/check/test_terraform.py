@@ -660,15 +660,16 @@ def _record_commands(
     monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]
 ) -> list[tuple[str, str]]:
     """Each Terraform command's ("start" | "end", command) in the order they happen, in
-    either copy of the module; `before(command)` is called as each one starts."""
+    either copy of the module; `before(command)` is called as each one starts (once its start
+    is recorded)."""
     events: list[tuple[str, str]] = []
     lock = threading.Lock()
     command = terraform._Workspace.terraform
 
     def recorded(self: terraform._Workspace, *args: str) -> Any:
-        before(args[0])
         with lock:
             events.append(("start", args[0]))
+        before(args[0])
         try:
             return command(self, *args)
         finally:
@@ -709,3 +710,27 @@ def test_tests_start_during_the_plan_once_checkov_is_done_or_without_it(
     outcome = run_terraform(write_module(tmp_path, SMALL_WITH_TEST), yield_to=scanning)
     assert outcome.findings == ()
     assert events.index(("start", "test")) < events.index(("end", "show"))
+
+
+def test_tests_still_end_when_the_plan_fails_while_checkov_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def plan_fails(*args: Any) -> Any:
+        raise EnvironmentProblem("terraform plan could not run")
+
+    monkeypatch.setattr(terraform, "_plan", plan_fails)
+    module = write_module(tmp_path, SMALL_WITH_TEST)
+    raised: list[BaseException] = []
+
+    def check_terraform() -> None:
+        try:
+            run_terraform(module, yield_to=Future())  # checkov never ends
+        except EnvironmentProblem as problem:
+            raised.append(problem)
+
+    # in a thread: a test thread left waiting would otherwise hang the whole suite
+    checking = threading.Thread(target=check_terraform, daemon=True)
+    checking.start()
+    checking.join(timeout=120)
+    assert not checking.is_alive(), "the test thread was left waiting for a plan that failed"
+    assert [str(problem) for problem in raised] == ["terraform plan could not run"]
