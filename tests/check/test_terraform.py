@@ -685,10 +685,16 @@ def test_tests_wait_for_the_plan_while_checkov_scans(
 ) -> None:
     scanning: Future[None] = Future()  # checkov, still scanning throughout
     events = _record_commands(monkeypatch, lambda command: None)
-    outcome = run_terraform(write_module(tmp_path, SMALL_WITH_TEST), yield_to=scanning)
+    outcome = run_terraform(
+        write_module(tmp_path, SMALL_WITH_TEST),
+        yield_to=scanning,
+        progress=lambda stage: events.append(("progress", stage)),
+    )
     assert outcome.findings == ()
     assert outcome.stages == ("fmt", "init", "validate", "plan", "test")
     assert events.index(("start", "test")) > events.index(("end", "show"))
+    # the progress says the tests start when they do, not while they wait
+    assert events.index(("progress", "terraform test")) > events.index(("end", "show"))
 
 
 @pytest.mark.parametrize("checkov", ["done-as-the-plan-starts", "not-running"])
