@@ -43,6 +43,19 @@ def alive(pid: int) -> bool:
     return status != "Z"
 
 
+def ends(pid: int, seconds: float = 2) -> bool:
+    """Whether the process `pid` is gone within `seconds` (a killed process takes a moment)."""
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)
+
+
+def fork_server_would_not_stop() -> None:
+    """A closer that fails."""
+    raise EnvironmentProblem("the fork server would not stop")
+
+
 def test_an_interrupted_run_kills_its_children_and_theirs_and_removes_its_directory() -> None:
     with pytest.raises(KeyboardInterrupt), CheckRun() as run:
         scratch = run.temporary_directory()
@@ -52,10 +65,7 @@ def test_an_interrupted_run_kills_its_children_and_theirs_and_removes_its_direct
         grandchild = int(child.stdout.readline())
         assert alive(child.pid) and alive(grandchild)
         raise KeyboardInterrupt
-    deadline = time.monotonic() + 2
-    while alive(grandchild) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(child.pid) and not alive(grandchild)
+    assert ends(grandchild) and not alive(child.pid)
     assert not scratch.exists()
 
 
@@ -143,33 +153,23 @@ def test_an_interrupt_in_a_part_ends_the_whole_run() -> None:
         with run.part() as part:
             scratch = part.temporary_directory()
             raise KeyboardInterrupt
-    deadline = time.monotonic() + 2
-    while alive(sleeper.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(sleeper.pid) and not scratch.exists() and run.cancelled
+    assert ends(sleeper.pid) and not scratch.exists() and run.cancelled
 
 
 def test_a_closer_that_fails_leaves_the_others_to_run_and_the_directories_to_go() -> None:
     closed: list[str] = []
-
-    def fails() -> None:
-        raise EnvironmentProblem("the fork server would not stop")
-
     with pytest.raises(EnvironmentProblem, match="would not stop"), CheckRun() as run:
         scratch = run.temporary_directory()
         run.at_exit(lambda: closed.append("first"))
-        run.at_exit(fails)
+        run.at_exit(fork_server_would_not_stop)
         run.at_exit(lambda: closed.append("last"))
     assert closed == ["last", "first"] and not scratch.exists()
 
 
 def test_a_failing_closer_does_not_hide_the_error_the_run_ends_on() -> None:
-    def fails() -> None:
-        raise EnvironmentProblem("the fork server would not stop")
-
     with pytest.raises(KeyboardInterrupt) as raised, CheckRun() as run:
         scratch = run.temporary_directory()
-        run.at_exit(fails)
+        run.at_exit(fork_server_would_not_stop)
         raise KeyboardInterrupt
     assert not scratch.exists()
     assert raised.value.__notes__ == [
@@ -178,13 +178,7 @@ def test_a_failing_closer_does_not_hide_the_error_the_run_ends_on() -> None:
 
 
 def test_the_children_a_failing_closer_was_to_end_are_killed() -> None:
-    def fails() -> None:
-        raise EnvironmentProblem("the worker would not stop")
-
     with pytest.raises(EnvironmentProblem), CheckRun() as run:
         sleeper = run.spawn([sys.executable, "-c", "import time; time.sleep(60)"])
-        run.at_exit(fails)
-    deadline = time.monotonic() + 2
-    while alive(sleeper.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(sleeper.pid)
+        run.at_exit(fork_server_would_not_stop)
+    assert ends(sleeper.pid)
